@@ -1,0 +1,128 @@
+package org.clientregistry;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServerOptions;
+import java.nio.file.Files;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.clientregistry.api.BundleRoutes;
+import org.clientregistry.api.HttpServerVerticle;
+import org.clientregistry.api.OpsRoutes;
+import org.clientregistry.api.PatientRoutes;
+import org.clientregistry.api.PixRoutes;
+import org.clientregistry.api.RegistryRouter;
+import org.clientregistry.config.ClientConfig;
+import org.clientregistry.config.ConfigException;
+import org.clientregistry.config.RegistryConfig;
+import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.linking.IndexLoader;
+import org.clientregistry.linking.PixService;
+import org.clientregistry.linking.SubmissionService;
+import org.clientregistry.matching.DecisionRules;
+import org.clientregistry.matching.DecisionRulesParser;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.Matcher;
+import org.clientregistry.security.CallerHandler;
+import org.clientregistry.security.DevCertificateAuthority;
+import org.clientregistry.security.TlsServerOptions;
+import org.clientregistry.store.PatientStore;
+import org.clientregistry.store.embedded.EmbeddedStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running registry: builds the object graph from the config, loads the index, deploys the HTTP servers. */
+public final class Registry {
+  private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
+  public static final String VERSION = "0.1.0";
+
+  private final Vertx vertx;
+  private final RegistryConfig config;
+  private final PatientStore store;
+  private final WorkerExecutor worker;
+  private final MatchIndex index;
+  private String deploymentId;
+
+  private Registry(Vertx vertx, RegistryConfig config, PatientStore store, WorkerExecutor worker, MatchIndex index) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    this.worker = worker;
+    this.index = index;
+  }
+
+  /** Starts a standalone registry; the returned future completes once it serves on the configured port. */
+  public static Future<Registry> start(Vertx vertx, RegistryConfig config) {
+    WorkerExecutor worker = vertx.createSharedWorkerExecutor("cr-worker", config.workerPoolSize());
+    return worker.executeBlocking(() -> prepare(vertx, config, worker), false)
+        .compose(Registry::serve);
+  }
+
+  /** The blocking part of start-up: certificates, rules, store. */
+  private static Prepared prepare(Vertx vertx, RegistryConfig config, WorkerExecutor worker) throws Exception {
+    ensureCertificates(config);
+    DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate);
+    FieldExtractor extractor = new FieldExtractor(rules.expressions());
+    PatientStore store = EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
+    MatchIndex index = new MatchIndex(rules, config.matching().maxCandidates());
+    return new Prepared(new Registry(vertx, config, store, worker, index), rules, extractor);
+  }
+
+  private record Prepared(Registry registry, DecisionRules rules, FieldExtractor extractor) {}
+
+  private static void ensureCertificates(RegistryConfig config) throws Exception {
+    RegistryConfig.Tls tls = config.tls();
+    if (tls.createDevCertificates()) {
+      DevCertificateAuthority.ensure(tls.certificatesDir(), config.clients().keySet());
+    }
+    for (var file : new java.nio.file.Path[] {tls.serverCertificate(), tls.serverKey(), tls.caCertificate()}) {
+      if (!Files.isReadable(file)) {
+        throw new ConfigException("tls", "cannot read " + file + " (set tls.createDevCertificates to make "
+            + "development certificates, or point tls.* at your own)");
+      }
+    }
+  }
+
+  private static Future<Registry> serve(Prepared p) {
+    Registry r = p.registry();
+    AtomicBoolean loaded = new AtomicBoolean(false);
+    Matcher matcher = new Matcher(p.rules());
+    SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.index, matcher,
+        p.extractor(), r.config.matching().maxCandidates());
+    Set<String> systems = new HashSet<>();
+    r.config.clients().values().stream().map(ClientConfig::internalIdSystems).forEach(systems::addAll);
+    PatientRoutes patients = new PatientRoutes(submissions, r.store, r.worker, r.config.baseUrl(),
+        r.config.cruidSystem());
+    RegistryRouter.Routes routes = new RegistryRouter.Routes(patients,
+        new BundleRoutes(submissions, r.worker, patients, r.config.server().maxBundleEntries()),
+        new PixRoutes(new PixService(r.store, r.config.cruidSystem(), systems)),
+        new OpsRoutes(r.store, loaded::get, r.index::size),
+        org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION));
+    CallerHandler caller = new CallerHandler(r.config::client);
+    HttpServerOptions options = TlsServerOptions.standalone(r.config);
+    long bodyLimit = r.config.server().bodyLimitBytes();
+    return new IndexLoader(r.store, p.rules(), p.extractor()).load(r.index)
+        .onSuccess(n -> loaded.set(true))
+        .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
+                vertx -> RegistryRouter.create(vertx, routes, caller, bodyLimit)),
+            new DeploymentOptions().setInstances(r.config.server().instances())))
+        .map(id -> {
+          r.deploymentId = id;
+          LOG.info("Client registry {} serving HTTPS on port {}", VERSION, r.config.server().port());
+          return r;
+        });
+  }
+
+  public RegistryConfig config() {
+    return config;
+  }
+
+  /** Stops serving, then closes the store; acknowledged writes are already durable. */
+  public Future<Void> stop() {
+    Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    return undeploy.eventually(store::close).eventually(worker::close);
+  }
+}

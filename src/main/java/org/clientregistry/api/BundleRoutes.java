@@ -1,0 +1,148 @@
+package org.clientregistry.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.clientregistry.config.ClientConfig;
+import org.clientregistry.fhir.FhirException;
+import org.clientregistry.fhir.OperationOutcomes;
+import org.clientregistry.fhir.PatientViews;
+import org.clientregistry.linking.SubmissionResult;
+import org.clientregistry.linking.SubmissionService;
+import org.clientregistry.store.SourceRecord;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleEntryResponseComponent;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+
+/** POST /fhir with a batch (entries independent) or transaction (all or nothing) Bundle of Patients. */
+public final class BundleRoutes {
+  public static final String CRUID_EXTENSION = "http://openclientregistry.org/fhir/StructureDefinition/cruid";
+
+  private final SubmissionService submissions;
+  private final RequestBodies bodies;
+  private final PatientRoutes patients;
+  private final int maxEntries;
+
+  public BundleRoutes(SubmissionService submissions, WorkerExecutor worker, PatientRoutes patients, int maxEntries) {
+    this.submissions = submissions;
+    this.bodies = new RequestBodies(worker);
+    this.patients = patients;
+    this.maxEntries = maxEntries;
+  }
+
+  public Future<FhirResponse> post(RoutingContext ctx) {
+    ClientConfig client = FhirHandlers.client(ctx);
+    return bodies.resource(ctx).compose(resource -> {
+      if (!(resource instanceof Bundle bundle)) {
+        throw FhirException.badRequest("POST /fhir takes a Bundle of type batch or transaction, got "
+            + resource.fhirType());
+      }
+      if (bundle.getEntry().size() > maxEntries) {
+        throw new FhirException(413, IssueType.TOOLONG, "The Bundle has " + bundle.getEntry().size()
+            + " entries; the configured limit is " + maxEntries);
+      }
+      if (bundle.getType() == BundleType.TRANSACTION) {
+        return transaction(client, bundle);
+      }
+      if (bundle.getType() == BundleType.BATCH) {
+        return batch(client, bundle);
+      }
+      throw FhirException.badRequest("Bundle.type must be batch or transaction, got " + bundle.getType());
+    });
+  }
+
+  /** Each entry on its own, one after the other (so later entries match earlier ones). */
+  private Future<FhirResponse> batch(ClientConfig client, Bundle bundle) {
+    Bundle response = new Bundle().setType(BundleType.BATCHRESPONSE);
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < bundle.getEntry().size(); i++) {
+      BundleEntryComponent entry = bundle.getEntry().get(i);
+      BundleEntryComponent out = response.addEntry();
+      int index = i;
+      chain = chain.compose(v -> {
+        Future<SubmissionResult> result;
+        try {
+          SubmissionService.Entry e = toEntry(entry, index);
+          result = submissions.submit(client, e.patient(), e.targetId());
+        } catch (FhirException ex) {
+          result = Future.failedFuture(ex);
+        }
+        return result.map(r -> {
+          fill(out, r);
+          return (Void) null;
+        }).recover(err -> {
+          FhirException mapped = FailureHandler.map(err, 500);
+          out.getResponse().setStatus(mapped.status() + " " + reason(mapped.status()))
+              .setOutcome(OperationOutcomes.error(mapped.issueType(), mapped.getMessage()));
+          return Future.succeededFuture();
+        });
+      });
+    }
+    return chain.map(v -> FhirResponse.of(200, response));
+  }
+
+  private Future<FhirResponse> transaction(ClientConfig client, Bundle bundle) {
+    List<SubmissionService.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < bundle.getEntry().size(); i++) {
+      entries.add(toEntry(bundle.getEntry().get(i), i));
+    }
+    return submissions.submitAll(client, entries).map(results -> {
+      Bundle response = new Bundle().setType(BundleType.TRANSACTIONRESPONSE);
+      results.forEach(r -> fill(response.addEntry(), r));
+      return FhirResponse.of(200, response);
+    });
+  }
+
+  private static SubmissionService.Entry toEntry(BundleEntryComponent entry, int index) {
+    Resource resource = entry.getResource();
+    if (!(resource instanceof Patient patient)) {
+      throw FhirException.badRequest("Bundle entry " + index + ": only Patient resources are accepted, got "
+          + (resource == null ? "no resource" : resource.fhirType()) + " (this registry stores no clinical data)");
+    }
+    if (!entry.hasRequest() || entry.getRequest().getMethod() == HTTPVerb.POST) {
+      return new SubmissionService.Entry(patient, null);
+    }
+    if (entry.getRequest().getMethod() == HTTPVerb.PUT) {
+      String url = entry.getRequest().getUrl();
+      if (url == null || !url.matches("Patient/[A-Za-z0-9\\-.]{1,64}")) {
+        throw FhirException.badRequest("Bundle entry " + index + ": PUT needs request.url Patient/<id>, got '"
+            + url + "'");
+      }
+      return new SubmissionService.Entry(patient, url.substring("Patient/".length()));
+    }
+    throw FhirException.badRequest("Bundle entry " + index + ": method " + entry.getRequest().getMethod()
+        + " is not supported; use POST or PUT");
+  }
+
+  private void fill(BundleEntryComponent out, SubmissionResult r) {
+    SourceRecord record = r.record();
+    FhirResponse single = patients.answer(r);
+    out.setFullUrl(single.headers().get("Location"));
+    out.setResource((Resource) single.body());
+    BundleEntryResponseComponent response = out.getResponse();
+    response.setStatus(r.created() ? "201 Created" : "200 OK")
+        .setLocation("Patient/" + record.id() + "/_history/" + record.version())
+        .setEtag(PatientRoutes.etag(record.version()));
+    response.addExtension(CRUID_EXTENSION, new Reference("Patient/" + record.goldenId()));
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 409 -> "Conflict";
+      case 413 -> "Payload Too Large";
+      case 503 -> "Service Unavailable";
+      default -> "Error";
+    };
+  }
+}

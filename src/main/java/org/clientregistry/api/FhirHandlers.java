@@ -1,0 +1,65 @@
+package org.clientregistry.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+import org.clientregistry.config.ClientConfig;
+import org.clientregistry.config.Role;
+import org.clientregistry.fhir.Fhir;
+import org.clientregistry.fhir.FhirException;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/** Glue between routes and FHIR logic: role checks, the calling client, and writing FhirResponses. */
+public final class FhirHandlers {
+  public static final String FHIR_JSON = "application/fhir+json; charset=utf-8";
+  static final String CLIENT = org.clientregistry.security.CallerHandler.CLIENT;
+
+  private FhirHandlers() {}
+
+  /** A route handler that requires a role, runs the action and writes its answer (or fails the context). */
+  public static Handler<RoutingContext> withRole(Role role, Function<RoutingContext, Future<FhirResponse>> action) {
+    return ctx -> {
+      Future<FhirResponse> answer;
+      try {
+        ClientConfig client = client(ctx);
+        if (!client.has(role)) {
+          throw FhirException.forbidden("Client '" + client.id() + "' lacks the " + role.name().toLowerCase()
+              + " role needed here");
+        }
+        answer = action.apply(ctx);
+      } catch (RuntimeException e) {
+        answer = Future.failedFuture(e);
+      }
+      answer.onSuccess(r -> write(ctx, r)).onFailure(ctx::fail);
+    };
+  }
+
+  /** A route handler open to any caller (metadata). */
+  public static Handler<RoutingContext> open(Function<RoutingContext, FhirResponse> action) {
+    return ctx -> write(ctx, action.apply(ctx));
+  }
+
+  public static ClientConfig client(RoutingContext ctx) {
+    ClientConfig client = ctx.get(CLIENT);
+    if (client == null) {
+      throw new FhirException(401, IssueType.LOGIN, "No client identity on this request");
+    }
+    return client;
+  }
+
+  public static void write(RoutingContext ctx, FhirResponse r) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended()) {
+      return;
+    }
+    response.setStatusCode(r.status());
+    r.headers().forEach(response::putHeader);
+    if (r.body() == null) {
+      response.end();
+      return;
+    }
+    response.putHeader("Content-Type", FHIR_JSON).end(Fhir.encode(r.body()));
+  }
+}

@@ -1,0 +1,18 @@
+package org.clientregistry.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+
+/** What a FHIR route answers, before it is written: kept apart from the wire so a wrapper (OpenHIM) can use it. */
+public record FhirResponse(int status, Map<String, String> headers, IBaseResource body) {
+
+  public static FhirResponse of(int status, IBaseResource body) {
+    return new FhirResponse(status, new LinkedHashMap<>(), body);
+  }
+
+  public FhirResponse header(String name, String value) {
+    headers.put(name, value);
+    return this;
+  }
+}

@@ -1,0 +1,31 @@
+package org.clientregistry.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.function.Function;
+import io.vertx.core.Vertx;
+
+/** One HTTP server instance; several are deployed (one per event loop) and share the listening port. */
+public final class HttpServerVerticle extends VerticleBase {
+  private final HttpServerOptions options;
+  private final Function<Vertx, Router> routerFactory;
+  private HttpServer server;
+
+  public HttpServerVerticle(HttpServerOptions options, Function<Vertx, Router> routerFactory) {
+    this.options = options;
+    this.routerFactory = routerFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    return server.listen();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,36 @@
+package org.clientregistry.api;
+
+import java.util.Date;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+
+/** The CapabilityStatement: exactly the interactions and operations this server implements. */
+public final class MetadataFactory {
+  private MetadataFactory() {}
+
+  public static CapabilityStatement capabilityStatement(String baseUrl, String version) {
+    CapabilityStatement cs = new CapabilityStatement();
+    cs.setStatus(PublicationStatus.ACTIVE).setDate(new Date()).setKind(CapabilityStatementKind.INSTANCE)
+        .setFhirVersion(FHIRVersion._4_0_1).addFormat("application/fhir+json").addFormat("json");
+    cs.getSoftware().setName("Client registry mediator").setVersion(version);
+    cs.getImplementation().setDescription("Client registry (master patient index)").setUrl(baseUrl + "/fhir");
+    CapabilityStatementRestComponent rest = cs.addRest().setMode(RestfulCapabilityMode.SERVER);
+    rest.addInteraction().setCode(SystemRestfulInteraction.BATCH);
+    rest.addInteraction().setCode(SystemRestfulInteraction.TRANSACTION);
+    CapabilityStatementRestResourceComponent patient = rest.addResource().setType("Patient");
+    patient.addInteraction().setCode(TypeRestfulInteraction.CREATE);
+    patient.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
+    patient.addInteraction().setCode(TypeRestfulInteraction.READ);
+    patient.setUpdateCreate(false).setConditionalCreate(false);
+    patient.addOperation().setName("ihe-pix")
+        .setDefinition("http://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix");
+    return cs;
+  }
+}

@@ -1,0 +1,40 @@
+package org.clientregistry.api;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+import org.clientregistry.store.PatientStore;
+
+/** /health (the process serves) and /ready (store reachable and index loaded). No OpenHIM envelope. */
+public final class OpsRoutes {
+  private final PatientStore store;
+  private final BooleanSupplier indexLoaded;
+  private final IntSupplier indexSize;
+
+  public OpsRoutes(PatientStore store, BooleanSupplier indexLoaded, IntSupplier indexSize) {
+    this.store = store;
+    this.indexLoaded = indexLoaded;
+    this.indexSize = indexSize;
+  }
+
+  public void health(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject().put("status", "UP"));
+  }
+
+  public void ready(RoutingContext ctx) {
+    if (!indexLoaded.getAsBoolean()) {
+      json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "matching index is loading"));
+      return;
+    }
+    store.ping()
+        .onSuccess(v -> json(ctx, 200, new JsonObject().put("status", "UP").put("indexedRecords",
+            indexSize.getAsInt())))
+        .onFailure(e -> json(ctx, 503, new JsonObject().put("status", "DOWN")
+            .put("reason", "store unreachable: " + e.getMessage())));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

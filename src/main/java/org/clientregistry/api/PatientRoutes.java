@@ -1,0 +1,71 @@
+package org.clientregistry.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.RoutingContext;
+import org.clientregistry.fhir.FhirException;
+import org.clientregistry.fhir.PatientViews;
+import org.clientregistry.linking.SubmissionResult;
+import org.clientregistry.linking.SubmissionService;
+import org.clientregistry.store.PatientStore;
+import org.clientregistry.store.SourceRecord;
+import org.hl7.fhir.r4.model.Patient;
+
+/** POST/PUT of one Patient (pos), and reads of source and golden records (admin). */
+public final class PatientRoutes {
+  private final SubmissionService submissions;
+  private final PatientStore store;
+  private final RequestBodies bodies;
+  private final String baseUrl;
+  private final String cruidSystem;
+
+  public PatientRoutes(SubmissionService submissions, PatientStore store, WorkerExecutor worker, String baseUrl,
+                       String cruidSystem) {
+    this.submissions = submissions;
+    this.store = store;
+    this.bodies = new RequestBodies(worker);
+    this.baseUrl = baseUrl;
+    this.cruidSystem = cruidSystem;
+  }
+
+  public Future<FhirResponse> create(RoutingContext ctx) {
+    return bodies.patient(ctx, null)
+        .compose(patient -> submissions.submit(FhirHandlers.client(ctx), patient, null))
+        .map(this::answer);
+  }
+
+  public Future<FhirResponse> update(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return bodies.patient(ctx, id)
+        .compose(patient -> submissions.submit(FhirHandlers.client(ctx), patient, id))
+        .map(this::answer);
+  }
+
+  public Future<FhirResponse> read(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return store.source(id).compose(source -> {
+      if (source.isPresent()) {
+        return Future.succeededFuture(FhirResponse.of(200, PatientViews.source(source.get()))
+            .header("ETag", etag(source.get().version())));
+      }
+      return store.golden(id).map(golden -> FhirResponse.of(200, PatientViews.golden(
+              golden.orElseThrow(() -> FhirException.notFound("No Patient/" + id)), cruidSystem))
+          .header("ETag", etag(golden.get().version())));
+    });
+  }
+
+  FhirResponse answer(SubmissionResult result) {
+    SourceRecord r = result.record();
+    Patient body = PatientViews.source(r);
+    return FhirResponse.of(result.created() ? 201 : 200, body)
+        .header("Location", baseUrl + "/fhir/Patient/" + r.id())
+        .header("LocationCRUID", "Patient/" + r.goldenId())
+        .header("ETag", etag(r.version()))
+        .header("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+            .format(r.lastUpdated().atZone(java.time.ZoneOffset.UTC)));
+  }
+
+  static String etag(int version) {
+    return "W/\"" + version + "\"";
+  }
+}

@@ -1,0 +1,51 @@
+package org.clientregistry.api;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.clientregistry.config.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every route, one line each, in front of the one failure handler. */
+public final class RegistryRouter {
+  private static final Logger ACCESS = LoggerFactory.getLogger("access");
+
+  private RegistryRouter() {}
+
+  /** The routes a registry serves; {@code caller} names the client (certificate or OpenHIM header). */
+  public static Router create(Vertx vertx, Routes routes, Handler<RoutingContext> caller, long bodyLimit) {
+    Router router = Router.router(vertx);
+    router.route().handler(RegistryRouter::accessLog);
+    router.get("/health").handler(routes.ops()::health);
+    router.get("/ready").handler(routes.ops()::ready);
+    router.get("/fhir/metadata").handler(FhirHandlers.open(ctx -> FhirResponse.of(200, routes.metadata())));
+    router.route("/fhir*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(caller);
+    router.post("/fhir/Patient").handler(FhirHandlers.withRole(Role.POS, routes.patients()::create));
+    router.get("/fhir/Patient/$ihe-pix").handler(FhirHandlers.withRole(Role.POS, routes.pix()::lookup));
+    router.put("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.POS, routes.patients()::update));
+    router.get("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.ADMIN, routes.patients()::read));
+    router.post("/fhir").handler(FhirHandlers.withRole(Role.POS, routes.bundles()::post));
+    router.route().failureHandler(new FailureHandler());
+    router.route().last().handler(ctx -> ctx.fail(404));
+    return router;
+  }
+
+  /** The route handlers, built once per process and shared by every server instance. */
+  public record Routes(PatientRoutes patients, BundleRoutes bundles, PixRoutes pix, OpsRoutes ops,
+                       org.hl7.fhir.r4.model.CapabilityStatement metadata) {}
+
+  private static void accessLog(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addEndHandler(v -> {
+      Object client = ctx.get(FhirHandlers.CLIENT);
+      // Path only: query strings can carry identifiers, which are personal data.
+      ACCESS.info("{} {} {} {}ms client={}", ctx.request().method(), ctx.request().path(),
+          ctx.response().getStatusCode(), (System.nanoTime() - start) / 1_000_000,
+          client == null ? "-" : ((org.clientregistry.config.ClientConfig) client).id());
+    });
+    ctx.next();
+  }
+}

@@ -1,0 +1,48 @@
+package org.clientregistry.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import org.clientregistry.fhir.Fhir;
+import org.clientregistry.fhir.FhirException;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+
+/** Reads FHIR request bodies: content type check, then parsing on a worker (bundles can be large). */
+final class RequestBodies {
+  private static final Set<String> FHIR_TYPES = Set.of("application/fhir+json", "application/json",
+      "application/json+fhir");
+
+  private final WorkerExecutor worker;
+
+  RequestBodies(WorkerExecutor worker) {
+    this.worker = worker;
+  }
+
+  Future<Resource> resource(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type != null && !FHIR_TYPES.contains(type.split(";")[0].trim().toLowerCase())) {
+      return Future.failedFuture(new FhirException(415, IssueType.NOTSUPPORTED, "Content-Type '" + type
+          + "' is not supported; send application/fhir+json"));
+    }
+    String body = ctx.body().asString();
+    return worker.executeBlocking(() -> Fhir.parse(body), false);
+  }
+
+  /** A Patient body; for PUT its id, when present, must match the URL. */
+  Future<Patient> patient(RoutingContext ctx, String urlId) {
+    return resource(ctx).map(resource -> {
+      if (!(resource instanceof Patient patient)) {
+        throw FhirException.badRequest("Expected a Patient resource, got " + resource.fhirType());
+      }
+      if (urlId != null && patient.hasIdElement() && patient.getIdElement().hasIdPart()
+          && !patient.getIdElement().getIdPart().equals(urlId)) {
+        throw FhirException.badRequest("The Patient id '" + patient.getIdElement().getIdPart()
+            + "' does not match the URL id '" + urlId + "'");
+      }
+      return patient;
+    });
+  }
+}

@@ -1,0 +1,193 @@
+package org.clientregistry.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads {@code config.json} and {@code clients.json} from the config directory, applies environment overrides and
+ * validates everything once. Every leaf key of config.json can be overridden by an environment variable named
+ * {@code CR_} + the key path in upper snake case, e.g. {@code server.port} → {@code CR_SERVER_PORT},
+ * {@code store.dataDir} → {@code CR_STORE_DATA_DIR}.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> SYNC_MODES = Set.of("full", "normal");
+
+  private ConfigLoader() {}
+
+  /** Loads from the directory named by CR_CONFIG_DIR (default {@code config}) with the process environment. */
+  public static RegistryConfig fromEnvironment() {
+    Map<String, String> env = System.getenv();
+    return load(Path.of(env.getOrDefault("CR_CONFIG_DIR", "config")), env);
+  }
+
+  public static RegistryConfig load(Path configDir, Map<String, String> env) {
+    ObjectNode root = readObject(configDir.resolve("config.json"), "config.json");
+    applyEnvironment(root, "", env);
+    return build(root, configDir);
+  }
+
+  /** The environment variable that overrides a dotted key path. */
+  public static String envName(String keyPath) {
+    return "CR_" + keyPath.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();
+  }
+
+  private static void applyEnvironment(ObjectNode node, String prefix, Map<String, String> env) {
+    Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+    List<String> names = new ArrayList<>();
+    fields.forEachRemaining(e -> names.add(e.getKey()));
+    for (String name : names) {
+      JsonNode value = node.get(name);
+      String path = prefix.isEmpty() ? name : prefix + "." + name;
+      if (value.isObject()) {
+        applyEnvironment((ObjectNode) value, path, env);
+        continue;
+      }
+      String override = env.get(envName(path));
+      if (override == null) {
+        continue;
+      }
+      if (value.isNumber()) {
+        try {
+          node.put(name, Long.parseLong(override.trim()));
+        } catch (NumberFormatException e) {
+          throw new ConfigException(path, "environment variable " + envName(path) + " must be a whole number, got '"
+              + override + "'");
+        }
+      } else if (value.isBoolean()) {
+        if (!override.equalsIgnoreCase("true") && !override.equalsIgnoreCase("false")) {
+          throw new ConfigException(path, "environment variable " + envName(path) + " must be true or false");
+        }
+        node.put(name, Boolean.parseBoolean(override));
+      } else {
+        node.put(name, override);
+      }
+    }
+  }
+
+  private static RegistryConfig build(ObjectNode root, Path configDir) {
+    Reader r = new Reader(root);
+    int port = r.integer("server.port", 0, 65535);
+    RegistryConfig.Server server = new RegistryConfig.Server(
+        r.text("server.host"), port, r.integer("server.instances", 1, 64), r.optionalText("server.publicBaseUrl"),
+        r.integer("server.bodyLimitBytes", 1024, Integer.MAX_VALUE), r.integer("server.maxBundleEntries", 1, 1_000_000));
+    Path certDir = Path.of(r.text("tls.certificatesDir"));
+    RegistryConfig.Tls tls = new RegistryConfig.Tls(certDir, r.bool("tls.createDevCertificates"),
+        certDir.resolve(r.text("tls.serverCertificate")), certDir.resolve(r.text("tls.serverKey")),
+        certDir.resolve(r.text("tls.caCertificate")));
+    String storeType = r.text("store.type");
+    if (!storeType.equals("embedded")) {
+      throw new ConfigException("store.type", "unknown store '" + storeType + "' (known: embedded)");
+    }
+    String sync = r.text("store.synchronous");
+    if (!SYNC_MODES.contains(sync)) {
+      throw new ConfigException("store.synchronous", "must be one of " + SYNC_MODES + ", got '" + sync + "'");
+    }
+    RegistryConfig.Store store = new RegistryConfig.Store(storeType, Path.of(r.text("store.dataDir")), sync);
+    RegistryConfig.Matching matching = new RegistryConfig.Matching(configDir.resolve(r.text("matching.rulesFile")),
+        r.integer("matching.maxCandidates", 1, 1_000_000));
+    String cruidSystem = r.text("cruidSystem");
+    Map<String, ClientConfig> clients = readClients(configDir.resolve(r.text("clientsFile")));
+    return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients);
+  }
+
+  private static Map<String, ClientConfig> readClients(Path file) {
+    JsonNode list = readObject(file, "clientsFile").get("clients");
+    if (list == null || !list.isArray()) {
+      throw new ConfigException("clients", "clients file " + file + " must hold {\"clients\": [...]}");
+    }
+    Map<String, ClientConfig> clients = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String key = "clients[" + i + "]";
+      JsonNode c = list.get(i);
+      String id = requiredText(c, key + ".id");
+      List<String> systems = new ArrayList<>();
+      c.path("internalIdSystems").forEach(s -> systems.add(s.asText()));
+      Set<Role> roles = EnumSet.noneOf(Role.class);
+      c.path("roles").forEach(role -> roles.add(Role.parse(key + ".roles", role.asText())));
+      if (clients.put(id, new ClientConfig(id, c.path("name").asText(id), List.copyOf(systems),
+          Collections.unmodifiableSet(roles))) != null) {
+        throw new ConfigException(key + ".id", "duplicate client id '" + id + "'");
+      }
+    }
+    return Collections.unmodifiableMap(clients);
+  }
+
+  private static String requiredText(JsonNode node, String key) {
+    JsonNode v = node.get(key.substring(key.lastIndexOf('.') + 1));
+    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+      throw new ConfigException(key, "is required and must be a non-empty string");
+    }
+    return v.asText();
+  }
+
+  private static ObjectNode readObject(Path file, String key) {
+    try {
+      JsonNode node = JSON.readTree(Files.readString(file));
+      if (node == null || !node.isObject()) {
+        throw new ConfigException(key, file + " must hold a JSON object");
+      }
+      return (ObjectNode) node;
+    } catch (IOException e) {
+      throw new ConfigException(key, "cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** Typed access to dotted keys with messages that name the key. */
+  private record Reader(ObjectNode root) {
+    JsonNode at(String key) {
+      JsonNode node = root;
+      for (String part : key.split("\\.")) {
+        node = node.path(part);
+      }
+      if (node.isMissingNode() || node.isNull()) {
+        throw new ConfigException(key, "is required");
+      }
+      return node;
+    }
+
+    String text(String key) {
+      JsonNode v = at(key);
+      if (!v.isTextual() || v.asText().isBlank()) {
+        throw new ConfigException(key, "must be a non-empty string");
+      }
+      return v.asText();
+    }
+
+    String optionalText(String key) {
+      JsonNode node = root;
+      for (String part : key.split("\\.")) {
+        node = node.path(part);
+      }
+      return node.isTextual() ? node.asText() : "";
+    }
+
+    int integer(String key, int min, int max) {
+      JsonNode v = at(key);
+      if (!v.isIntegralNumber() || v.asLong() < min || v.asLong() > max) {
+        throw new ConfigException(key, "must be a whole number from " + min + " to " + max + ", got " + v);
+      }
+      return v.asInt();
+    }
+
+    boolean bool(String key) {
+      JsonNode v = at(key);
+      if (!v.isBoolean()) {
+        throw new ConfigException(key, "must be true or false, got " + v);
+      }
+      return v.asBoolean();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package org.clientregistry.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/** The whole validated configuration of one registry process. Immutable. */
+public record RegistryConfig(
+    Server server,
+    Tls tls,
+    Store store,
+    Matching matching,
+    String cruidSystem,
+    int workerPoolSize,
+    Map<String, ClientConfig> clients) {
+
+  public record Server(String host, int port, int instances, String publicBaseUrl, long bodyLimitBytes,
+                       int maxBundleEntries) {}
+
+  public record Tls(Path certificatesDir, boolean createDevCertificates, Path serverCertificate, Path serverKey,
+                    Path caCertificate) {}
+
+  public record Store(String type, Path dataDir, String synchronous) {}
+
+  public record Matching(Path rulesFile, int maxCandidates) {}
+
+  public Optional<ClientConfig> client(String id) {
+    return Optional.ofNullable(clients.get(id));
+  }
+
+  /** The base URL clients see in Location headers; derived from host and port when not configured. */
+  public String baseUrl() {
+    if (!server.publicBaseUrl().isBlank()) {
+      return server.publicBaseUrl().replaceAll("/+$", "");
+    }
+    return "https://localhost:" + server.port();
+  }
+}

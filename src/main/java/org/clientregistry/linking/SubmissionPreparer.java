@@ -1,0 +1,78 @@
+package org.clientregistry.linking;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.clientregistry.config.ClientConfig;
+import org.clientregistry.fhir.FhirException;
+import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.fhir.Fhir;
+import org.clientregistry.matching.DecisionRules;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.store.ChangeSet;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+
+/** Checks a submitted Patient and extracts everything linking needs from it (CPU work: run it on a worker). */
+final class SubmissionPreparer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final FieldExtractor extractor;
+  private final DecisionRules rules;
+  private final MatchIndex index;
+
+  SubmissionPreparer(FieldExtractor extractor, DecisionRules rules, MatchIndex index) {
+    this.extractor = extractor;
+    this.rules = rules;
+    this.index = index;
+  }
+
+  PreparedSubmission prepare(ClientConfig client, Patient submitted, String targetId) {
+    Identifier internal = internalIdentifier(client, submitted);
+    Patient content = submitted.copy();
+    // The registry owns id, meta and links; the client's versions of them are not stored.
+    content.setId((String) null);
+    content.setMeta(null);
+    content.setLink(null);
+    List<ChangeSet.Identifier> identifiers = new ArrayList<>();
+    for (Identifier id : content.getIdentifier()) {
+      if (id.hasSystem() && id.hasValue()) {
+        identifiers.add(new ChangeSet.Identifier(id.getSystem(), id.getValue()));
+      }
+    }
+    Map<String, List<String>> raw = extractor.extract(content);
+    String[][] values = rules.normalise(raw);
+    String fieldsJson;
+    try {
+      fieldsJson = JSON.writeValueAsString(raw);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    ChangeSet.Content stored = new ChangeSet.Content(client.id(), internal.getSystem(), internal.getValue(),
+        identifiers, Fhir.encode(content), fieldsJson);
+    List<String> lockKeys = new ArrayList<>(index.keysOf(values));
+    lockKeys.add("id:" + client.id() + "|" + internal.getSystem() + "|" + internal.getValue());
+    if (targetId != null) {
+      lockKeys.add("src:" + targetId);
+    }
+    return new PreparedSubmission(client.id(), internal.getSystem(), internal.getValue(), content, stored, values,
+        lockKeys, targetId);
+  }
+
+  private static Identifier internalIdentifier(ClientConfig client, Patient patient) {
+    List<Identifier> own = patient.getIdentifier().stream()
+        .filter(i -> i.hasSystem() && client.ownsSystem(i.getSystem())).toList();
+    if (own.isEmpty() || own.stream().noneMatch(Identifier::hasValue)) {
+      throw FhirException.badRequest("The Patient must carry an identifier of client '" + client.id()
+          + "' with a value; accepted identifier systems: " + client.internalIdSystems());
+    }
+    List<Identifier> withValue = own.stream().filter(Identifier::hasValue).toList();
+    if (withValue.stream().map(i -> i.getSystem() + "|" + i.getValue()).distinct().count() > 1) {
+      throw FhirException.badRequest("The Patient carries more than one internal identifier of client '"
+          + client.id() + "'; send exactly one");
+    }
+    return withValue.get(0);
+  }
+}

@@ -1,0 +1,244 @@
+package org.clientregistry.linking;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.clientregistry.config.ClientConfig;
+import org.clientregistry.fhir.FhirException;
+import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.matching.DecisionRules;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.MatchRecord;
+import org.clientregistry.matching.Matcher;
+import org.clientregistry.store.AuditEntry;
+import org.clientregistry.store.ChangeSet;
+import org.clientregistry.store.PatientStore;
+import org.clientregistry.store.SourceRecord;
+import org.clientregistry.store.StoreConflictException;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Patient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The submission workflow (linking.md): prepare off the event loop, take the per-key locks, look the record up,
+ * decide links, write everything in one atomic step, update the index, release. A lost optimistic race is retried
+ * from the look-up.
+ */
+public final class SubmissionService {
+  private static final Logger LOG = LoggerFactory.getLogger(SubmissionService.class);
+  private static final int MAX_ATTEMPTS = 8;
+
+  private final Vertx vertx;
+  private final WorkerExecutor worker;
+  private final PatientStore store;
+  private final MatchIndex index;
+  private final DecisionRules rules;
+  private final int maxCandidates;
+  private final SubmissionPreparer preparer;
+  private final LinkPlanner planner;
+  private final KeyLocks locks;
+
+  public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, MatchIndex index,
+                           Matcher matcher, FieldExtractor extractor, int maxCandidates) {
+    this.vertx = vertx;
+    this.worker = worker;
+    this.store = store;
+    this.index = index;
+    this.rules = matcher.rules();
+    this.maxCandidates = maxCandidates;
+    this.preparer = new SubmissionPreparer(extractor, rules, index);
+    this.planner = new LinkPlanner(matcher);
+    this.locks = new KeyLocks(vertx, 30_000);
+  }
+
+  /** One entry of a transaction: a Patient, and the source id when it is a PUT. */
+  public record Entry(Patient patient, String targetId) {}
+
+  /** POST /fhir/Patient (targetId null) or PUT /fhir/Patient/{targetId}. */
+  public Future<SubmissionResult> submit(ClientConfig client, Patient patient, String targetId) {
+    return submitAll(client, List.of(new Entry(patient, targetId))).map(results -> results.get(0));
+  }
+
+  /** All entries or none, matched against each other in order. */
+  public Future<List<SubmissionResult>> submitAll(ClientConfig client, List<Entry> entries) {
+    return worker.executeBlocking(() -> prepareAll(client, entries), false)
+        .compose(prepared -> attempt(client, prepared, 1));
+  }
+
+  private List<PreparedSubmission> prepareAll(ClientConfig client, List<Entry> entries) {
+    List<PreparedSubmission> prepared = new ArrayList<>(entries.size());
+    Set<String> identifiers = new HashSet<>();
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      PreparedSubmission p;
+      try {
+        p = preparer.prepare(client, e.patient(), e.targetId());
+      } catch (FhirException ex) {
+        throw entries.size() == 1 ? ex : new FhirException(ex.status(), ex.issueType(),
+            "Bundle entry " + i + ": " + ex.getMessage());
+      }
+      if (!identifiers.add(p.identifierKey())) {
+        throw FhirException.badRequest("Bundle entry " + i + " repeats the internal identifier of an earlier entry");
+      }
+      prepared.add(p);
+    }
+    return prepared;
+  }
+
+  private Future<List<SubmissionResult>> attempt(ClientConfig client, List<PreparedSubmission> subs, int attempt) {
+    Set<String> keys = new LinkedHashSet<>();
+    subs.forEach(s -> keys.addAll(s.lockKeys()));
+    return locks.acquire(keys).compose(held -> lookUp(subs)
+            .compose(existing -> worker.executeBlocking(() -> plan(client, subs, existing), false))
+            .compose(this::write)
+            .eventually(() -> {
+              held.release();
+              return Future.succeededFuture();
+            }))
+        .recover(e -> {
+          if (e instanceof StoreConflictException && attempt < MAX_ATTEMPTS) {
+            LOG.debug("Concurrent change, retrying (attempt {})", attempt + 1);
+            return pause(attempt).compose(v -> attempt(client, subs, attempt + 1));
+          }
+          if (e instanceof StoreConflictException) {
+            return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,
+                "The record kept changing concurrently; try again"));
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private Future<Void> pause(int attempt) {
+    Promise<Void> p = Promise.promise();
+    long delay = 1 + ThreadLocalRandom.current().nextLong(5L * attempt);
+    vertx.setTimer(delay, t -> p.complete());
+    return p.future();
+  }
+
+  /** Existing source record per submission (under the locks, so no one else creates it meanwhile). */
+  private Future<List<Optional<SourceRecord>>> lookUp(List<PreparedSubmission> subs) {
+    List<Future<Optional<SourceRecord>>> lookups = new ArrayList<>(subs.size());
+    for (PreparedSubmission s : subs) {
+      lookups.add(s.targetId() == null
+          ? store.sourceByInternalId(s.clientId(), s.idSystem(), s.idValue())
+          : byTargetId(s));
+    }
+    return Future.all(lookups).map(all -> {
+      List<Optional<SourceRecord>> out = new ArrayList<>(subs.size());
+      for (int i = 0; i < subs.size(); i++) {
+        out.add(all.resultAt(i));
+      }
+      return out;
+    });
+  }
+
+  /** PUT: the record must exist, belong to the caller, and not take another record's internal identifier. */
+  private Future<Optional<SourceRecord>> byTargetId(PreparedSubmission s) {
+    return store.source(s.targetId()).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(FhirException.notFound("No source record Patient/" + s.targetId()));
+      }
+      if (!found.get().clientId().equals(s.clientId())) {
+        return Future.failedFuture(FhirException.forbidden("Patient/" + s.targetId()
+            + " belongs to another client and cannot be updated by '" + s.clientId() + "'"));
+      }
+      return store.sourceByInternalId(s.clientId(), s.idSystem(), s.idValue()).compose(other -> {
+        if (other.isPresent() && !other.get().id().equals(s.targetId())) {
+          return Future.failedFuture(new FhirException(409, IssueType.CONFLICT, "The internal identifier "
+              + s.idSystem() + "|" + s.idValue() + " already belongs to Patient/" + other.get().id()));
+        }
+        return Future.succeededFuture(found);
+      });
+    });
+  }
+
+  /** What one attempt decided: the results to answer with and the change to write (none when nothing changed). */
+  private record Planned(List<SubmissionResult> results, Workspace.Commit commit) {}
+
+  private Planned plan(ClientConfig client, List<PreparedSubmission> subs, List<Optional<SourceRecord>> existing) {
+    Workspace ws = new Workspace(index, new MatchIndex(rules, maxCandidates));
+    List<String> ids = new ArrayList<>();
+    List<Decision> decisions = new ArrayList<>();
+    boolean anyChange = false;
+    for (int i = 0; i < subs.size(); i++) {
+      PreparedSubmission s = subs.get(i);
+      Optional<SourceRecord> found = existing.get(i);
+      if (found.isPresent() && unchanged(found.get(), s)) {
+        ids.add(found.get().id());
+        decisions.add(null);
+        ws.audit(new AuditEntry(ws.at(), client.id(), "submit", found.get().id(), found.get().goldenId(),
+            "unchanged", null));
+        continue;
+      }
+      anyChange = true;
+      Decision d;
+      String id;
+      if (found.isEmpty()) {
+        id = UUID.randomUUID().toString();
+        ws.content(id, s.content());
+        d = planner.placeNew(ws, new MatchRecord(id, 0, s.clientId(), null, false, s.values()));
+      } else {
+        id = found.get().id();
+        MatchRecord indexed = ws.record(id).orElseThrow(() -> new IllegalStateException(
+            "Source record " + id + " is stored but missing from the matching index"));
+        ws.content(id, s.content());
+        MatchRecord updated = new MatchRecord(id, indexed.version(), s.clientId(), indexed.goldenId(),
+            indexed.manualLink(), s.values());
+        d = planner.placeUpdated(ws, updated, found.get().link());
+      }
+      ids.add(id);
+      decisions.add(d);
+      ws.audit(new AuditEntry(ws.at(), client.id(), "submit", id, d.goldenId(), d.describe(),
+          d.link().rule() == null ? null : "rule=" + d.link().rule() + " score=" + d.link().score()));
+    }
+    Workspace.Commit commit = ws.toCommit();
+    List<SubmissionResult> results = new ArrayList<>(subs.size());
+    for (int i = 0; i < subs.size(); i++) {
+      Decision d = decisions.get(i);
+      if (d == null) {
+        results.add(new SubmissionResult(false, existing.get(i).get(), "unchanged"));
+        continue;
+      }
+      results.add(new SubmissionResult(existing.get(i).isEmpty(), stored(subs.get(i), ids.get(i), d, commit),
+          d.describe()));
+    }
+    return new Planned(results, anyChange ? commit : auditOnly(commit));
+  }
+
+  private static Workspace.Commit auditOnly(Workspace.Commit commit) {
+    ChangeSet c = commit.changes();
+    return new Workspace.Commit(new ChangeSet(c.at(), List.of(), List.of(), List.of(), c.audit()), List.of(),
+        Map.of());
+  }
+
+  private Future<List<SubmissionResult>> write(Planned planned) {
+    Workspace.Commit commit = planned.commit();
+    return store.commit(commit.changes()).map(v -> {
+      index.apply(commit.indexRecords(), commit.goldenVersions());
+      return planned.results();
+    });
+  }
+
+  private static boolean unchanged(SourceRecord stored, PreparedSubmission s) {
+    return stored.resourceJson().equals(s.content().resourceJson()) && stored.idSystem().equals(s.idSystem())
+        && stored.idValue().equals(s.idValue());
+  }
+
+  private static SourceRecord stored(PreparedSubmission s, String id, Decision d, Workspace.Commit commit) {
+    int version = commit.indexRecords().stream().filter(r -> r.sourceId().equals(id)).findFirst()
+        .map(MatchRecord::version).orElseThrow();
+    return new SourceRecord(id, version, s.clientId(), s.idSystem(), s.idValue(), d.goldenId(), d.link(),
+        s.content().resourceJson(), s.content().fieldsJson(), commit.changes().at());
+  }
+}

@@ -1,0 +1,177 @@
+package org.clientregistry.linking;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.clientregistry.matching.Candidates;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.MatchRecord;
+import org.clientregistry.matching.MatchView;
+import org.clientregistry.store.AuditEntry;
+import org.clientregistry.store.ChangeSet;
+import org.clientregistry.store.LinkFacts;
+import org.clientregistry.store.ReviewItem;
+
+/**
+ * The registry as one piece of work sees it while deciding: the committed index plus the changes decided so far
+ * (new and re-linked records, new golden records, review items). Several submissions of one transaction bundle
+ * share a workspace, so later entries match earlier ones; nothing reaches the store or the index until
+ * {@link #toCommit()} is written.
+ */
+final class Workspace implements MatchView {
+  private final MatchIndex base;
+  private final MatchIndex pending;
+  private final Map<String, MatchRecord> changed = new LinkedHashMap<>();
+  private final Map<String, LinkFacts> links = new HashMap<>();
+  private final Map<String, ChangeSet.Content> contents = new HashMap<>();
+  /** Goldens whose membership this work changes, with the version it read them at (0: created here). */
+  private final Map<String, Integer> touchedGoldens = new LinkedHashMap<>();
+  private final Map<String, String> replacedBy = new HashMap<>();
+  private final List<ReviewItem> reviews = new ArrayList<>();
+  private final List<AuditEntry> audit = new ArrayList<>();
+  private final Instant at = Instant.now();
+
+  Workspace(MatchIndex base, MatchIndex emptyOverlay) {
+    this.base = base;
+    this.pending = emptyOverlay;
+  }
+
+  @Override
+  public Candidates candidates(String[][] values, String excludeSourceId) {
+    Candidates committed = base.candidates(values, excludeSourceId);
+    Candidates recent = pending.candidates(values, excludeSourceId);
+    Map<String, MatchRecord> found = new LinkedHashMap<>();
+    committed.records().forEach(r -> found.put(r.sourceId(), changed.getOrDefault(r.sourceId(), r)));
+    recent.records().forEach(r -> found.put(r.sourceId(), changed.get(r.sourceId())));
+    return new Candidates(new ArrayList<>(found.values()), committed.capped() || recent.capped());
+  }
+
+  @Override
+  public Optional<MatchRecord> record(String sourceId) {
+    MatchRecord r = changed.get(sourceId);
+    return r != null ? Optional.of(r) : base.record(sourceId);
+  }
+
+  @Override
+  public List<MatchRecord> members(String goldenId) {
+    readGolden(goldenId);
+    Set<String> seen = new LinkedHashSet<>();
+    List<MatchRecord> out = new ArrayList<>();
+    for (MatchRecord r : base.members(goldenId)) {
+      MatchRecord now = changed.getOrDefault(r.sourceId(), r);
+      if (now.goldenId().equals(goldenId) && seen.add(now.sourceId())) {
+        out.add(now);
+      }
+    }
+    for (MatchRecord r : changed.values()) {
+      if (r.goldenId().equals(goldenId) && seen.add(r.sourceId())) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int goldenVersion(String goldenId) {
+    Integer v = touchedGoldens.get(goldenId);
+    return v != null ? v : base.goldenVersion(goldenId);
+  }
+
+  @Override
+  public boolean notSamePerson(String sourceA, String sourceB) {
+    return base.notSamePerson(sourceA, sourceB);
+  }
+
+  String newGolden() {
+    String id = UUID.randomUUID().toString();
+    touchedGoldens.put(id, 0);
+    return id;
+  }
+
+  /** Links a record to a golden record; both the old and the new golden record change. */
+  void link(MatchRecord record, String goldenId, LinkFacts facts) {
+    record(record.sourceId()).ifPresent(previous -> readGolden(previous.goldenId()));
+    readGolden(goldenId);
+    MatchRecord linked = record.withLink(goldenId, facts.manual());
+    changed.put(linked.sourceId(), linked);
+    links.put(linked.sourceId(), facts);
+    pending.put(linked);
+  }
+
+  /** The submitted content of a record this work writes in full. */
+  void content(String sourceId, ChangeSet.Content content) {
+    contents.put(sourceId, content);
+  }
+
+  void replaced(String goldenId, String by) {
+    replacedBy.put(goldenId, by);
+  }
+
+  void review(ReviewItem item) {
+    reviews.add(item);
+  }
+
+  void audit(AuditEntry entry) {
+    audit.add(entry);
+  }
+
+  boolean changes(String sourceId) {
+    return changed.containsKey(sourceId);
+  }
+
+  /** Remembers a golden record's version the first time this work reads it, before any change of its own. */
+  private void readGolden(String goldenId) {
+    touchedGoldens.computeIfAbsent(goldenId, base::goldenVersion);
+  }
+
+  /** The change to write and, once written, what the index takes from it. */
+  Commit toCommit() {
+    List<ChangeSet.SourceWrite> sources = new ArrayList<>();
+    List<MatchRecord> indexed = new ArrayList<>();
+    for (MatchRecord r : changed.values()) {
+      int stored = base.record(r.sourceId()).map(MatchRecord::version).orElse(0);
+      int version = stored + 1;
+      sources.add(new ChangeSet.SourceWrite(r.sourceId(), stored, version, r.goldenId(), links.get(r.sourceId()),
+          contents.get(r.sourceId())));
+      indexed.add(new MatchRecord(r.sourceId(), version, r.clientId(), r.goldenId(), r.manualLink(), r.values()));
+    }
+    List<ChangeSet.GoldenWrite> goldens = new ArrayList<>();
+    Map<String, Integer> goldenVersions = new HashMap<>();
+    touchedGoldens.forEach((id, read) -> {
+      // Only goldens whose membership really changed are written (a golden read but left alone is not).
+      if (read == 0 || membershipChanged(id)) {
+        goldens.add(new ChangeSet.GoldenWrite(id, read, read + 1, replacedBy.get(id)));
+        goldenVersions.put(id, read + 1);
+      }
+    });
+    return new Commit(new ChangeSet(at, sources, goldens, List.copyOf(reviews), List.copyOf(audit)), indexed,
+        goldenVersions);
+  }
+
+  private boolean membershipChanged(String goldenId) {
+    for (MatchRecord r : changed.values()) {
+      Optional<MatchRecord> before = base.record(r.sourceId());
+      boolean wasMember = before.isPresent() && before.get().goldenId().equals(goldenId);
+      boolean isMember = r.goldenId().equals(goldenId);
+      if (wasMember != isMember || (isMember && contents.containsKey(r.sourceId()))) {
+        return true;
+      }
+    }
+    return replacedBy.containsKey(goldenId);
+  }
+
+  /** A decided change: what to write, then what the index applies. */
+  record Commit(ChangeSet changes, List<MatchRecord> indexRecords, Map<String, Integer> goldenVersions) {}
+
+  /** The one time stamp of this work: link facts, lastUpdated and audit entries all carry it. */
+  Instant at() {
+    return at;
+  }
+}

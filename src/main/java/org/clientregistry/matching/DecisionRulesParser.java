@@ -1,0 +1,199 @@
+package org.clientregistry.matching;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads OpenCR's current decision-rules format ({@code {"rules": [ {matchingType, fields, filters,
+ * potentialMatchThreshold, autoMatchThreshold} ]}}) and validates it, naming the field at fault. OpenCR-only keys
+ * such as {@code espath} are accepted and ignored so that implementers can bring their files unchanged.
+ */
+public final class DecisionRulesParser {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Consumer<String> fhirpathValidator;
+  private final Map<Slot, Integer> slots = new LinkedHashMap<>();
+
+  /** @param fhirpathValidator throws IllegalArgumentException for an expression that does not parse */
+  private DecisionRulesParser(Consumer<String> fhirpathValidator) {
+    this.fhirpathValidator = fhirpathValidator;
+  }
+
+  public static DecisionRules parse(Path file, Consumer<String> fhirpathValidator) {
+    try {
+      return parse(Files.readString(file), fhirpathValidator);
+    } catch (IOException e) {
+      throw new RulesException(file.toString(), "cannot be read: " + e.getMessage());
+    }
+  }
+
+  public static DecisionRules parse(String json, Consumer<String> fhirpathValidator) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (IOException e) {
+      throw new RulesException("(file)", "not valid JSON: " + e.getMessage());
+    }
+    return new DecisionRulesParser(fhirpathValidator).rules(root);
+  }
+
+  private DecisionRules rules(JsonNode root) {
+    JsonNode rules = root == null ? null : root.get("rules");
+    if (rules == null || !rules.isArray() || rules.isEmpty()) {
+      throw new RulesException("rules", "must be a non-empty list of rule sets");
+    }
+    List<RuleSet> sets = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      sets.add(ruleSet(rules.get(i), "rules[" + i + "]"));
+    }
+    return new DecisionRules(List.copyOf(sets), List.copyOf(slots.keySet()));
+  }
+
+  private RuleSet ruleSet(JsonNode node, String path) {
+    MatchingType type = matchingType(node.path("matchingType"), path + ".matchingType");
+    JsonNode fieldsNode = node.get("fields");
+    if (fieldsNode == null || !fieldsNode.isObject() || fieldsNode.isEmpty()) {
+      throw new RulesException(path + ".fields", "must be an object with at least one field");
+    }
+    List<FieldRule> fields = fields(fieldsNode, path + ".fields", type, true);
+    List<FieldRule> filters = node.has("filters") ? fields(node.get("filters"), path + ".filters", type, false)
+        : List.of();
+    double auto = number(node, "autoMatchThreshold", path, null);
+    double potential = number(node, "potentialMatchThreshold", path, auto);
+    if (auto < potential) {
+      throw new RulesException(path + ".autoMatchThreshold", "(" + auto + ") must not be below potentialMatchThreshold ("
+          + potential + ")");
+    }
+    String name = node.path("name").asText(path);
+    return new RuleSet(name, type, fields, filters, potential, auto);
+  }
+
+  private static MatchingType matchingType(JsonNode node, String path) {
+    if (node.isMissingNode()) {
+      return MatchingType.DETERMINISTIC;
+    }
+    try {
+      return MatchingType.valueOf(node.asText().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new RulesException(path, "must be deterministic or probabilistic, got '" + node.asText() + "'");
+    }
+  }
+
+  private List<FieldRule> fields(JsonNode node, String path, MatchingType type, boolean compared) {
+    if (!node.isObject()) {
+      throw new RulesException(path, "must be an object of named fields");
+    }
+    List<FieldRule> out = new ArrayList<>();
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      out.add(field(e.getKey(), e.getValue(), path + "." + e.getKey(), type, compared));
+    }
+    return List.copyOf(out);
+  }
+
+  private FieldRule field(String name, JsonNode node, String path, MatchingType type, boolean compared) {
+    if (!node.isObject()) {
+      throw new RulesException(path, "must be an object");
+    }
+    String fhirpath = node.path("fhirpath").asText("");
+    if (fhirpath.isBlank()) {
+      throw new RulesException(path + ".fhirpath", "is required");
+    }
+    try {
+      fhirpathValidator.accept(fhirpath);
+    } catch (IllegalArgumentException e) {
+      throw new RulesException(path + ".fhirpath", e.getMessage());
+    }
+    // Filters are exact-equality conditions whatever algorithm they name.
+    String algorithmName = compared ? node.path("algorithm").asText("") : "exact";
+    Algorithm algorithm;
+    try {
+      algorithm = Algorithms.byName(algorithmName);
+    } catch (IllegalArgumentException e) {
+      throw new RulesException(path + ".algorithm", e.getMessage());
+    }
+    double threshold = 0;
+    if (algorithm.needsThreshold()) {
+      if (!node.has("threshold")) {
+        throw new RulesException(path + ".threshold", "is required for algorithm " + algorithmName);
+      }
+      threshold = number(node, "threshold", path, null);
+      if (threshold < 0) {
+        throw new RulesException(path + ".threshold", "must not be negative");
+      }
+      if (algorithmName.contains("similarity") || algorithmName.equals("jaro-winkler")) {
+        if (threshold > 1) {
+          throw new RulesException(path + ".threshold", "a similarity threshold must be between 0 and 1");
+        }
+      }
+    }
+    double weight = number(node, "weight", path, 1.0);
+    double m = 0.9;
+    double u = 0.1;
+    if (type == MatchingType.PROBABILISTIC && compared) {
+      m = number(node, "mValue", path, null);
+      u = number(node, "uValue", path, null);
+      if (m <= 0 || m >= 1 || u <= 0 || u >= 1) {
+        throw new RulesException(path, "mValue and uValue must be between 0 and 1 (exclusive)");
+      }
+    }
+    NullHandling one = nullHandling(node, "null_handling", path, NullHandling.MODERATE);
+    NullHandling both = nullHandling(node, "null_handling_both", path, one);
+    boolean digitsOnly = normalisers(node.path("normalize"), path + ".normalize");
+    int slot = slots.computeIfAbsent(new Slot(fhirpath, digitsOnly), s -> slots.size());
+    return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both);
+  }
+
+  /** Named normalisation steps; today "digits-only" (phones, ids). Case/accent/space folding always applies. */
+  private static boolean normalisers(JsonNode node, String path) {
+    if (node.isMissingNode()) {
+      return false;
+    }
+    boolean digits = false;
+    for (JsonNode step : node.isArray() ? node : List.of(node)) {
+      switch (step.asText()) {
+        case "digits-only" -> digits = true;
+        case "basic" -> { }
+        default -> throw new RulesException(path, "unknown normaliser '" + step.asText() + "' (known: basic, digits-only)");
+      }
+    }
+    return digits;
+  }
+
+  private static NullHandling nullHandling(JsonNode node, String key, String path, NullHandling fallback) {
+    if (!node.has(key)) {
+      return fallback;
+    }
+    try {
+      return NullHandling.parse(node.get(key).asText());
+    } catch (IllegalArgumentException e) {
+      throw new RulesException(path + "." + key, "must be conservative, moderate or greedy, got '"
+          + node.get(key).asText() + "'");
+    }
+  }
+
+  private static double number(JsonNode node, String key, String path, Double fallback) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      if (fallback == null) {
+        throw new RulesException(path + "." + key, "is required");
+      }
+      return fallback;
+    }
+    if (!v.isNumber()) {
+      throw new RulesException(path + "." + key, "must be a number, got " + v);
+    }
+    return v.asDouble();
+  }
+}

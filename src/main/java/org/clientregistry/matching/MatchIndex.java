@@ -1,0 +1,203 @@
+package org.clientregistry.matching;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The in-memory matching index: every source record's normalised values, the blocking postings that find
+ * candidates without scanning, golden-record membership and versions, and not-the-same-person marks. A cache of
+ * the store: rebuilt from it at start, updated after each committed write. Thread-safe.
+ */
+public final class MatchIndex implements MatchView {
+  private final BlockingKeys blocking;
+  private final int maxCandidates;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private final Map<String, Indexed> records = new HashMap<>();
+  private final Map<String, List<String>> postings = new HashMap<>();
+  private final Map<String, Golden> goldens = new HashMap<>();
+  private final Map<String, Set<String>> marks = new HashMap<>();
+
+  private record Indexed(MatchRecord record, Set<String> keys) {}
+
+  private static final class Golden {
+    int version;
+    final Set<String> members = new LinkedHashSet<>();
+  }
+
+  public MatchIndex(DecisionRules rules, int maxCandidates) {
+    this.blocking = new BlockingKeys(rules);
+    this.maxCandidates = maxCandidates;
+  }
+
+  public Set<String> keysOf(String[][] values) {
+    return blocking.of(values);
+  }
+
+  @Override
+  public Candidates candidates(String[][] values, String excludeSourceId) {
+    Set<String> keys = blocking.of(values);
+    lock.readLock().lock();
+    try {
+      Map<String, MatchRecord> found = new LinkedHashMap<>();
+      boolean capped = false;
+      for (String key : keys) {
+        List<String> ids = postings.get(key);
+        if (ids == null) {
+          continue;
+        }
+        for (String id : ids) {
+          if (id.equals(excludeSourceId) || found.containsKey(id)) {
+            continue;
+          }
+          if (found.size() >= maxCandidates) {
+            capped = true;
+            break;
+          }
+          found.put(id, records.get(id).record());
+        }
+      }
+      return new Candidates(new ArrayList<>(found.values()), capped);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Optional<MatchRecord> record(String sourceId) {
+    lock.readLock().lock();
+    try {
+      Indexed i = records.get(sourceId);
+      return i == null ? Optional.empty() : Optional.of(i.record());
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public List<MatchRecord> members(String goldenId) {
+    lock.readLock().lock();
+    try {
+      Golden g = goldens.get(goldenId);
+      if (g == null) {
+        return List.of();
+      }
+      List<MatchRecord> out = new ArrayList<>(g.members.size());
+      g.members.forEach(id -> out.add(records.get(id).record()));
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public int goldenVersion(String goldenId) {
+    lock.readLock().lock();
+    try {
+      Golden g = goldens.get(goldenId);
+      return g == null ? 0 : g.version;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public boolean notSamePerson(String sourceA, String sourceB) {
+    lock.readLock().lock();
+    try {
+      return marks.getOrDefault(sourceA, Set.of()).contains(sourceB);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  public int size() {
+    lock.readLock().lock();
+    try {
+      return records.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Applies committed changes: records (added or replaced, with their golden link) and golden versions. */
+  public void apply(Collection<MatchRecord> changedRecords, Map<String, Integer> goldenVersions) {
+    lock.writeLock().lock();
+    try {
+      changedRecords.forEach(this::putLocked);
+      goldenVersions.forEach((id, version) -> {
+        Golden g = goldens.get(id);
+        if (g != null) {
+          g.version = version;
+          if (g.members.isEmpty()) {
+            goldens.remove(id);
+          }
+        }
+      });
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  public void put(MatchRecord record) {
+    apply(List.of(record), Map.of());
+  }
+
+  public void setGoldenVersion(String goldenId, int version) {
+    apply(List.of(), Map.of(goldenId, version));
+  }
+
+  public void markNotSame(String a, String b) {
+    lock.writeLock().lock();
+    try {
+      marks.computeIfAbsent(a, k -> new HashSet<>()).add(b);
+      marks.computeIfAbsent(b, k -> new HashSet<>()).add(a);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private void putLocked(MatchRecord record) {
+    Indexed old = records.get(record.sourceId());
+    Set<String> keys = blocking.of(record.values());
+    if (old != null) {
+      for (String k : old.keys()) {
+        if (!keys.contains(k)) {
+          removePosting(k, record.sourceId());
+        }
+      }
+      if (!old.record().goldenId().equals(record.goldenId())) {
+        Golden g = goldens.get(old.record().goldenId());
+        if (g != null) {
+          g.members.remove(record.sourceId());
+        }
+      }
+    }
+    for (String k : keys) {
+      if (old == null || !old.keys().contains(k)) {
+        postings.computeIfAbsent(k, x -> new ArrayList<>(2)).add(record.sourceId());
+      }
+    }
+    records.put(record.sourceId(), new Indexed(record, keys));
+    goldens.computeIfAbsent(record.goldenId(), x -> new Golden()).members.add(record.sourceId());
+  }
+
+  private void removePosting(String key, String sourceId) {
+    List<String> ids = postings.get(key);
+    if (ids != null) {
+      ids.remove(sourceId);
+      if (ids.isEmpty()) {
+        postings.remove(key);
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package org.clientregistry.matching;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Compares two records under every rule set and keeps the strongest classification. Stateless, thread-safe. */
+public final class Matcher {
+  private final DecisionRules rules;
+
+  public Matcher(DecisionRules rules) {
+    this.rules = rules;
+  }
+
+  public DecisionRules rules() {
+    return rules;
+  }
+
+  public Comparison compare(MatchRecord a, MatchRecord b) {
+    Comparison best = Comparison.NONE;
+    for (RuleSet set : rules.ruleSets()) {
+      Comparison c = compare(set, a.values(), b.values());
+      if (c != null && (best == Comparison.NONE || c.betterThan(best))) {
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /** Null when a filter keeps the pair out of this rule set. */
+  private static Comparison compare(RuleSet set, String[][] a, String[][] b) {
+    for (FieldRule filter : set.filters()) {
+      FieldResult r = field(set.type(), filter, a[filter.slot()], b[filter.slot()]);
+      if (r.result() == FieldResult.Result.FAIL) {
+        return null;
+      }
+    }
+    List<FieldResult> explanation = new ArrayList<>(set.fields().size());
+    double score = 0;
+    double passed = 0;
+    double possible = 0;
+    for (FieldRule field : set.fields()) {
+      String[] va = a[field.slot()];
+      String[] vb = b[field.slot()];
+      FieldResult r = field(set.type(), field, va, vb);
+      explanation.add(r);
+      score += r.weight();
+      // For the 0..1 score: moderate nulls are left out, conservative nulls count as fails, greedy as passes.
+      NullHandling handling = r.result() == FieldResult.Result.NULL ? nullHandling(field, va, vb) : null;
+      if (handling != NullHandling.MODERATE) {
+        possible += field.passWeight(set.type());
+        if (r.result() == FieldResult.Result.PASS || handling == NullHandling.GREEDY) {
+          passed += field.passWeight(set.type());
+        }
+      }
+    }
+    Outcome outcome = score >= set.autoThreshold() ? Outcome.AUTO
+        : score >= set.potentialThreshold() ? Outcome.REVIEW : Outcome.NONE;
+    double normalised = normalise(set, score, passed, possible);
+    return new Comparison(set.name(), score, normalised, outcome, List.copyOf(explanation));
+  }
+
+  private static double normalise(RuleSet set, double score, double passed, double possible) {
+    if (set.type() == MatchingType.PROBABILISTIC) {
+      return 1 / (1 + Math.pow(2, -score)); // log-odds (base 2) to a probability
+    }
+    return possible <= 0 ? 0 : passed / possible;
+  }
+
+  private static NullHandling nullHandling(FieldRule rule, String[] a, String[] b) {
+    return a.length == 0 && b.length == 0 ? rule.bothNull() : rule.oneNull();
+  }
+
+  /** One field: the best pair of values counts (several given names, several phones). */
+  static FieldResult field(MatchingType type, FieldRule rule, String[] a, String[] b) {
+    String algorithm = rule.algorithm().name();
+    if (a.length == 0 || b.length == 0) {
+      return switch (nullHandling(rule, a, b)) {
+        case GREEDY -> new FieldResult(rule.name(), algorithm, null, FieldResult.Result.NULL, rule.passWeight(type));
+        case CONSERVATIVE -> new FieldResult(rule.name(), algorithm, null, FieldResult.Result.NULL,
+            rule.failWeight(type));
+        case MODERATE -> new FieldResult(rule.name(), algorithm, null, FieldResult.Result.NULL, 0);
+      };
+    }
+    double last = Double.NaN;
+    for (String x : a) {
+      for (String y : b) {
+        double s = rule.algorithm().score(x, y);
+        if (rule.algorithm().passes(s, rule.threshold())) {
+          return new FieldResult(rule.name(), algorithm, s, FieldResult.Result.PASS, rule.passWeight(type));
+        }
+        last = s;
+      }
+    }
+    return new FieldResult(rule.name(), algorithm, last, FieldResult.Result.FAIL, rule.failWeight(type));
+  }
+}

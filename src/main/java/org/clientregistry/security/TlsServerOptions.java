@@ -1,0 +1,29 @@
+package org.clientregistry.security;
+
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import org.clientregistry.config.RegistryConfig;
+
+/** HTTPS options of the standalone server: our certificate, and client certificates verified against the CA. */
+public final class TlsServerOptions {
+  private TlsServerOptions() {}
+
+  public static HttpServerOptions standalone(RegistryConfig config) {
+    RegistryConfig.Tls tls = config.tls();
+    return new HttpServerOptions()
+        .setHost(config.server().host())
+        .setPort(config.server().port())
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(tls.serverCertificate().toString())
+            .setKeyPath(tls.serverKey().toString()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCertificate().toString()))
+        // Requested rather than required at the TLS layer, so that a caller without a certificate gets a
+        // readable 401 OperationOutcome instead of a bare handshake failure; every FHIR route then requires it.
+        // A certificate that does not verify against the CA still fails the handshake.
+        .setClientAuth(ClientAuth.REQUEST)
+        .setCompressionSupported(true);
+  }
+}

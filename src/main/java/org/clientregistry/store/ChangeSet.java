@@ -1,0 +1,31 @@
+package org.clientregistry.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything one submission (or one transaction bundle) changes, written atomically. Versions make the write
+ * optimistic: a source or golden record whose stored version differs from {@code expectedVersion} fails the whole
+ * change with {@link StoreConflictException}. Expected version 0 means "must not exist yet".
+ */
+public record ChangeSet(Instant at, List<SourceWrite> sources, List<GoldenWrite> goldens, List<ReviewItem> reviews,
+                        List<AuditEntry> audit) {
+
+  /** A change that only records audit entries (lookups). */
+  public static ChangeSet auditOnly(AuditEntry entry) {
+    return new ChangeSet(entry.at(), List.of(), List.of(), List.of(), List.of(entry));
+  }
+
+  /** A source record written in full (content present) or only re-linked (content null). */
+  public record SourceWrite(String id, int expectedVersion, int newVersion, String goldenId, LinkFacts link,
+                            Content content) {}
+
+  /** The submitted record: owner, internal id, every identifier (for PIX), the resource and its rule values. */
+  public record Content(String clientId, String idSystem, String idValue, List<Identifier> identifiers,
+                        String resourceJson, String fieldsJson) {}
+
+  public record Identifier(String system, String value) {}
+
+  /** A golden record created (expected 0), changed in membership (version bump), or emptied (replacedBy set). */
+  public record GoldenWrite(String id, int expectedVersion, int newVersion, String replacedBy) {}
+}

@@ -1,0 +1,463 @@
+package org.clientregistry.store.embedded;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.clientregistry.store.ChangeSet;
+import org.clientregistry.store.GoldenRecord;
+import org.clientregistry.store.LinkFacts;
+import org.clientregistry.store.PatientStore;
+import org.clientregistry.store.ReviewItem;
+import org.clientregistry.store.SourceRecord;
+import org.clientregistry.store.StoreConflictException;
+import org.clientregistry.store.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded adapter: SQLite in the data directory. Each ChangeSet is one database transaction; reads run on a
+ * pool of reader connections. JDBC blocks, so every call runs on this store's own worker threads.
+ */
+public final class EmbeddedStore implements PatientStore {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
+  private static final int READERS = 4;
+  private static final String SOURCE_COLUMNS = "id, version, client_id, id_system, id_value, golden_id, link_method,"
+      + " link_score, link_grade, link_rule, link_time, resource, fields, last_updated";
+
+  private final SqliteConnections connections;
+  private final WorkerExecutor writerThread;
+  private final WorkerExecutor readerThreads;
+
+  private EmbeddedStore(Vertx vertx, SqliteConnections connections) {
+    this.connections = connections;
+    this.writerThread = vertx.createSharedWorkerExecutor("cr-store-writer", 1);
+    this.readerThreads = vertx.createSharedWorkerExecutor("cr-store-reader", READERS);
+  }
+
+  /** Opens (and creates or migrates) the database; blocking, so call it at start-up before serving. */
+  public static EmbeddedStore open(Vertx vertx, Path dataDir, String synchronous) {
+    try {
+      EmbeddedStore store = new EmbeddedStore(vertx, new SqliteConnections(dataDir, synchronous, READERS));
+      LOG.info("Embedded store open at {} (synchronous={})", dataDir.toAbsolutePath(), synchronous);
+      return store;
+    } catch (SQLException | IOException e) {
+      throw new StoreUnavailableException("Cannot open the embedded store in " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Future<Optional<SourceRecord>> sourceByInternalId(String clientId, String system, String value) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + SOURCE_COLUMNS
+          + " FROM source_record WHERE client_id = ? AND id_system = ? AND id_value = ?")) {
+        ps.setString(1, clientId);
+        ps.setString(2, system);
+        ps.setString(3, value);
+        return oneSource(ps);
+      }
+    });
+  }
+
+  @Override
+  public Future<Optional<SourceRecord>> source(String id) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + SOURCE_COLUMNS + " FROM source_record WHERE id = ?")) {
+        ps.setString(1, id);
+        return oneSource(ps);
+      }
+    });
+  }
+
+  @Override
+  public Future<List<String>> sourceIdsByIdentifier(String system, String value) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT source_id FROM identifier WHERE system = ? AND value = ? ORDER BY source_id")) {
+        ps.setString(1, system);
+        ps.setString(2, value);
+        List<String> ids = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
+        }
+        return ids;
+      }
+    });
+  }
+
+  @Override
+  public Future<List<SourceIdentifier>> identifiersOf(List<String> sourceIds) {
+    return read(c -> {
+      List<SourceIdentifier> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT system, value FROM identifier WHERE source_id = ? ORDER BY system, value")) {
+        for (String id : sourceIds) {
+          ps.setString(1, id);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.add(new SourceIdentifier(id, rs.getString(1), rs.getString(2)));
+            }
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Optional<GoldenRecord>> golden(String id) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT version, replaced_by, last_updated FROM golden_record WHERE id = ?");
+           PreparedStatement members = c.prepareStatement(
+               "SELECT id FROM source_record WHERE golden_id = ? ORDER BY id")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          members.setString(1, id);
+          List<String> ids = new ArrayList<>();
+          try (ResultSet m = members.executeQuery()) {
+            while (m.next()) {
+              ids.add(m.getString(1));
+            }
+          }
+          return Optional.of(new GoldenRecord(id, rs.getInt(1), rs.getString(2), ids, Instant.parse(rs.getString(3))));
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<Boolean> knowsSystem(String system) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM identifier WHERE system = ? LIMIT 1")) {
+        ps.setString(1, system);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<List<ReviewItem>> openReviewItems(int offset, int count) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT id, source_id, golden_id, score, grade, rule, reason,"
+          + " explanation, created FROM review_item WHERE status = 'open' ORDER BY created, id LIMIT ? OFFSET ?")) {
+        ps.setInt(1, count);
+        ps.setInt(2, offset);
+        List<ReviewItem> items = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            items.add(new ReviewItem(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), Instant.parse(rs.getString(9))));
+          }
+        }
+        return items;
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> commit(ChangeSet changes) {
+    return writerThread.executeBlocking(() -> {
+      Connection c = connections.writer();
+      try {
+        new ChangeWriter(c).write(changes);
+        c.commit();
+        return null;
+      } catch (StoreConflictException e) {
+        c.rollback();
+        throw e;
+      } catch (SQLException e) {
+        rollbackQuietly(c);
+        if (isUniqueViolation(e)) {
+          throw new StoreConflictException("A record with the same key was written concurrently");
+        }
+        throw new StoreUnavailableException("Embedded store write failed: " + e.getMessage(), e);
+      } catch (RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }, false);
+  }
+
+  @Override
+  public Future<Long> load(Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
+                           Consumer<NotSamePerson> marks) {
+    return read(c -> {
+      long count = 0;
+      try (Statement s = c.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT id, version FROM golden_record WHERE replaced_by IS NULL")) {
+          while (rs.next()) {
+            goldens.accept(new GoldenVersion(rs.getString(1), rs.getInt(2)));
+          }
+        }
+        try (ResultSet rs = s.executeQuery("SELECT " + SOURCE_COLUMNS + " FROM source_record")) {
+          while (rs.next()) {
+            sources.accept(sourceOf(rs));
+            count++;
+          }
+        }
+        try (ResultSet rs = s.executeQuery("SELECT source_a, source_b FROM not_same_person")) {
+          while (rs.next()) {
+            marks.accept(new NotSamePerson(rs.getString(1), rs.getString(2)));
+          }
+        }
+      }
+      return count;
+    });
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return read(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("SELECT 1");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    return writerThread.executeBlocking(() -> {
+      connections.close();
+      return (Void) null;
+    }, false).eventually(() -> Future.all(writerThread.close(), readerThreads.close()));
+  }
+
+  private interface ReadAction<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> Future<T> read(ReadAction<T> action) {
+    Callable<T> task = () -> {
+      Connection c = connections.takeReader();
+      try {
+        return action.run(c);
+      } catch (SQLException e) {
+        throw new StoreUnavailableException("Embedded store read failed: " + e.getMessage(), e);
+      } finally {
+        connections.returnReader(c);
+      }
+    };
+    return readerThreads.executeBlocking(task, false);
+  }
+
+  private static Optional<SourceRecord> oneSource(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(sourceOf(rs)) : Optional.empty();
+    }
+  }
+
+  private static SourceRecord sourceOf(ResultSet rs) throws SQLException {
+    double score = rs.getDouble(8);
+    Double linkScore = rs.wasNull() ? null : score;
+    LinkFacts link = new LinkFacts(rs.getString(7), linkScore, rs.getString(9), rs.getString(10),
+        Instant.parse(rs.getString(11)));
+    return new SourceRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        rs.getString(6), link, rs.getString(12), rs.getString(13), Instant.parse(rs.getString(14)));
+  }
+
+  private static boolean isUniqueViolation(SQLException e) {
+    return e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed");
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      LOG.warn("Rollback failed: {}", e.getMessage());
+    }
+  }
+
+  /** Writes one ChangeSet inside the writer's open transaction. */
+  private static final class ChangeWriter {
+    private final Connection c;
+    private String now;
+
+    ChangeWriter(Connection c) {
+      this.c = c;
+    }
+
+    void write(ChangeSet changes) throws SQLException {
+      now = changes.at().toString();
+      for (ChangeSet.GoldenWrite g : changes.goldens()) {
+        golden(g);
+      }
+      for (ChangeSet.SourceWrite s : changes.sources()) {
+        source(s);
+      }
+      for (ReviewItem r : changes.reviews()) {
+        review(r);
+      }
+      audit(changes);
+    }
+
+    private void golden(ChangeSet.GoldenWrite g) throws SQLException {
+      if (g.expectedVersion() == 0) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO golden_record (id, version, replaced_by, last_updated) VALUES (?, ?, ?, ?)")) {
+          ps.setString(1, g.id());
+          ps.setInt(2, g.newVersion());
+          ps.setString(3, g.replacedBy());
+          ps.setString(4, now);
+          ps.executeUpdate();
+        }
+        return;
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE golden_record SET version = ?, replaced_by = ?, last_updated = ? WHERE id = ? AND version = ?")) {
+        ps.setInt(1, g.newVersion());
+        ps.setString(2, g.replacedBy());
+        ps.setString(3, now);
+        ps.setString(4, g.id());
+        ps.setInt(5, g.expectedVersion());
+        if (ps.executeUpdate() != 1) {
+          throw new StoreConflictException("Golden record changed concurrently");
+        }
+      }
+    }
+
+    private void source(ChangeSet.SourceWrite s) throws SQLException {
+      ChangeSet.Content content = s.content();
+      if (s.expectedVersion() == 0) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_record (" + SOURCE_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          ps.setString(1, s.id());
+          ps.setInt(2, s.newVersion());
+          ps.setString(3, content.clientId());
+          ps.setString(4, content.idSystem());
+          ps.setString(5, content.idValue());
+          ps.setString(6, s.goldenId());
+          setLink(ps, 7, s.link());
+          ps.setString(12, content.resourceJson());
+          ps.setString(13, content.fieldsJson());
+          ps.setString(14, now);
+          ps.executeUpdate();
+        }
+      } else if (content != null) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE source_record SET version = ?, golden_id = ?,"
+            + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, id_system = ?,"
+            + " id_value = ?, resource = ?, fields = ?, last_updated = ? WHERE id = ? AND version = ?")) {
+          ps.setInt(1, s.newVersion());
+          ps.setString(2, s.goldenId());
+          setLink(ps, 3, s.link());
+          ps.setString(8, content.idSystem());
+          ps.setString(9, content.idValue());
+          ps.setString(10, content.resourceJson());
+          ps.setString(11, content.fieldsJson());
+          ps.setString(12, now);
+          ps.setString(13, s.id());
+          ps.setInt(14, s.expectedVersion());
+          expectOne(ps);
+        }
+      } else {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE source_record SET version = ?, golden_id = ?,"
+            + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, last_updated = ?"
+            + " WHERE id = ? AND version = ?")) {
+          ps.setInt(1, s.newVersion());
+          ps.setString(2, s.goldenId());
+          setLink(ps, 3, s.link());
+          ps.setString(8, now);
+          ps.setString(9, s.id());
+          ps.setInt(10, s.expectedVersion());
+          expectOne(ps);
+        }
+      }
+      if (content != null) {
+        identifiers(s.id(), content.identifiers());
+      }
+    }
+
+    private static void expectOne(PreparedStatement ps) throws SQLException {
+      if (ps.executeUpdate() != 1) {
+        throw new StoreConflictException("Source record changed concurrently");
+      }
+    }
+
+    private void identifiers(String sourceId, List<ChangeSet.Identifier> identifiers) throws SQLException {
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM identifier WHERE source_id = ?")) {
+        del.setString(1, sourceId);
+        del.executeUpdate();
+      }
+      try (PreparedStatement ins = c.prepareStatement(
+          "INSERT OR IGNORE INTO identifier (system, value, source_id) VALUES (?, ?, ?)")) {
+        for (ChangeSet.Identifier id : identifiers) {
+          ins.setString(1, id.system());
+          ins.setString(2, id.value());
+          ins.setString(3, sourceId);
+          ins.addBatch();
+        }
+        ins.executeBatch();
+      }
+    }
+
+    private static void setLink(PreparedStatement ps, int from, LinkFacts link) throws SQLException {
+      ps.setString(from, link.method());
+      if (link.score() == null) {
+        ps.setNull(from + 1, Types.REAL);
+      } else {
+        ps.setDouble(from + 1, link.score());
+      }
+      ps.setString(from + 2, link.grade());
+      ps.setString(from + 3, link.rule());
+      ps.setString(from + 4, link.at().toString());
+    }
+
+    private void review(ReviewItem r) throws SQLException {
+      // One open item per (source, golden) pair: a re-submission does not queue the same question twice.
+      try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO review_item (id, source_id, golden_id,"
+          + " score, grade, rule, reason, explanation, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        ps.setString(1, r.id());
+        ps.setString(2, r.sourceId());
+        ps.setString(3, r.goldenId());
+        ps.setDouble(4, r.score());
+        ps.setString(5, r.grade());
+        ps.setString(6, r.rule());
+        ps.setString(7, r.reason());
+        ps.setString(8, r.explanationJson());
+        ps.setString(9, r.created().toString());
+        ps.executeUpdate();
+      }
+    }
+
+    private void audit(ChangeSet changes) throws SQLException {
+      if (changes.audit().isEmpty()) {
+        return;
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event (at, client_id, action, source_id,"
+          + " golden_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        for (var a : changes.audit()) {
+          ps.setString(1, a.at().toString());
+          ps.setString(2, a.clientId());
+          ps.setString(3, a.action());
+          ps.setString(4, a.sourceId());
+          ps.setString(5, a.goldenId());
+          ps.setString(6, a.outcome());
+          ps.setString(7, a.detail());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+-- Embedded store schema, version 1. Statements are separated by semicolons at line ends.
+CREATE TABLE IF NOT EXISTS source_record (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  client_id TEXT NOT NULL,
+  id_system TEXT NOT NULL,
+  id_value TEXT NOT NULL,
+  golden_id TEXT NOT NULL,
+  link_method TEXT NOT NULL,
+  link_score REAL,
+  link_grade TEXT,
+  link_rule TEXT,
+  link_time TEXT NOT NULL,
+  resource TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  last_updated TEXT NOT NULL,
+  UNIQUE (client_id, id_system, id_value)
+);
+CREATE INDEX IF NOT EXISTS source_by_golden ON source_record (golden_id);
+CREATE TABLE IF NOT EXISTS identifier (
+  system TEXT NOT NULL,
+  value TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  PRIMARY KEY (system, value, source_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS identifier_by_source ON identifier (source_id);
+CREATE TABLE IF NOT EXISTS golden_record (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  replaced_by TEXT,
+  last_updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS review_item (
+  id TEXT PRIMARY KEY,
+  source_id TEXT NOT NULL,
+  golden_id TEXT,
+  score REAL,
+  grade TEXT,
+  rule TEXT,
+  reason TEXT NOT NULL,
+  explanation TEXT,
+  status TEXT NOT NULL DEFAULT 'open',
+  created TEXT NOT NULL,
+  resolved_by TEXT,
+  resolved_at TEXT,
+  decision TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS review_open_pair ON review_item (source_id, golden_id) WHERE status = 'open';
+CREATE TABLE IF NOT EXISTS not_same_person (
+  source_a TEXT NOT NULL,
+  source_b TEXT NOT NULL,
+  created TEXT NOT NULL,
+  PRIMARY KEY (source_a, source_b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS audit_event (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  client_id TEXT,
+  action TEXT NOT NULL,
+  source_id TEXT,
+  golden_id TEXT,
+  outcome TEXT,
+  detail TEXT
+);

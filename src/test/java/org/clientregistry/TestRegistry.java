@@ -1,0 +1,121 @@
+package org.clientregistry;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.clientregistry.config.ConfigLoader;
+import org.clientregistry.config.RegistryConfig;
+
+/**
+ * A real registry for tests: the project's config/ with a free port, a temporary data directory and freshly made
+ * certificates, served over HTTPS; and HTTPS clients that present the example clients' certificates.
+ */
+public final class TestRegistry implements AutoCloseable {
+  public final Vertx vertx;
+  public final Path dir;
+  public final int port;
+  private final Map<String, String> env;
+  private final Map<String, WebClient> clients = new HashMap<>();
+  private Registry registry;
+
+  public TestRegistry(Path dir) {
+    this(dir, Map.of());
+  }
+
+  public TestRegistry(Path dir, Map<String, String> extraEnv) {
+    this.vertx = Vertx.vertx();
+    this.dir = dir;
+    this.port = freePort();
+    this.env = new HashMap<>(Map.of(
+        "CR_SERVER_PORT", Integer.toString(port),
+        "CR_STORE_DATA_DIR", dir.resolve("data").toString(),
+        "CR_TLS_CERTIFICATES_DIR", dir.resolve("certificates").toString(),
+        "CR_STORE_SYNCHRONOUS", "normal"));
+    this.env.putAll(extraEnv);
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public RegistryConfig config() {
+    return ConfigLoader.load(Path.of("config"), env);
+  }
+
+  public TestRegistry start() {
+    registry = Registry.start(vertx, config()).await();
+    return this;
+  }
+
+  public void stop() {
+    if (registry != null) {
+      registry.stop().await();
+      registry = null;
+    }
+  }
+
+  public Path certificates() {
+    return dir.resolve("certificates");
+  }
+
+  /** An HTTPS client presenting clients/<id>.crt, trusting the registry's CA. */
+  public WebClient client(String id) {
+    return clients.computeIfAbsent(id, k -> client(certificates().resolve("clients/" + k + ".crt"),
+        certificates().resolve("clients/" + k + ".key")));
+  }
+
+  public WebClient client(Path cert, Path key) {
+    WebClientOptions options = baseOptions();
+    if (cert != null) {
+      options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString()));
+    }
+    return WebClient.create(vertx, options);
+  }
+
+  private WebClientOptions baseOptions() {
+    return new WebClientOptions().setSsl(true).setDefaultHost("localhost").setDefaultPort(port)
+        .setTrustOptions(new PemTrustOptions().addCertPath(certificates().resolve("ca.crt").toString()));
+  }
+
+  public HttpResponse<Buffer> post(String clientId, String path, JsonObject body) {
+    return client(clientId).post(path).putHeader("Content-Type", "application/fhir+json")
+        .sendBuffer(Buffer.buffer(body.encode())).await();
+  }
+
+  public HttpResponse<Buffer> put(String clientId, String path, JsonObject body) {
+    return client(clientId).put(path).putHeader("Content-Type", "application/fhir+json")
+        .sendBuffer(Buffer.buffer(body.encode())).await();
+  }
+
+  public HttpResponse<Buffer> get(String clientId, String path) {
+    return client(clientId).get(path).send().await();
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop();
+    } finally {
+      clients.values().forEach(WebClient::close);
+      vertx.close().await();
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
