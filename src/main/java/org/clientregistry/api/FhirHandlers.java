@@ -9,6 +9,7 @@ import org.clientregistry.config.ClientConfig;
 import org.clientregistry.config.Role;
 import org.clientregistry.fhir.Fhir;
 import org.clientregistry.fhir.FhirException;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** Glue between routes and FHIR logic: role checks, the calling client, and writing FhirResponses. */
@@ -60,6 +61,14 @@ public final class FhirHandlers {
       response.end();
       return;
     }
-    response.putHeader("Content-Type", FHIR_JSON).end(Fhir.encode(r.body()));
+    response.putHeader("Content-Type", FHIR_JSON);
+    if (r.body() instanceof Bundle) {
+      // Bundles can hold thousands of entries: encode them off the event loop.
+      ctx.vertx().executeBlocking(() -> Fhir.encode(r.body()), false)
+          .onSuccess(response::end)
+          .onFailure(ctx::fail);
+      return;
+    }
+    response.end(Fhir.encode(r.body()));
   }
 }

@@ -92,6 +92,18 @@ class PixAndBundleTest {
   }
 
   @Test
+  void metadataTellsWhatIsImplemented() {
+    HttpResponse<Buffer> r = registry.get("lims", "/fhir/metadata");
+    assertEquals(200, r.statusCode());
+    JsonObject rest = r.bodyAsJsonObject().getJsonArray("rest").getJsonObject(0);
+    JsonObject patient = rest.getJsonArray("resource").getJsonObject(0);
+    assertEquals("Patient", patient.getString("type"));
+    assertEquals("ihe-pix", patient.getJsonArray("operation").getJsonObject(0).getString("name"));
+    assertEquals(3, patient.getJsonArray("interaction").size());
+    assertEquals(2, rest.getJsonArray("interaction").size(), "batch and transaction");
+  }
+
+  @Test
   void pixErrors() {
     assertEquals(404, pix("sourceIdentifier=" + system("openmrs") + "|nobody").statusCode());
     assertEquals(400, pix("sourceIdentifier=no-bar-here").statusCode());

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UgandaDatasetTest {
   static final Path DATA = Path.of("..", "shared", "datasets", "opencr-uganda", "uganda_data_v21_20201501.csv");
-  static final int BATCH = 250;
+  static final int BATCH = 1000; // large bundles must work
 
   @TempDir
   Path dir;

@@ -1,0 +1,81 @@
+package org.clientregistry.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  static final Path CONFIG = Path.of("config");
+
+  @Test
+  void shippedConfigLoadsWithTheExampleClients() {
+    RegistryConfig config = ConfigLoader.load(CONFIG, Map.of());
+    assertEquals(3000, config.server().port());
+    assertEquals("embedded", config.store().type());
+    assertEquals(4, config.clients().size());
+    ClientConfig openmrs = config.client("openmrs").orElseThrow();
+    assertTrue(openmrs.has(Role.POS));
+    assertFalse(openmrs.has(Role.ADMIN));
+    assertTrue(config.client("admin").orElseThrow().has(Role.POS), "admin may do everything");
+    assertEquals("https://localhost:3000", config.baseUrl());
+  }
+
+  @Test
+  void environmentOverridesLeafKeys() {
+    RegistryConfig config = ConfigLoader.load(CONFIG, Map.of("CR_SERVER_PORT", "8443",
+        "CR_STORE_DATA_DIR", "/var/lib/registry", "CR_TLS_CREATE_DEV_CERTIFICATES", "false",
+        "CR_SERVER_PUBLIC_BASE_URL", "https://cr.example.org/"));
+    assertEquals(8443, config.server().port());
+    assertEquals(Path.of("/var/lib/registry"), config.store().dataDir());
+    assertFalse(config.tls().createDevCertificates());
+    assertEquals("https://cr.example.org", config.baseUrl());
+  }
+
+  @Test
+  void envNamesFollowTheKeyPath() {
+    assertEquals("CR_SERVER_BODY_LIMIT_BYTES", ConfigLoader.envName("server.bodyLimitBytes"));
+    assertEquals("CR_CRUID_SYSTEM", ConfigLoader.envName("cruidSystem"));
+  }
+
+  @Test
+  void badValuesNameTheKey() {
+    ConfigException port = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(CONFIG, Map.of("CR_SERVER_PORT", "abc")));
+    assertTrue(port.getMessage().contains("server.port") && port.getMessage().contains("CR_SERVER_PORT"),
+        port.getMessage());
+    ConfigException range = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(CONFIG, Map.of("CR_SERVER_PORT", "70000")));
+    assertTrue(range.getMessage().contains("server.port"), range.getMessage());
+    ConfigException sync = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(CONFIG, Map.of("CR_STORE_SYNCHRONOUS", "sometimes")));
+    assertTrue(sync.getMessage().contains("store.synchronous"), sync.getMessage());
+    ConfigException flag = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(CONFIG, Map.of("CR_TLS_CREATE_DEV_CERTIFICATES", "yes")));
+    assertTrue(flag.getMessage().contains("tls.createDevCertificates"), flag.getMessage());
+  }
+
+  @Test
+  void badFilesNameTheKey(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("config.json"), Files.readString(CONFIG.resolve("config.json"))
+        .replace("\"instances\": 2", "\"instances\": \"two\""));
+    Files.copy(CONFIG.resolve("clients.json"), dir.resolve("clients.json"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, Map.of()));
+    assertTrue(e.getMessage().contains("server.instances"), e.getMessage());
+
+    Files.writeString(dir.resolve("config.json"), Files.readString(CONFIG.resolve("config.json")));
+    Files.writeString(dir.resolve("clients.json"), "{\"clients\": [{\"id\": \"a\", \"roles\": [\"superuser\"]}]}");
+    ConfigException role = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, Map.of()));
+    assertTrue(role.getMessage().contains("clients[0].roles"), role.getMessage());
+
+    Files.writeString(dir.resolve("clients.json"), "{\"clients\": [{\"name\": \"no id\"}]}");
+    ConfigException id = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, Map.of()));
+    assertTrue(id.getMessage().contains("clients[0].id"), id.getMessage());
+  }
+}

@@ -1,0 +1,139 @@
+package org.clientregistry.matching;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.clientregistry.fhir.FieldExtractor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MatcherTest {
+  static final String RULES = """
+      { "rules": [ { "name": "names-and-date",
+          "fields": {
+            "given": { "algorithm": "jaro-winkler-similarity", "threshold": 0.85, "fhirpath": "name.given",
+                       "null_handling": "%s", "null_handling_both": "%s" },
+            "family": { "algorithm": "jaro-winkler-similarity", "threshold": 0.85, "fhirpath": "name.family" },
+            "birthDate": { "algorithm": "exact", "fhirpath": "birthDate", "weight": 2 } },
+          "filters": { "gender": { "fhirpath": "gender" } },
+          "potentialMatchThreshold": 2, "autoMatchThreshold": 4 } ] }""";
+
+  static DecisionRules rules(String oneNull, String bothNull) {
+    return DecisionRulesParser.parse(String.format(RULES, oneNull, bothNull), FieldExtractor::validate);
+  }
+
+  static MatchRecord record(DecisionRules rules, String given, String family, String birthDate, String gender) {
+    Map<String, List<String>> raw = Map.of("name.given", given == null ? List.of() : List.of(given),
+        "name.family", List.of(family), "birthDate", List.of(birthDate),
+        "gender", gender == null ? List.of() : List.of(gender));
+    return new MatchRecord("id-" + given + family, 1, "c", "g", false, rules.normalise(raw));
+  }
+
+  @Test
+  void typosStillAutoMatchAndTheExplanationSaysWhy() {
+    DecisionRules rules = rules("moderate", "moderate");
+    Comparison c = new Matcher(rules).compare(record(rules, "Florence", "Nansubuga", "1983-02-17", "female"),
+        record(rules, "FLORANCE ", "Nansubugga", "1983-02-17", "female"));
+    assertEquals(Outcome.AUTO, c.outcome());
+    assertEquals(4.0, c.score());
+    assertEquals(1.0, c.normalisedScore());
+    assertEquals("names-and-date", c.ruleSet());
+    assertEquals(3, c.explanation().size());
+    assertTrue(c.explanation().stream().allMatch(f -> f.result() == FieldResult.Result.PASS));
+    assertTrue(c.explanation().get(0).rawScore() > 0.85);
+  }
+
+  @Test
+  void filterKeepsPairsApart() {
+    DecisionRules rules = rules("moderate", "moderate");
+    Comparison c = new Matcher(rules).compare(record(rules, "Sam", "Okot", "1990-01-01", "male"),
+        record(rules, "Sam", "Okot", "1990-01-01", "female"));
+    assertEquals(Outcome.NONE, c.outcome());
+  }
+
+  @Test
+  void missingFilterValueIsModerateByDefault() {
+    DecisionRules rules = rules("moderate", "moderate");
+    Comparison c = new Matcher(rules).compare(record(rules, "Sam", "Okot", "1990-01-01", null),
+        record(rules, "Sam", "Okot", "1990-01-01", "female"));
+    assertEquals(Outcome.AUTO, c.outcome());
+  }
+
+  @ParameterizedTest(name = "one side {0}, both sides {1}: one null {2}/{3}, both null {4}/{5}")
+  @CsvSource({
+      // oneNull, bothNull, one-null score, one-null outcome, both-null score, both-null outcome
+      "conservative, conservative, 3, REVIEW, 3, REVIEW",
+      "moderate, moderate, 3, REVIEW, 3, REVIEW",
+      "greedy, greedy, 4, AUTO, 4, AUTO",
+      "moderate, greedy, 3, REVIEW, 4, AUTO",
+      "greedy, conservative, 4, AUTO, 3, REVIEW"})
+  void nullHandling(String oneNull, String bothNull, double oneScore, Outcome oneOutcome, double bothScore,
+                    Outcome bothOutcome) {
+    DecisionRules rules = rules(oneNull, bothNull);
+    Matcher matcher = new Matcher(rules);
+    Comparison one = matcher.compare(record(rules, null, "Okot", "1990-01-01", "male"),
+        record(rules, "Sam", "Okot", "1990-01-01", "male"));
+    Comparison both = matcher.compare(record(rules, null, "Okot", "1990-01-01", "male"),
+        record(rules, null, "Okot", "1990-01-01", "male"));
+    assertEquals(oneScore, one.score());
+    assertEquals(oneOutcome, one.outcome());
+    assertEquals(bothScore, both.score());
+    assertEquals(bothOutcome, both.outcome());
+    assertEquals(FieldResult.Result.NULL, one.explanation().get(0).result());
+  }
+
+  @Test
+  void normalisedScoreLeavesModerateNullsOutAndCountsConservativeOnes() {
+    DecisionRules moderate = rules("moderate", "moderate");
+    DecisionRules conservative = rules("conservative", "conservative");
+    assertEquals(1.0, new Matcher(moderate).compare(record(moderate, null, "Okot", "1990-01-01", "male"),
+        record(moderate, "Sam", "Okot", "1990-01-01", "male")).normalisedScore());
+    assertEquals(0.75, new Matcher(conservative).compare(record(conservative, null, "Okot", "1990-01-01", "male"),
+        record(conservative, "Sam", "Okot", "1990-01-01", "male")).normalisedScore());
+  }
+
+  @Test
+  void probabilisticScoresAreLogOdds() {
+    DecisionRules rules = DecisionRulesParser.parse("""
+        { "rules": [ { "matchingType": "probabilistic",
+            "fields": {
+              "family": { "algorithm": "exact", "fhirpath": "name.family", "mValue": 0.9, "uValue": 0.1 },
+              "birthDate": { "algorithm": "exact", "fhirpath": "birthDate", "mValue": 0.8, "uValue": 0.2 } },
+            "potentialMatchThreshold": 0, "autoMatchThreshold": 4 } ] }""", FieldExtractor::validate);
+    Matcher matcher = new Matcher(rules);
+    Comparison pass = matcher.compare(record(rules, "a", "Okot", "1990-01-01", null),
+        record(rules, "b", "Okot", "1990-01-01", null));
+    assertEquals(Math.log(9) / Math.log(2) + 2, pass.score(), 1e-9);
+    assertEquals(Outcome.AUTO, pass.outcome());
+    Comparison fail = matcher.compare(record(rules, "a", "Okot", "1990-01-01", null),
+        record(rules, "b", "Okot", "1991-01-01", null));
+    assertEquals(Math.log(9) / Math.log(2) + Math.log(0.2 / 0.8) / Math.log(2), fail.score(), 1e-9);
+    assertEquals(Outcome.REVIEW, fail.outcome());
+  }
+
+  @Test
+  void blockingFindsTyposWithoutComparingEverything() {
+    DecisionRules rules = rules("moderate", "moderate");
+    MatchIndex index = new MatchIndex(rules, 100);
+    index.put(record(rules, "Florence", "Nansubuga", "1983-02-17", "female").withLink("g1", false));
+    index.put(record(rules, "Peter", "Mugisha", "2001-11-23", "male").withLink("g2", false));
+    index.put(record(rules, "Grace", "Atim", "1979-07-01", "female").withLink("g3", false));
+    Candidates found = index.candidates(record(rules, "Florance", "Nansubugga", "1983-02-17", "female").values(),
+        "none");
+    assertEquals(1, found.records().size());
+    assertEquals("g1", found.records().get(0).goldenId());
+    assertEquals(1, index.members("g1").size());
+  }
+
+  @Test
+  void twoFieldKeysWhenOneFieldCannotReachThePotentialThreshold() {
+    DecisionRules rules = rules("moderate", "moderate");
+    assertEquals(1, BlockingKeys.fieldsPerKey(rules.ruleSets().get(0)), "birthDate alone (2) reaches 2");
+    DecisionRules shipped = DecisionRulesParser.parse(java.nio.file.Path.of("config", "decision-rules.json"),
+        FieldExtractor::validate);
+    assertEquals(2, BlockingKeys.fieldsPerKey(shipped.ruleSets().get(0)));
+  }
+}
