@@ -2,68 +2,109 @@ package org.clientregistry.matching;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Blocking keys derived from the rules. For each rule set we work out how many compared fields a pair must pass
- * to reach the potential threshold; when that is two or more, a key combines the cheap keys of two fields (so a
- * candidate must agree on two fields at once, which keeps candidate lists short as the registry grows), otherwise
- * one field's key is enough. Each field's cheap keys come from its algorithm (the value itself, a phonetic code,
- * digit halves), chosen so that values passing the comparison very likely share one.
+ * Blocking keys derived from the rules. For each rule set we work out which fields a pair reaching the potential
+ * threshold must agree on. When every such pair must pass at least two of the keyed fields, a key combines the cheap
+ * keys of two fields (a candidate must agree on two fields at once, which keeps candidate lists short as the
+ * registry grows); otherwise one field's key is enough. Light fields (such as gender) are left out of the keys
+ * whenever the weights guarantee that a potential match still passes two (or one) of the others, because a key on
+ * a field with few values finds half the registry. Each field's cheap keys come from its algorithm (the value
+ * itself, a phonetic code, digit halves), chosen so that values passing the comparison very likely share one.
  */
 public final class BlockingKeys {
   private static final int MAX_KEYS_PER_FIELD = 6;
 
   private final DecisionRules rules;
-  private final int[] fieldsPerKey;
+  private final Plan[] plans;
+
+  /** Which fields of a rule set carry keys, and whether keys pair two fields. */
+  record Plan(int[] fields, boolean pairs) {}
 
   public BlockingKeys(DecisionRules rules) {
     this.rules = rules;
-    this.fieldsPerKey = rules.ruleSets().stream().mapToInt(BlockingKeys::fieldsPerKey).toArray();
+    this.plans = rules.ruleSets().stream().map(BlockingKeys::plan).toArray(Plan[]::new);
   }
 
-  /** 1 or 2: how many fields one key combines for this rule set. */
-  static int fieldsPerKey(RuleSet set) {
-    double[] weights = set.fields().stream().mapToDouble(f -> f.passWeight(set.type())).sorted().toArray();
-    int needed = weights.length;
-    double sum = 0;
-    for (int i = weights.length - 1, n = 1; i >= 0; i--, n++) {
-      sum += weights[i];
-      if (sum >= set.potentialThreshold()) {
-        needed = n;
-        break;
+  /**
+   * A field set D may be left unkeyed with pair keys when sum(weights of D) + the largest kept weight is below the
+   * potential threshold: then any pair reaching it passes at least two kept fields. With single keys the condition
+   * is sum(D) below the threshold. Greedy fields (which pass on missing values, invisible to keys) are always in D.
+   */
+  static Plan plan(RuleSet set) {
+    List<FieldRule> fields = set.fields();
+    double threshold = set.potentialThreshold();
+    List<Integer> kept = new ArrayList<>();
+    double dropped = 0;
+    for (int i = 0; i < fields.size(); i++) {
+      FieldRule f = fields.get(i);
+      if (f.oneNull() == NullHandling.GREEDY || f.bothNull() == NullHandling.GREEDY) {
+        dropped += weight(set, f);
+      } else {
+        kept.add(i);
       }
     }
-    // A greedy field can pass on a missing value, which no key can see: count on one key fewer per such field.
-    long greedy = set.fields().stream()
-        .filter(f -> f.oneNull() == NullHandling.GREEDY || f.bothNull() == NullHandling.GREEDY).count();
-    return (int) Math.max(1, Math.min(2, needed - greedy));
+    kept.sort(Comparator.comparingDouble(i -> weight(set, fields.get(i))));
+    if (kept.size() >= 2 && dropped + weight(set, fields.get(kept.get(kept.size() - 1))) < threshold) {
+      return new Plan(dropLight(set, kept, dropped, true), true);
+    }
+    if (!kept.isEmpty() && dropped < threshold) {
+      return new Plan(dropLight(set, kept, dropped, false), false);
+    }
+    // The rules let a pair match without agreeing on any keyed field: key every non-greedy field, the best we can.
+    return new Plan(kept.stream().mapToInt(Integer::intValue).toArray(), false);
+  }
+
+  /** Drops the lightest kept fields while the guarantee still holds; {@code kept} is sorted lightest first. */
+  private static int[] dropLight(RuleSet set, List<Integer> kept, double dropped, boolean pairs) {
+    List<Integer> remaining = new ArrayList<>(kept);
+    double sum = dropped;
+    while (remaining.size() > (pairs ? 2 : 1)) {
+      double lightest = weight(set, set.fields().get(remaining.get(0)));
+      double heaviest = weight(set, set.fields().get(remaining.get(remaining.size() - 1)));
+      boolean holds = pairs ? sum + lightest + heaviest < set.potentialThreshold()
+          : sum + lightest < set.potentialThreshold();
+      if (!holds) {
+        break;
+      }
+      sum += lightest;
+      remaining.remove(0);
+    }
+    return remaining.stream().mapToInt(Integer::intValue).sorted().toArray();
+  }
+
+  private static double weight(RuleSet set, FieldRule f) {
+    return f.passWeight(set.type());
   }
 
   public Set<String> of(String[][] values) {
     Set<String> keys = new HashSet<>();
-    for (int r = 0; r < fieldsPerKey.length; r++) {
+    for (int r = 0; r < plans.length; r++) {
       List<FieldRule> fields = rules.ruleSets().get(r).fields();
-      List<List<String>> perField = new ArrayList<>(fields.size());
-      for (FieldRule f : fields) {
+      int[] keyed = plans[r].fields();
+      List<List<String>> perField = new ArrayList<>(keyed.length);
+      for (int i : keyed) {
+        FieldRule f = fields.get(i);
         perField.add(fieldKeys(f, values[f.slot()]));
       }
-      if (fieldsPerKey[r] == 1) {
+      if (!plans[r].pairs()) {
         for (int i = 0; i < perField.size(); i++) {
           for (String k : perField.get(i)) {
-            keys.add(r + ":" + i + ":" + k);
+            keys.add(r + ":" + keyed[i] + ":" + k);
           }
         }
-      } else {
-        for (int i = 0; i < perField.size(); i++) {
-          for (int j = i + 1; j < perField.size(); j++) {
-            for (String ki : perField.get(i)) {
-              for (String kj : perField.get(j)) {
-                keys.add(r + ":" + i + "+" + j + ":" + ki + "\u0001" + kj);
-              }
+        continue;
+      }
+      for (int i = 0; i < perField.size(); i++) {
+        for (int j = i + 1; j < perField.size(); j++) {
+          for (String ki : perField.get(i)) {
+            for (String kj : perField.get(j)) {
+              keys.add(r + ":" + keyed[i] + "+" + keyed[j] + ":" + ki + "\u0001" + kj);
             }
           }
         }
@@ -89,6 +130,10 @@ public final class BlockingKeys {
 
   @Override
   public String toString() {
-    return "BlockingKeys" + Arrays.toString(fieldsPerKey);
+    StringBuilder b = new StringBuilder("BlockingKeys");
+    for (Plan p : plans) {
+      b.append(Arrays.toString(p.fields())).append(p.pairs() ? " pairs" : " single");
+    }
+    return b.toString();
   }
 }

@@ -129,11 +129,22 @@ class MatcherTest {
   }
 
   @Test
-  void twoFieldKeysWhenOneFieldCannotReachThePotentialThreshold() {
-    DecisionRules rules = rules("moderate", "moderate");
-    assertEquals(1, BlockingKeys.fieldsPerKey(rules.ruleSets().get(0)), "birthDate alone (2) reaches 2");
+  void blockingPlanFollowsTheWeights() {
+    // given 1, family 1, birthDate 2; potential 2: birthDate alone reaches it, so single-field keys; given can
+    // go unkeyed because a pair reaching 2 always passes family or birthDate too.
+    BlockingKeys.Plan names = BlockingKeys.plan(rules("moderate", "moderate").ruleSets().get(0));
+    assertEquals(false, names.pairs());
+    assertEquals(java.util.List.of(1, 2), java.util.Arrays.stream(names.fields()).boxed().toList());
+    // Shipped rules (given 1, family 1, birthDate 1, gender 0.5, phone 1, nationalId 2; potential 3): every
+    // potential match passes two fields of weight >= 1, so pairs, and gender carries no key.
     DecisionRules shipped = DecisionRulesParser.parse(java.nio.file.Path.of("config", "decision-rules.json"),
         FieldExtractor::validate);
-    assertEquals(2, BlockingKeys.fieldsPerKey(shipped.ruleSets().get(0)));
+    BlockingKeys.Plan plan = BlockingKeys.plan(shipped.ruleSets().get(0));
+    assertEquals(true, plan.pairs());
+    assertEquals(java.util.List.of(0, 1, 2, 4, 5), java.util.Arrays.stream(plan.fields()).boxed().toList());
+    // A greedy field passes on a missing value that no key can see: it is never keyed, and the rest must carry.
+    BlockingKeys.Plan greedy = BlockingKeys.plan(rules("greedy", "greedy").ruleSets().get(0));
+    assertEquals(java.util.List.of(1, 2), java.util.Arrays.stream(greedy.fields()).boxed().toList());
+    assertEquals(false, greedy.pairs(), "given (1, greedy) + birthDate (2) reach 2 with one keyed field");
   }
 }

@@ -1,6 +1,8 @@
 package org.clientregistry.store.embedded;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
@@ -13,6 +15,11 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -38,11 +45,18 @@ public final class EmbeddedStore implements PatientStore {
   private static final String SOURCE_COLUMNS = "id, version, client_id, id_system, id_value, golden_id, link_method,"
       + " link_score, link_grade, link_rule, link_time, resource, fields, last_updated";
 
+  /** Most change sets written in one transaction. */
+  private static final int MAX_GROUP = 256;
+
+  private final Vertx vertx;
   private final SqliteConnections connections;
+  private final Queue<Queued> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean draining = new AtomicBoolean(false);
   private final WorkerExecutor writerThread;
   private final WorkerExecutor readerThreads;
 
   private EmbeddedStore(Vertx vertx, SqliteConnections connections) {
+    this.vertx = vertx;
     this.connections = connections;
     this.writerThread = vertx.createSharedWorkerExecutor("cr-store-writer", 1);
     this.readerThreads = vertx.createSharedWorkerExecutor("cr-store-reader", READERS);
@@ -175,28 +189,87 @@ public final class EmbeddedStore implements PatientStore {
     });
   }
 
+  /**
+   * Group commit: change sets queued while the writer is busy are written in one database transaction (one fsync),
+   * each inside its own savepoint so that a conflicting one rolls back alone. A future completes only after the
+   * transaction holding its change set has committed.
+   */
   @Override
   public Future<Void> commit(ChangeSet changes) {
-    return writerThread.executeBlocking(() -> {
-      Connection c = connections.writer();
-      try {
-        new ChangeWriter(c).write(changes);
-        c.commit();
+    Context context = vertx.getOrCreateContext();
+    Promise<Void> promise = Promise.promise();
+    queue.add(new Queued(changes, promise, context));
+    if (draining.compareAndSet(false, true)) {
+      writerThread.executeBlocking(() -> {
+        drain();
         return null;
-      } catch (StoreConflictException e) {
-        c.rollback();
-        throw e;
-      } catch (SQLException e) {
-        rollbackQuietly(c);
-        if (isUniqueViolation(e)) {
-          throw new StoreConflictException("A record with the same key was written concurrently");
+      }, false);
+    }
+    return promise.future();
+  }
+
+  private record Queued(ChangeSet changes, Promise<Void> promise, Context context) {
+    void complete(Throwable failure) {
+      context.runOnContext(v -> {
+        if (failure == null) {
+          promise.complete();
+        } else {
+          promise.fail(failure);
         }
-        throw new StoreUnavailableException("Embedded store write failed: " + e.getMessage(), e);
-      } catch (RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
+      });
+    }
+  }
+
+  /** Runs on the single writer thread until the queue is empty. */
+  private void drain() {
+    while (true) {
+      List<Queued> batch = new ArrayList<>();
+      Queued next;
+      while (batch.size() < MAX_GROUP && (next = queue.poll()) != null) {
+        batch.add(next);
       }
-    }, false);
+      if (batch.isEmpty()) {
+        draining.set(false);
+        if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
+          return;
+        }
+        continue;
+      }
+      writeGroup(batch);
+    }
+  }
+
+  private void writeGroup(List<Queued> batch) {
+    Connection c = connections.writer();
+    Map<Queued, Throwable> failures = new HashMap<>();
+    try {
+      for (Queued q : batch) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SAVEPOINT change");
+          try {
+            new ChangeWriter(c).write(q.changes());
+            s.execute("RELEASE change");
+          } catch (StoreConflictException | SQLException e) {
+            s.execute("ROLLBACK TO change");
+            s.execute("RELEASE change");
+            if (e instanceof SQLException sql && !isUniqueViolation(sql)) {
+              throw sql;
+            }
+            failures.put(q, e instanceof StoreConflictException ? e
+                : new StoreConflictException("A record with the same key was written concurrently"));
+          }
+        }
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(c);
+      LOG.error("Embedded store write failed; {} change sets not written: {}", batch.size(), e.getMessage());
+      StoreUnavailableException failure = new StoreUnavailableException("Embedded store write failed: "
+          + e.getMessage(), e);
+      batch.forEach(q -> q.complete(failure));
+      return;
+    }
+    batch.forEach(q -> q.complete(failures.get(q)));
   }
 
   @Override
