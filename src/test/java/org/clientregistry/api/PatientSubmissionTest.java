@@ -11,29 +11,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
-import org.clientregistry.TestRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.clientregistry.SharedRegistryTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Submission over real HTTPS with client certificates against the real embedded store. */
-class PatientSubmissionTest {
-  @TempDir
-  static Path dir;
-  static TestRegistry registry;
-
-  @BeforeAll
-  static void start() {
-    registry = new TestRegistry(dir).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.close();
-  }
-
+class PatientSubmissionTest extends SharedRegistryTest {
   static String crudOf(HttpResponse<Buffer> r) {
     return r.getHeader("LocationCRUID");
   }

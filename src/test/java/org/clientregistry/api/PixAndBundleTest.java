@@ -12,34 +12,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.clientregistry.TestRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.clientregistry.SharedRegistryTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** $ihe-pix (ITI-83) and batch/transaction bundles, over real HTTPS. */
-class PixAndBundleTest {
+class PixAndBundleTest extends SharedRegistryTest {
   static final String CRUID = "http://openclientregistry.org/fhir/CRUID";
-  @TempDir
-  static Path dir;
-  static TestRegistry registry;
-
-  @BeforeAll
-  static void start() {
-    registry = new TestRegistry(dir).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.close();
-  }
-
   static HttpResponse<Buffer> pix(String query) {
     return registry.get("openmrs", "/fhir/Patient/$ihe-pix?" + query);
   }

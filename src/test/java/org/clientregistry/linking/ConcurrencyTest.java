@@ -7,33 +7,15 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.clientregistry.TestRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.clientregistry.SharedRegistryTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Parallel submissions over HTTPS: no duplicate golden records, no duplicate source records. */
-class ConcurrencyTest {
-  @TempDir
-  static Path dir;
-  static TestRegistry registry;
-
-  @BeforeAll
-  static void start() {
-    registry = new TestRegistry(dir).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    registry.close();
-  }
-
+class ConcurrencyTest extends SharedRegistryTest {
   static Future<HttpResponse<Buffer>> send(String client, JsonObject body) {
     return registry.client(client).post("/fhir/Patient").putHeader("Content-Type", "application/fhir+json")
         .sendBuffer(Buffer.buffer(body.encode()));
