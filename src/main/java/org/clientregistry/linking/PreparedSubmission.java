@@ -8,7 +8,7 @@ import org.hl7.fhir.r4.model.Patient;
  * A submitted Patient made ready for linking, once, off the event loop: the client's internal identifier, what is
  * stored (content without the registry's id/meta/link), the decision-rule values, and the lock keys.
  */
-record PreparedSubmission(String clientId, String idSystem, String idValue, Patient patient,
+public record PreparedSubmission(String clientId, String idSystem, String idValue, Patient patient,
                           ChangeSet.Content content, String[][] values, List<String> lockKeys, String targetId) {
 
   String identifierKey() {

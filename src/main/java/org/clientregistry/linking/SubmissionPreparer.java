@@ -16,20 +16,20 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 
 /** Checks a submitted Patient and extracts everything linking needs from it (CPU work: run it on a worker). */
-final class SubmissionPreparer {
+public final class SubmissionPreparer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FieldExtractor extractor;
   private final DecisionRules rules;
   private final MatchIndex index;
 
-  SubmissionPreparer(FieldExtractor extractor, DecisionRules rules, MatchIndex index) {
+  public SubmissionPreparer(FieldExtractor extractor, DecisionRules rules, MatchIndex index) {
     this.extractor = extractor;
     this.rules = rules;
     this.index = index;
   }
 
-  PreparedSubmission prepare(ClientConfig client, Patient submitted, String targetId) {
+  public PreparedSubmission prepare(ClientConfig client, Patient submitted, String targetId) {
     Identifier internal = internalIdentifier(client, submitted);
     Patient content = submitted.copy();
     // The registry owns id, meta and links; the client's versions of them are not stored.

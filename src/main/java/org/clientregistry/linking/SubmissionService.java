@@ -8,20 +8,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
 import org.clientregistry.fhir.FieldExtractor;
-import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.MatchIndex;
-import org.clientregistry.matching.MatchRecord;
 import org.clientregistry.matching.Matcher;
-import org.clientregistry.store.AuditEntry;
-import org.clientregistry.store.ChangeSet;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.SourceRecord;
 import org.clientregistry.store.StoreConflictException;
@@ -42,11 +36,8 @@ public final class SubmissionService {
   private final Vertx vertx;
   private final WorkerExecutor worker;
   private final PatientStore store;
-  private final MatchIndex index;
-  private final DecisionRules rules;
-  private final int maxCandidates;
   private final SubmissionPreparer preparer;
-  private final LinkPlanner planner;
+  private final Linker linker;
   private final KeyLocks locks;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, MatchIndex index,
@@ -54,11 +45,8 @@ public final class SubmissionService {
     this.vertx = vertx;
     this.worker = worker;
     this.store = store;
-    this.index = index;
-    this.rules = matcher.rules();
-    this.maxCandidates = maxCandidates;
-    this.preparer = new SubmissionPreparer(extractor, rules, index);
-    this.planner = new LinkPlanner(matcher);
+    this.preparer = new SubmissionPreparer(extractor, matcher.rules(), index);
+    this.linker = new Linker(index, matcher, maxCandidates);
     this.locks = new KeyLocks(vertx, 30_000);
   }
 
@@ -100,7 +88,7 @@ public final class SubmissionService {
     Set<String> keys = new LinkedHashSet<>();
     subs.forEach(s -> keys.addAll(s.lockKeys()));
     return locks.acquire(keys).compose(held -> lookUp(subs)
-            .compose(existing -> worker.executeBlocking(() -> plan(client, subs, existing), false))
+            .compose(existing -> worker.executeBlocking(() -> linker.plan(client.id(), subs, existing), false))
             .compose(this::write)
             .eventually(() -> {
               held.release();
@@ -163,82 +151,11 @@ public final class SubmissionService {
     });
   }
 
-  /** What one attempt decided: the results to answer with and the change to write (none when nothing changed). */
-  private record Planned(List<SubmissionResult> results, Workspace.Commit commit) {}
-
-  private Planned plan(ClientConfig client, List<PreparedSubmission> subs, List<Optional<SourceRecord>> existing) {
-    Workspace ws = new Workspace(index, new MatchIndex(rules, maxCandidates));
-    List<String> ids = new ArrayList<>();
-    List<Decision> decisions = new ArrayList<>();
-    boolean anyChange = false;
-    for (int i = 0; i < subs.size(); i++) {
-      PreparedSubmission s = subs.get(i);
-      Optional<SourceRecord> found = existing.get(i);
-      if (found.isPresent() && unchanged(found.get(), s)) {
-        ids.add(found.get().id());
-        decisions.add(null);
-        ws.audit(new AuditEntry(ws.at(), client.id(), "submit", found.get().id(), found.get().goldenId(),
-            "unchanged", null));
-        continue;
-      }
-      anyChange = true;
-      Decision d;
-      String id;
-      if (found.isEmpty()) {
-        id = UUID.randomUUID().toString();
-        ws.content(id, s.content());
-        d = planner.placeNew(ws, new MatchRecord(id, 0, s.clientId(), null, false, s.values()));
-      } else {
-        id = found.get().id();
-        MatchRecord indexed = ws.record(id).orElseThrow(() -> new IllegalStateException(
-            "Source record " + id + " is stored but missing from the matching index"));
-        ws.content(id, s.content());
-        MatchRecord updated = new MatchRecord(id, indexed.version(), s.clientId(), indexed.goldenId(),
-            indexed.manualLink(), s.values());
-        d = planner.placeUpdated(ws, updated, found.get().link());
-      }
-      ids.add(id);
-      decisions.add(d);
-      ws.audit(new AuditEntry(ws.at(), client.id(), "submit", id, d.goldenId(), d.describe(),
-          d.link().rule() == null ? null : "rule=" + d.link().rule() + " score=" + d.link().score()));
-    }
-    Workspace.Commit commit = ws.toCommit();
-    List<SubmissionResult> results = new ArrayList<>(subs.size());
-    for (int i = 0; i < subs.size(); i++) {
-      Decision d = decisions.get(i);
-      if (d == null) {
-        results.add(new SubmissionResult(false, existing.get(i).get(), "unchanged"));
-        continue;
-      }
-      results.add(new SubmissionResult(existing.get(i).isEmpty(), stored(subs.get(i), ids.get(i), d, commit),
-          d.describe()));
-    }
-    return new Planned(results, anyChange ? commit : auditOnly(commit));
-  }
-
-  private static Workspace.Commit auditOnly(Workspace.Commit commit) {
-    ChangeSet c = commit.changes();
-    return new Workspace.Commit(new ChangeSet(c.at(), List.of(), List.of(), List.of(), c.audit()), List.of(),
-        Map.of());
-  }
-
-  private Future<List<SubmissionResult>> write(Planned planned) {
+  private Future<List<SubmissionResult>> write(Linker.Planned planned) {
     Workspace.Commit commit = planned.commit();
     return store.commit(commit.changes()).map(v -> {
-      index.apply(commit.indexRecords(), commit.goldenVersions());
+      linker.apply(commit);
       return planned.results();
     });
-  }
-
-  private static boolean unchanged(SourceRecord stored, PreparedSubmission s) {
-    return stored.resourceJson().equals(s.content().resourceJson()) && stored.idSystem().equals(s.idSystem())
-        && stored.idValue().equals(s.idValue());
-  }
-
-  private static SourceRecord stored(PreparedSubmission s, String id, Decision d, Workspace.Commit commit) {
-    int version = commit.indexRecords().stream().filter(r -> r.sourceId().equals(id)).findFirst()
-        .map(MatchRecord::version).orElseThrow();
-    return new SourceRecord(id, version, s.clientId(), s.idSystem(), s.idValue(), d.goldenId(), d.link(),
-        s.content().resourceJson(), s.content().fieldsJson(), commit.changes().at());
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -26,6 +27,9 @@ public final class MatchIndex implements MatchView {
   private final Map<String, List<String>> postings = new HashMap<>();
   private final Map<String, Golden> goldens = new HashMap<>();
   private final Map<String, Set<String>> marks = new HashMap<>();
+  private final LongAdder lookups = new LongAdder();
+  private final LongAdder candidatesFound = new LongAdder();
+  private final LongAdder cappedLookups = new LongAdder();
 
   private record Indexed(MatchRecord record, Set<String> keys) {}
 
@@ -65,6 +69,11 @@ public final class MatchIndex implements MatchView {
           }
           found.put(id, records.get(id).record());
         }
+      }
+      lookups.increment();
+      candidatesFound.add(found.size());
+      if (capped) {
+        cappedLookups.increment();
       }
       return new Candidates(new ArrayList<>(found.values()), capped);
     } finally {
@@ -118,6 +127,17 @@ public final class MatchIndex implements MatchView {
     } finally {
       lock.readLock().unlock();
     }
+  }
+
+  /** Candidate search statistics since start: lookups, candidates returned, lookups cut by the cap. */
+  public record Stats(long lookups, long candidates, long capped) {
+    public double candidatesPerLookup() {
+      return lookups == 0 ? 0 : (double) candidates / lookups;
+    }
+  }
+
+  public Stats stats() {
+    return new Stats(lookups.sum(), candidatesFound.sum(), cappedLookups.sum());
   }
 
   public int size() {

@@ -1,0 +1,116 @@
+package org.clientregistry.linking;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.MatchRecord;
+import org.clientregistry.matching.Matcher;
+import org.clientregistry.store.AuditEntry;
+import org.clientregistry.store.ChangeSet;
+import org.clientregistry.store.SourceRecord;
+
+/**
+ * The linking decisions for a list of submissions (linking.md, steps 4 to 6), without I/O: the server writes the
+ * resulting change to its store before applying it to the index; {@code evaluate} applies it to the index directly.
+ * Both run exactly this code.
+ */
+public final class Linker {
+  private final MatchIndex index;
+  private final LinkPlanner planner;
+  private final Matcher matcher;
+  private final int maxCandidates;
+
+  public Linker(MatchIndex index, Matcher matcher, int maxCandidates) {
+    this.index = index;
+    this.matcher = matcher;
+    this.planner = new LinkPlanner(matcher);
+    this.maxCandidates = maxCandidates;
+  }
+
+  /** What one attempt decided: the results to answer with, and the change to write. */
+  record Planned(List<SubmissionResult> results, Workspace.Commit commit) {}
+
+  /** New records only, linked in order and applied to the index at once (no store): for evaluation. */
+  public List<SubmissionResult> linkInMemory(String clientId, List<PreparedSubmission> subs) {
+    List<Optional<SourceRecord>> none = new ArrayList<>();
+    subs.forEach(s -> none.add(Optional.empty()));
+    Planned planned = plan(clientId, subs, none);
+    apply(planned.commit());
+    return planned.results();
+  }
+
+  void apply(Workspace.Commit commit) {
+    index.apply(commit.indexRecords(), commit.goldenVersions());
+  }
+
+  Planned plan(String clientId, List<PreparedSubmission> subs, List<Optional<SourceRecord>> existing) {
+    Workspace ws = new Workspace(index, new MatchIndex(matcher.rules(), maxCandidates));
+    List<String> ids = new ArrayList<>();
+    List<Decision> decisions = new ArrayList<>();
+    boolean anyChange = false;
+    for (int i = 0; i < subs.size(); i++) {
+      PreparedSubmission s = subs.get(i);
+      Optional<SourceRecord> found = existing.get(i);
+      if (found.isPresent() && unchanged(found.get(), s)) {
+        ids.add(found.get().id());
+        decisions.add(null);
+        ws.audit(new AuditEntry(ws.at(), clientId, "submit", found.get().id(), found.get().goldenId(),
+            "unchanged", null));
+        continue;
+      }
+      anyChange = true;
+      Decision d;
+      String id;
+      if (found.isEmpty()) {
+        id = UUID.randomUUID().toString();
+        ws.content(id, s.content());
+        d = planner.placeNew(ws, new MatchRecord(id, 0, s.clientId(), null, false, s.values()));
+      } else {
+        id = found.get().id();
+        MatchRecord indexed = ws.record(id).orElseThrow(() -> new IllegalStateException(
+            "Source record " + id + " is stored but missing from the matching index"));
+        ws.content(id, s.content());
+        MatchRecord updated = new MatchRecord(id, indexed.version(), s.clientId(), indexed.goldenId(),
+            indexed.manualLink(), s.values());
+        d = planner.placeUpdated(ws, updated, found.get().link());
+      }
+      ids.add(id);
+      decisions.add(d);
+      ws.audit(new AuditEntry(ws.at(), clientId, "submit", id, d.goldenId(), d.describe(),
+          d.link().rule() == null ? null : "rule=" + d.link().rule() + " score=" + d.link().score()));
+    }
+    Workspace.Commit commit = ws.toCommit();
+    List<SubmissionResult> results = new ArrayList<>(subs.size());
+    for (int i = 0; i < subs.size(); i++) {
+      Decision d = decisions.get(i);
+      if (d == null) {
+        results.add(new SubmissionResult(false, existing.get(i).get(), "unchanged"));
+        continue;
+      }
+      results.add(new SubmissionResult(existing.get(i).isEmpty(), stored(subs.get(i), ids.get(i), d, commit),
+          d.describe()));
+    }
+    return new Planned(results, anyChange ? commit : auditOnly(commit));
+  }
+
+  private static Workspace.Commit auditOnly(Workspace.Commit commit) {
+    ChangeSet c = commit.changes();
+    return new Workspace.Commit(new ChangeSet(c.at(), List.of(), List.of(), List.of(), c.audit()), List.of(),
+        Map.of());
+  }
+
+  private static boolean unchanged(SourceRecord stored, PreparedSubmission s) {
+    return stored.resourceJson().equals(s.content().resourceJson()) && stored.idSystem().equals(s.idSystem())
+        && stored.idValue().equals(s.idValue());
+  }
+
+  private static SourceRecord stored(PreparedSubmission s, String id, Decision d, Workspace.Commit commit) {
+    int version = commit.indexRecords().stream().filter(r -> r.sourceId().equals(id)).findFirst()
+        .map(MatchRecord::version).orElseThrow();
+    return new SourceRecord(id, version, s.clientId(), s.idSystem(), s.idValue(), d.goldenId(), d.link(),
+        s.content().resourceJson(), s.content().fieldsJson(), commit.changes().at());
+  }
+}

@@ -1,0 +1,121 @@
+package org.clientregistry.tools;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.clientregistry.config.ClientConfig;
+import org.clientregistry.config.Role;
+import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.linking.Linker;
+import org.clientregistry.linking.PreparedSubmission;
+import org.clientregistry.linking.SubmissionPreparer;
+import org.clientregistry.matching.DecisionRules;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.Matcher;
+import org.clientregistry.matching.RuleSet;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * Submits labelled records one by one, in order, through the registry's own preparation and linking code (the
+ * same {@link SubmissionPreparer} and {@link Linker} as the server, minus the store), then scores the resulting
+ * golden records against the truth, pairwise.
+ */
+final class Evaluation {
+  static final String ID_SYSTEM = "urn:client-registry:evaluate";
+  private static final ClientConfig CLIENT = new ClientConfig("evaluate", "evaluate", List.of(ID_SYSTEM),
+      Set.of(Role.POS));
+
+  /** One labelled record: its id, the person it is (entity key), and the Patient built from its columns. */
+  record Labelled(String id, String entity, Patient patient) {}
+
+  /** Pairwise figures of one run. */
+  record Result(double autoThreshold, long records, long truePairs, long linkedPairs, long truePositives,
+                double precision, double recall, double f1, double blockingRecall, double candidatesPerRecord,
+                double recordsPerSecond, long cappedLookups) {
+    long falsePositives() {
+      return linkedPairs - truePositives;
+    }
+
+    long falseNegatives() {
+      return truePairs - truePositives;
+    }
+  }
+
+  private Evaluation() {}
+
+  static Result run(DecisionRules rules, List<Labelled> records, int maxCandidates) {
+    FieldExtractor extractor = new FieldExtractor(rules.expressions());
+    MatchIndex index = new MatchIndex(rules, maxCandidates);
+    Linker linker = new Linker(index, new Matcher(rules), maxCandidates);
+    SubmissionPreparer preparer = new SubmissionPreparer(extractor, rules, index);
+    List<String> sourceIds = new ArrayList<>(records.size());
+    Map<String, List<String[][]>> valuesByEntity = new HashMap<>();
+    long started = System.nanoTime();
+    for (Labelled r : records) {
+      PreparedSubmission prepared = preparer.prepare(CLIENT, r.patient(), null);
+      sourceIds.add(linker.linkInMemory(CLIENT.id(), List.of(prepared)).get(0).record().id());
+      valuesByEntity.computeIfAbsent(r.entity(), k -> new ArrayList<>()).add(prepared.values());
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Map<String, Long> byGolden = new HashMap<>();
+    Map<String, Long> byEntity = new HashMap<>();
+    Map<String, Long> byBoth = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      String golden = index.record(sourceIds.get(i)).orElseThrow().goldenId();
+      String entity = records.get(i).entity();
+      byGolden.merge(golden, 1L, Long::sum);
+      byEntity.merge(entity, 1L, Long::sum);
+      byBoth.merge(golden + "\u0001" + entity, 1L, Long::sum);
+    }
+    long linked = pairs(byGolden);
+    long truth = pairs(byEntity);
+    long tp = pairs(byBoth);
+    double precision = linked == 0 ? 1 : (double) tp / linked;
+    double recall = truth == 0 ? 1 : (double) tp / truth;
+    double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+    MatchIndex.Stats stats = index.stats();
+    return new Result(rules.ruleSets().get(0).autoThreshold(), records.size(), truth, linked, tp, precision, recall,
+        f1, blockingRecall(index, valuesByEntity), stats.candidatesPerLookup(), records.size() / seconds,
+        stats.capped());
+  }
+
+  /** True pairs that share a blocking key (so the candidate search can find them) / all true pairs. */
+  private static double blockingRecall(MatchIndex index, Map<String, List<String[][]>> valuesByEntity) {
+    long pairs = 0;
+    long found = 0;
+    for (List<String[][]> group : valuesByEntity.values()) {
+      List<Set<String>> keys = group.stream().map(index::keysOf).toList();
+      for (int i = 0; i < keys.size(); i++) {
+        for (int j = i + 1; j < keys.size(); j++) {
+          pairs++;
+          Set<String> shared = new HashSet<>(keys.get(i));
+          shared.retainAll(keys.get(j));
+          found += shared.isEmpty() ? 0 : 1;
+        }
+      }
+    }
+    return pairs == 0 ? 1 : (double) found / pairs;
+  }
+
+  private static long pairs(Map<String, Long> groupSizes) {
+    return groupSizes.values().stream().mapToLong(n -> n * (n - 1) / 2).sum();
+  }
+
+  /** The same rules with every rule set's auto-link threshold set to t (potential lowered to t when above). */
+  static DecisionRules withAutoThreshold(DecisionRules rules, double t) {
+    List<RuleSet> sets = rules.ruleSets().stream().map(s -> new RuleSet(s.name(), s.type(), s.fields(), s.filters(),
+        Math.min(s.potentialThreshold(), t), t)).toList();
+    return new DecisionRules(sets, rules.slots());
+  }
+
+  static List<Labelled> shuffled(List<Labelled> records, long seed) {
+    List<Labelled> copy = new ArrayList<>(records);
+    Collections.shuffle(copy, new Random(seed));
+    return copy;
+  }
+}
