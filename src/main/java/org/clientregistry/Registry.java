@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.clientregistry.api.BundleRoutes;
 import org.clientregistry.api.HttpServerVerticle;
+import org.clientregistry.api.MatchRoutes;
 import org.clientregistry.api.OpsRoutes;
 import org.clientregistry.api.PatientRoutes;
 import org.clientregistry.api.PixRoutes;
@@ -20,6 +21,7 @@ import org.clientregistry.config.ConfigException;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.fhir.FieldExtractor;
 import org.clientregistry.linking.IndexLoader;
+import org.clientregistry.linking.MatchService;
 import org.clientregistry.linking.PixService;
 import org.clientregistry.linking.SubmissionService;
 import org.clientregistry.matching.DecisionRules;
@@ -99,6 +101,7 @@ public final class Registry {
     RegistryRouter.Routes routes = new RegistryRouter.Routes(patients,
         new BundleRoutes(submissions, r.worker, patients, r.config.server().maxBundleEntries()),
         new PixRoutes(new PixService(r.store, r.config.cruidSystem(), systems)),
+        new MatchRoutes(new MatchService(r.index, matcher, p.extractor()), r.worker, r.config.cruidSystem()),
         new OpsRoutes(r.store, loaded::get, r.index::size),
         org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION));
     CallerHandler caller = new CallerHandler(r.config::client);

@@ -29,6 +29,7 @@ public final class MetadataFactory {
     patient.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
     patient.addInteraction().setCode(TypeRestfulInteraction.READ);
     patient.setUpdateCreate(false).setConditionalCreate(false);
+    patient.addOperation().setName("match").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-match");
     patient.addOperation().setName("ihe-pix")
         .setDefinition("http://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix");
     return cs;

@@ -80,7 +80,9 @@ class PixAndBundleTest extends SharedRegistryTest {
     JsonObject rest = r.bodyAsJsonObject().getJsonArray("rest").getJsonObject(0);
     JsonObject patient = rest.getJsonArray("resource").getJsonObject(0);
     assertEquals("Patient", patient.getString("type"));
-    assertEquals("ihe-pix", patient.getJsonArray("operation").getJsonObject(0).getString("name"));
+    List<String> operations = patient.getJsonArray("operation").stream()
+        .map(o -> ((JsonObject) o).getString("name")).toList();
+    assertEquals(List.of("match", "ihe-pix"), operations);
     assertEquals(3, patient.getJsonArray("interaction").size());
     assertEquals(2, rest.getJsonArray("interaction").size(), "batch and transaction");
   }

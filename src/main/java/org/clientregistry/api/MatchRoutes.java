@@ -1,0 +1,107 @@
+package org.clientregistry.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import org.clientregistry.config.Role;
+import org.clientregistry.fhir.FhirException;
+import org.clientregistry.linking.MatchService;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Bundle.BundleType;
+import org.hl7.fhir.r4.model.Bundle.SearchEntryMode;
+import org.hl7.fhir.r4.model.CodeType;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
+
+/** POST /fhir/Patient/$match: nothing stored; demographics and explanations for admin callers only. */
+public final class MatchRoutes {
+  public static final String MATCH_GRADE = "http://hl7.org/fhir/StructureDefinition/match-grade";
+  public static final String EXPLANATION = "http://openclientregistry.org/fhir/StructureDefinition/match-explanation";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int DEFAULT_COUNT = 10;
+
+  private final MatchService matches;
+  private final RequestBodies bodies;
+  private final WorkerExecutor worker;
+  private final String cruidSystem;
+
+  public MatchRoutes(MatchService matches, WorkerExecutor worker, String cruidSystem) {
+    this.matches = matches;
+    this.bodies = new RequestBodies(worker);
+    this.worker = worker;
+    this.cruidSystem = cruidSystem;
+  }
+
+  public Future<FhirResponse> match(RoutingContext ctx) {
+    boolean admin = FhirHandlers.client(ctx).roles().contains(Role.ADMIN);
+    return bodies.resource(ctx).compose(resource -> {
+      if (!(resource instanceof Parameters parameters)) {
+        throw FhirException.badRequest("$match takes a Parameters resource with a 'resource' Patient");
+      }
+      Patient patient = null;
+      boolean onlyCertain = false;
+      int count = DEFAULT_COUNT;
+      for (ParametersParameterComponent p : parameters.getParameter()) {
+        switch (p.getName()) {
+          case "resource" -> {
+            if (!(p.getResource() instanceof Patient given)) {
+              throw FhirException.badRequest("$match parameter 'resource' must be a Patient");
+            }
+            patient = given;
+          }
+          case "onlyCertainMatches" -> onlyCertain = p.getValue() instanceof BooleanType b && b.booleanValue();
+          case "count" -> {
+            if (!(p.getValue() instanceof IntegerType n) || n.getValue() < 1) {
+              throw FhirException.badRequest("$match parameter 'count' must be a positive integer");
+            }
+            count = n.getValue();
+          }
+          default -> throw FhirException.badRequest("Unknown $match parameter '" + p.getName() + "'");
+        }
+      }
+      if (patient == null) {
+        throw FhirException.badRequest("$match needs a 'resource' parameter holding a Patient");
+      }
+      Patient query = patient;
+      boolean certain = onlyCertain;
+      int limit = count;
+      return worker.executeBlocking(() -> matches.match(query, certain, limit), false)
+          .map(found -> FhirResponse.of(200, bundle(found, admin)));
+    });
+  }
+
+  private Bundle bundle(List<MatchService.GoldenMatch> found, boolean admin) {
+    Bundle bundle = new Bundle().setType(BundleType.SEARCHSET);
+    bundle.setTotal(found.size());
+    for (MatchService.GoldenMatch m : found) {
+      // The golden record holds no demographics: only its id and CRUID, for every caller.
+      Patient golden = new Patient();
+      golden.setId(m.goldenId());
+      golden.addIdentifier().setSystem(cruidSystem).setValue(m.goldenId());
+      Bundle.BundleEntryComponent entry = bundle.addEntry().setFullUrl("Patient/" + m.goldenId())
+          .setResource(golden);
+      entry.getSearch().setMode(SearchEntryMode.MATCH).setScore(m.score())
+          .addExtension(MATCH_GRADE, new CodeType(m.grade()));
+      if (admin) {
+        entry.getSearch().addExtension(EXPLANATION, new StringType(explanation(m)));
+      }
+    }
+    return bundle;
+  }
+
+  private static String explanation(MatchService.GoldenMatch m) {
+    try {
+      return JSON.writeValueAsString(java.util.Map.of("ruleSet", m.comparison().ruleSet(),
+          "score", m.comparison().score(), "fields", m.comparison().explanation()));
+    } catch (JsonProcessingException e) {
+      return "{}";
+    }
+  }
+}

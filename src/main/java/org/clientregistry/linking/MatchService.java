@@ -1,0 +1,68 @@
+package org.clientregistry.linking;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.matching.Comparison;
+import org.clientregistry.matching.DecisionRules;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.MatchRecord;
+import org.clientregistry.matching.Matcher;
+import org.clientregistry.matching.Outcome;
+import org.clientregistry.matching.RuleSet;
+import org.hl7.fhir.r4.model.Patient;
+
+/**
+ * FHIR {@code $match}: the golden records a Patient would match, best first, with a grade and the explanation of
+ * the best comparison. Reads the index only; nothing is stored. CPU work: call it on a worker.
+ */
+public final class MatchService {
+  private final MatchIndex index;
+  private final Matcher matcher;
+  private final FieldExtractor extractor;
+  private final DecisionRules rules;
+
+  public MatchService(MatchIndex index, Matcher matcher, FieldExtractor extractor) {
+    this.index = index;
+    this.matcher = matcher;
+    this.extractor = extractor;
+    this.rules = matcher.rules();
+  }
+
+  /** One matching golden record: its CRUID, the 0..1 score, the grade, and the deciding comparison. */
+  public record GoldenMatch(String goldenId, double score, String grade, Comparison comparison) {}
+
+  public List<GoldenMatch> match(Patient patient, boolean onlyCertain, int count) {
+    String[][] values = rules.normalise(extractor.extract(patient));
+    Map<String, Comparison> best = new HashMap<>();
+    for (MatchRecord candidate : index.candidates(values, null).records()) {
+      Comparison c = matcher.compare(new MatchRecord("$match", 0, "", "", false, values), candidate);
+      if (c.outcome() == Outcome.NONE) {
+        continue;
+      }
+      best.merge(candidate.goldenId(), c, (a, b) -> b.betterThan(a) ? b : a);
+    }
+    List<GoldenMatch> out = new ArrayList<>();
+    best.forEach((golden, c) -> {
+      if (!onlyCertain || c.outcome() == Outcome.AUTO) {
+        out.add(new GoldenMatch(golden, c.normalisedScore(), grade(c), c));
+      }
+    });
+    out.sort(Comparator.comparing((GoldenMatch m) -> m.comparison().outcome()).reversed()
+        .thenComparing(Comparator.comparingDouble(GoldenMatch::score).reversed()));
+    return out.size() > count ? out.subList(0, count) : out;
+  }
+
+  /** certain: would auto-link; probable: review-level in the upper half of the review band; possible: lower half. */
+  private String grade(Comparison c) {
+    if (c.outcome() == Outcome.AUTO) {
+      return "certain";
+    }
+    RuleSet set = rules.ruleSets().stream().filter(s -> s.name().equals(c.ruleSet())).findFirst().orElseThrow();
+    double middle = (set.potentialThreshold() + set.autoThreshold()) / 2;
+    return c.score() >= middle ? "probable" : "possible";
+  }
+}
