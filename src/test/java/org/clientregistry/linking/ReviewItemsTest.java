@@ -1,0 +1,48 @@
+package org.clientregistry.linking;
+
+import static org.clientregistry.Patients.patient;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import org.clientregistry.SharedRegistryTest;
+import org.junit.jupiter.api.Test;
+
+/** Uncertain matches become persisted review items with their explanation; certain ones do not. */
+class ReviewItemsTest extends SharedRegistryTest {
+
+  @Test
+  void reviewLevelCandidateIsStoredWithItsExplanation() throws Exception {
+    HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "rv-1", "Charles",
+        "Olweny", "male", "1970-10-10", "0772 101 070", null));
+    // Same name and birth date, other phone: 3.5 of the auto threshold 4, so a review item, not a link.
+    HttpResponse<Buffer> b = registry.post("dhis2", "/fhir/Patient", patient("dhis2", "rv-1", "Charles",
+        "Olweny", "male", "1970-10-10", "0700 999 111", null));
+    assertNotEquals(a.getHeader("LocationCRUID"), b.getHeader("LocationCRUID"));
+    String source = b.bodyAsJsonObject().getString("id");
+    String candidateGolden = a.getHeader("LocationCRUID").substring("Patient/".length());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/registry.db"));
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT golden_id, grade, rule, reason, explanation, status FROM review_item WHERE source_id = ?")) {
+      ps.setString(1, source);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next(), "a review item was stored");
+        assertEquals(candidateGolden, rs.getString("golden_id"));
+        assertEquals("possible", rs.getString("grade"));
+        assertEquals("demographics", rs.getString("rule"));
+        assertEquals("open", rs.getString("status"));
+        String explanation = rs.getString("explanation");
+        assertTrue(explanation.contains("\"field\":\"phone\"") && explanation.contains("FAIL"), explanation);
+        assertFalse(explanation.contains("Olweny"), "explanations never hold the values");
+        assertFalse(rs.next(), "one item per candidate golden record");
+      }
+    }
+  }
+}
