@@ -43,7 +43,7 @@ public final class BlockingKeys {
     double dropped = 0;
     for (int i = 0; i < fields.size(); i++) {
       FieldRule f = fields.get(i);
-      if (f.oneNull() == NullHandling.GREEDY || f.bothNull() == NullHandling.GREEDY) {
+      if (f.passesUnseen()) {
         dropped += weight(set, f);
       } else {
         kept.add(i);

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -49,6 +51,9 @@ public final class DecisionRulesParser {
 
   private DecisionRules rules(JsonNode root) {
     JsonNode rules = root == null ? null : root.get("rules");
+    if (rules != null && rules.isObject()) {
+      return legacy(rules);
+    }
     if (rules == null || !rules.isArray() || rules.isEmpty()) {
       throw new RulesException("rules", "must be a non-empty list of rule sets");
     }
@@ -57,6 +62,30 @@ public final class DecisionRulesParser {
       sets.add(ruleSet(rules.get(i), "rules[" + i + "]"));
     }
     return new DecisionRules(List.copyOf(sets), List.copyOf(slots.keySet()));
+  }
+
+  /**
+   * The older single-object format of the OpenCR seed documentation: {@code "rules": {name: {algorithm, threshold,
+   * path, systems}}}. Every field must pass for an auto-link (a deterministic rule set whose threshold is the
+   * number of fields); {@code systems} limits a field to records from those clients.
+   */
+  private DecisionRules legacy(JsonNode rules) {
+    if (rules.isEmpty()) {
+      throw new RulesException("rules", "must name at least one field");
+    }
+    List<FieldRule> fields = new ArrayList<>();
+    Iterator<Map.Entry<String, JsonNode>> it = rules.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode node = e.getValue();
+      if (node.isObject() && !node.has("fhirpath") && node.has("path")) {
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("fhirpath", node.get("path").asText());
+      }
+      fields.add(field(e.getKey(), node, "rules." + e.getKey(), MatchingType.DETERMINISTIC, true));
+    }
+    double all = fields.stream().mapToDouble(FieldRule::weight).sum();
+    RuleSet set = new RuleSet("rules", MatchingType.DETERMINISTIC, List.copyOf(fields), List.of(), all, all);
+    return new DecisionRules(List.of(set), List.copyOf(slots.keySet()));
   }
 
   private RuleSet ruleSet(JsonNode node, String path) {
@@ -152,7 +181,9 @@ public final class DecisionRulesParser {
     NullHandling both = nullHandling(node, "null_handling_both", path, one);
     boolean digitsOnly = normalisers(node.path("normalize"), path + ".normalize");
     int slot = slots.computeIfAbsent(new Slot(fhirpath, digitsOnly), s -> slots.size());
-    return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both);
+    Set<String> systems = new LinkedHashSet<>();
+    node.path("systems").forEach(system -> systems.add(system.asText()));
+    return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both, Set.copyOf(systems));
   }
 
   /** Named normalisation steps; today "digits-only" (phones, ids). Case/accent/space folding always applies. */

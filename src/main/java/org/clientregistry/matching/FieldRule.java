@@ -1,11 +1,25 @@
 package org.clientregistry.matching;
 
+import java.util.Set;
+
 /**
  * One compared field of a rule set. {@code slot} indexes the record's normalised values (see {@link DecisionRules}).
- * For probabilistic rule sets, {@code mValue}/{@code uValue} give the pass and fail weights.
+ * For probabilistic rule sets, {@code mValue}/{@code uValue} give the pass and fail weights. {@code systems}, when
+ * not empty, limits the field to pairs of records from those clients (the older OpenCR format); for other pairs
+ * the condition does not apply and counts as passed.
  */
 public record FieldRule(String name, Algorithm algorithm, double threshold, double weight, double mValue,
-                        double uValue, int slot, NullHandling oneNull, NullHandling bothNull) {
+                        double uValue, int slot, NullHandling oneNull, NullHandling bothNull, Set<String> systems) {
+
+  /** Whether the field applies to a pair of records from these clients. */
+  public boolean appliesTo(String clientA, String clientB) {
+    return systems.isEmpty() || (systems.contains(clientA) && systems.contains(clientB));
+  }
+
+  /** Whether the field can pass without both records having a value (so blocking keys cannot see it). */
+  public boolean passesUnseen() {
+    return oneNull == NullHandling.GREEDY || bothNull == NullHandling.GREEDY || !systems.isEmpty();
+  }
 
   /** Weight a pass adds: the configured weight (deterministic) or log2(m/u) (probabilistic). */
   public double passWeight(MatchingType type) {

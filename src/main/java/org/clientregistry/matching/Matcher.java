@@ -18,7 +18,7 @@ public final class Matcher {
   public Comparison compare(MatchRecord a, MatchRecord b) {
     Comparison best = Comparison.NONE;
     for (RuleSet set : rules.ruleSets()) {
-      Comparison c = compare(set, a.values(), b.values());
+      Comparison c = compare(set, a, b);
       if (c != null && (best == Comparison.NONE || c.betterThan(best))) {
         best = c;
       }
@@ -27,7 +27,9 @@ public final class Matcher {
   }
 
   /** Null when a filter keeps the pair out of this rule set. */
-  private static Comparison compare(RuleSet set, String[][] a, String[][] b) {
+  private static Comparison compare(RuleSet set, MatchRecord ra, MatchRecord rb) {
+    String[][] a = ra.values();
+    String[][] b = rb.values();
     for (FieldRule filter : set.filters()) {
       FieldResult r = field(set.type(), filter, a[filter.slot()], b[filter.slot()]);
       if (r.result() == FieldResult.Result.FAIL) {
@@ -41,6 +43,13 @@ public final class Matcher {
     for (FieldRule field : set.fields()) {
       String[] va = a[field.slot()];
       String[] vb = b[field.slot()];
+      if (!field.appliesTo(ra.clientId(), rb.clientId())) {
+        // Limited to other clients' records: the condition does not apply, so it holds.
+        explanation.add(new FieldResult(field.name(), field.algorithm().name(), null, FieldResult.Result.NULL,
+            field.passWeight(set.type())));
+        score += field.passWeight(set.type());
+        continue;
+      }
       FieldResult r = field(set.type(), field, va, vb);
       explanation.add(r);
       score += r.weight();

@@ -115,6 +115,29 @@ class MatcherTest {
   }
 
   @Test
+  void olderSingleObjectFormatNeedsEveryFieldAndHonoursSystems() {
+    DecisionRules rules = DecisionRulesParser.parse("""
+        { "rules": {
+            "givenName": { "algorithm": "jaro-winkler", "threshold": 0.89, "path": "name.given", "type": "string" },
+            "familyName": { "algorithm": "jaro-winkler", "threshold": 0.89, "path": "name.family" },
+            "birthDate": { "algorithm": "exact", "path": "birthDate", "systems": ["openmrs"] } } }""",
+        FieldExtractor::validate);
+    RuleSet set = rules.ruleSets().get(0);
+    assertEquals(3, set.autoThreshold(), "all three fields must pass");
+    Matcher matcher = new Matcher(rules);
+    MatchRecord a = record(rules, "Sam", "Okot", "1990-01-01", null);
+    MatchRecord otherDate = record(rules, "Sam", "Okot", "1991-01-01", null);
+    MatchRecord emr1 = new MatchRecord("e1", 1, "openmrs", "g", false, a.values());
+    MatchRecord emr2 = new MatchRecord("e2", 1, "openmrs", "g", false, otherDate.values());
+    assertEquals(Outcome.NONE, matcher.compare(emr1, emr2).outcome(), "birth date applies between openmrs records");
+    MatchRecord fromLab = new MatchRecord("lab", 1, "lims", "g", false, otherDate.values());
+    MatchRecord fromEmr = new MatchRecord("emr", 1, "openmrs", "g", false, a.values());
+    assertEquals(Outcome.AUTO, matcher.compare(fromEmr, fromLab).outcome(),
+        "birth date is limited to openmrs records, so it does not hold a lab record back");
+    assertTrue(BlockingKeys.plan(set).fields().length == 2, "a systems-limited field carries no key");
+  }
+
+  @Test
   void blockingFindsTyposWithoutComparingEverything() {
     DecisionRules rules = rules("moderate", "moderate");
     MatchIndex index = new MatchIndex(rules, 100);
