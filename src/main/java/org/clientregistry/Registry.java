@@ -6,9 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServerOptions;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.clientregistry.api.BundleRoutes;
 import org.clientregistry.api.HttpServerVerticle;
 import org.clientregistry.api.MatchRoutes;
@@ -20,14 +20,13 @@ import org.clientregistry.config.ClientConfig;
 import org.clientregistry.config.ConfigException;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.fhir.FieldExtractor;
-import org.clientregistry.linking.IndexLoader;
 import org.clientregistry.linking.MatchService;
+import org.clientregistry.linking.MatchingState;
+import org.clientregistry.linking.RulesRuntime;
 import org.clientregistry.linking.PixService;
 import org.clientregistry.linking.SubmissionService;
 import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.DecisionRulesParser;
-import org.clientregistry.matching.MatchIndex;
-import org.clientregistry.matching.Matcher;
 import org.clientregistry.security.CallerHandler;
 import org.clientregistry.security.DevCertificateAuthority;
 import org.clientregistry.security.TlsServerOptions;
@@ -45,15 +44,16 @@ public final class Registry {
   private final RegistryConfig config;
   private final PatientStore store;
   private final WorkerExecutor worker;
-  private final MatchIndex index;
+  private final RulesRuntime matching;
   private String deploymentId;
 
-  private Registry(Vertx vertx, RegistryConfig config, PatientStore store, WorkerExecutor worker, MatchIndex index) {
+  private Registry(Vertx vertx, RegistryConfig config, PatientStore store, WorkerExecutor worker,
+                   RulesRuntime matching) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
     this.worker = worker;
-    this.index = index;
+    this.matching = matching;
   }
 
   /** Starts a standalone registry; the returned future completes once it serves on the configured port. */
@@ -64,16 +64,15 @@ public final class Registry {
   }
 
   /** The blocking part of start-up: certificates, rules, store. */
-  private static Prepared prepare(Vertx vertx, RegistryConfig config, WorkerExecutor worker) throws Exception {
+  private static Registry prepare(Vertx vertx, RegistryConfig config, WorkerExecutor worker) throws Exception {
     ensureCertificates(config);
     DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate);
-    FieldExtractor extractor = new FieldExtractor(rules.expressions());
     PatientStore store = EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
-    MatchIndex index = new MatchIndex(rules, config.matching().maxCandidates());
-    return new Prepared(new Registry(vertx, config, store, worker, index), rules, extractor);
+    int maxCandidates = config.matching().maxCandidates();
+    RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
+        maxCandidates);
+    return new Registry(vertx, config, store, worker, matching);
   }
-
-  private record Prepared(Registry registry, DecisionRules rules, FieldExtractor extractor) {}
 
   private static void ensureCertificates(RegistryConfig config) throws Exception {
     RegistryConfig.Tls tls = config.tls();
@@ -88,12 +87,9 @@ public final class Registry {
     }
   }
 
-  private static Future<Registry> serve(Prepared p) {
-    Registry r = p.registry();
-    AtomicBoolean loaded = new AtomicBoolean(false);
-    Matcher matcher = new Matcher(p.rules());
-    SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.index, matcher,
-        p.extractor(), r.config.matching().maxCandidates());
+  private static Future<Registry> serve(Registry r) {
+    SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
+        r.config.matching().maxCandidates());
     Set<String> systems = new HashSet<>();
     r.config.clients().values().stream().map(ClientConfig::internalIdSystems).forEach(systems::addAll);
     PatientRoutes patients = new PatientRoutes(submissions, r.store, r.worker, r.config.baseUrl(),
@@ -101,14 +97,16 @@ public final class Registry {
     RegistryRouter.Routes routes = new RegistryRouter.Routes(patients,
         new BundleRoutes(submissions, r.worker, patients, r.config.server().maxBundleEntries()),
         new PixRoutes(new PixService(r.store, r.config.cruidSystem(), systems)),
-        new MatchRoutes(new MatchService(r.index, matcher, p.extractor()), r.worker, r.config.cruidSystem()),
-        new OpsRoutes(r.store, loaded::get, r.index::size),
+        new MatchRoutes(new MatchService(r.matching), r.worker, r.config.cruidSystem()),
+        new OpsRoutes(r.store, r.matching::loaded, () -> r.matching.get().index().size()),
         org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION));
     CallerHandler caller = new CallerHandler(r.config::client);
     HttpServerOptions options = TlsServerOptions.standalone(r.config);
     long bodyLimit = r.config.server().bodyLimitBytes();
-    return new IndexLoader(r.store, p.rules(), p.extractor()).load(r.index)
-        .onSuccess(n -> loaded.set(true))
+    if (r.config.matching().watchRulesSeconds() > 0) {
+      r.matching.watch(r.config.matching().rulesFile(), Duration.ofSeconds(r.config.matching().watchRulesSeconds()));
+    }
+    return r.matching.load()
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
                 vertx -> RegistryRouter.create(vertx, routes, caller, bodyLimit)),
             new DeploymentOptions().setInstances(r.config.server().instances())))
@@ -121,6 +119,11 @@ public final class Registry {
 
   public RegistryConfig config() {
     return config;
+  }
+
+  /** The decision rules in force, and their replacement (file watch, or OpenHIM config). */
+  public RulesRuntime matching() {
+    return matching;
   }
 
   /** Stops serving, then closes the store; acknowledged writes are already durable. */

@@ -53,6 +53,18 @@ public final class IndexLoader {
         });
   }
 
+  /** Reads again the records and golden versions written since a time, into an index built before them. */
+  public Future<Long> loadChangedSince(MatchIndex index, java.time.Instant since) {
+    Map<String, Integer> goldenVersions = new HashMap<>();
+    int[] reExtracted = {0};
+    return store.loadChangedSince(since, source -> index.put(recordOf(source, reExtracted)),
+        golden -> goldenVersions.put(golden.id(), golden.version()))
+        .map(count -> {
+          index.apply(List.of(), goldenVersions);
+          return count;
+        });
+  }
+
   private MatchRecord recordOf(SourceRecord source, int[] reExtracted) {
     Map<String, List<String>> raw = parseFields(source.fieldsJson());
     if (!raw.keySet().containsAll(extractor.expressions())) {

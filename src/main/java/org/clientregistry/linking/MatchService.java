@@ -5,12 +5,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.clientregistry.fhir.FieldExtractor;
+import java.util.function.Supplier;
 import org.clientregistry.matching.Comparison;
 import org.clientregistry.matching.DecisionRules;
-import org.clientregistry.matching.MatchIndex;
 import org.clientregistry.matching.MatchRecord;
-import org.clientregistry.matching.Matcher;
 import org.clientregistry.matching.Outcome;
 import org.clientregistry.matching.RuleSet;
 import org.hl7.fhir.r4.model.Patient;
@@ -20,26 +18,21 @@ import org.hl7.fhir.r4.model.Patient;
  * the best comparison. Reads the index only; nothing is stored. CPU work: call it on a worker.
  */
 public final class MatchService {
-  private final MatchIndex index;
-  private final Matcher matcher;
-  private final FieldExtractor extractor;
-  private final DecisionRules rules;
+  private final Supplier<MatchingState> matching;
 
-  public MatchService(MatchIndex index, Matcher matcher, FieldExtractor extractor) {
-    this.index = index;
-    this.matcher = matcher;
-    this.extractor = extractor;
-    this.rules = matcher.rules();
+  public MatchService(Supplier<MatchingState> matching) {
+    this.matching = matching;
   }
 
   /** One matching golden record: its CRUID, the 0..1 score, the grade, and the deciding comparison. */
   public record GoldenMatch(String goldenId, double score, String grade, Comparison comparison) {}
 
   public List<GoldenMatch> match(Patient patient, boolean onlyCertain, int count) {
-    String[][] values = rules.normalise(extractor.extract(patient));
+    MatchingState state = matching.get();
+    String[][] values = state.rules().normalise(state.extractor().extract(patient));
     Map<String, Comparison> best = new HashMap<>();
-    for (MatchRecord candidate : index.candidates(values, null).records()) {
-      Comparison c = matcher.compare(new MatchRecord("$match", 0, "", "", false, values), candidate);
+    for (MatchRecord candidate : state.index().candidates(values, null).records()) {
+      Comparison c = state.matcher().compare(new MatchRecord("$match", 0, "", "", false, values), candidate);
       if (c.outcome() == Outcome.NONE) {
         continue;
       }
@@ -48,7 +41,7 @@ public final class MatchService {
     List<GoldenMatch> out = new ArrayList<>();
     best.forEach((golden, c) -> {
       if (!onlyCertain || c.outcome() == Outcome.AUTO) {
-        out.add(new GoldenMatch(golden, c.normalisedScore(), grade(c), c));
+        out.add(new GoldenMatch(golden, c.normalisedScore(), grade(state.rules(), c), c));
       }
     });
     out.sort(Comparator.comparing((GoldenMatch m) -> m.comparison().outcome()).reversed()
@@ -57,7 +50,7 @@ public final class MatchService {
   }
 
   /** certain: would auto-link; probable: review-level in the upper half of the review band; possible: lower half. */
-  private String grade(Comparison c) {
+  private static String grade(DecisionRules rules, Comparison c) {
     if (c.outcome() == Outcome.AUTO) {
       return "certain";
     }

@@ -11,11 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
-import org.clientregistry.fhir.FieldExtractor;
-import org.clientregistry.matching.MatchIndex;
-import org.clientregistry.matching.Matcher;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.SourceRecord;
 import org.clientregistry.store.StoreConflictException;
@@ -36,17 +34,17 @@ public final class SubmissionService {
   private final Vertx vertx;
   private final WorkerExecutor worker;
   private final PatientStore store;
-  private final SubmissionPreparer preparer;
-  private final Linker linker;
+  private final Supplier<MatchingState> matching;
+  private final int maxCandidates;
   private final KeyLocks locks;
 
-  public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, MatchIndex index,
-                           Matcher matcher, FieldExtractor extractor, int maxCandidates) {
+  public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
+                           int maxCandidates) {
     this.vertx = vertx;
     this.worker = worker;
     this.store = store;
-    this.preparer = new SubmissionPreparer(extractor, matcher.rules(), index);
-    this.linker = new Linker(index, matcher, maxCandidates);
+    this.matching = matching;
+    this.maxCandidates = maxCandidates;
     this.locks = new KeyLocks(vertx, 30_000);
   }
 
@@ -60,11 +58,16 @@ public final class SubmissionService {
 
   /** All entries or none, matched against each other in order. */
   public Future<List<SubmissionResult>> submitAll(ClientConfig client, List<Entry> entries) {
-    return worker.executeBlocking(() -> prepareAll(client, entries), false)
-        .compose(prepared -> attempt(client, prepared, 1));
+    // One matching state for the whole submission, even if the rules are replaced meanwhile.
+    MatchingState state = matching.get();
+    SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), state.rules(), state.index());
+    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates);
+    return worker.executeBlocking(() -> prepareAll(preparer, client, entries), false)
+        .compose(prepared -> attempt(linker, client, prepared, 1));
   }
 
-  private List<PreparedSubmission> prepareAll(ClientConfig client, List<Entry> entries) {
+  private static List<PreparedSubmission> prepareAll(SubmissionPreparer preparer, ClientConfig client,
+                                                     List<Entry> entries) {
     List<PreparedSubmission> prepared = new ArrayList<>(entries.size());
     Set<String> identifiers = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
@@ -84,12 +87,13 @@ public final class SubmissionService {
     return prepared;
   }
 
-  private Future<List<SubmissionResult>> attempt(ClientConfig client, List<PreparedSubmission> subs, int attempt) {
+  private Future<List<SubmissionResult>> attempt(Linker linker, ClientConfig client, List<PreparedSubmission> subs,
+                                                 int attempt) {
     Set<String> keys = new LinkedHashSet<>();
     subs.forEach(s -> keys.addAll(s.lockKeys()));
     return locks.acquire(keys).compose(held -> lookUp(subs)
             .compose(existing -> worker.executeBlocking(() -> linker.plan(client.id(), subs, existing), false))
-            .compose(this::write)
+            .compose(planned -> write(linker, planned))
             .eventually(() -> {
               held.release();
               return Future.succeededFuture();
@@ -97,7 +101,7 @@ public final class SubmissionService {
         .recover(e -> {
           if (e instanceof StoreConflictException && attempt < MAX_ATTEMPTS) {
             LOG.debug("Concurrent change, retrying (attempt {})", attempt + 1);
-            return pause(attempt).compose(v -> attempt(client, subs, attempt + 1));
+            return pause(attempt).compose(v -> attempt(linker, client, subs, attempt + 1));
           }
           if (e instanceof StoreConflictException) {
             return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,
@@ -151,7 +155,7 @@ public final class SubmissionService {
     });
   }
 
-  private Future<List<SubmissionResult>> write(Linker.Planned planned) {
+  private Future<List<SubmissionResult>> write(Linker linker, Linker.Planned planned) {
     Workspace.Commit commit = planned.commit();
     return store.commit(commit.changes()).map(v -> {
       linker.apply(commit);

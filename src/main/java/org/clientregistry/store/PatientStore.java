@@ -34,6 +34,10 @@ public interface PatientStore {
   Future<Long> load(Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
                     Consumer<NotSamePerson> marks);
 
+  /** Streams the source records and golden versions written at or after a time (to catch an index up). */
+  Future<Long> loadChangedSince(java.time.Instant since, Consumer<SourceRecord> sources,
+                                Consumer<GoldenVersion> goldens);
+
   /** Review items, oldest first. */
   Future<List<ReviewItem>> openReviewItems(int offset, int count);
 

@@ -300,6 +300,32 @@ public final class EmbeddedStore implements PatientStore {
   }
 
   @Override
+  public Future<Long> loadChangedSince(Instant since, Consumer<SourceRecord> sources,
+                                       Consumer<GoldenVersion> goldens) {
+    return read(c -> {
+      long count = 0;
+      try (PreparedStatement g = c.prepareStatement("SELECT id, version FROM golden_record WHERE last_updated >= ?");
+           PreparedStatement s = c.prepareStatement("SELECT " + SOURCE_COLUMNS
+               + " FROM source_record WHERE last_updated >= ?")) {
+        g.setString(1, since.toString());
+        try (ResultSet rs = g.executeQuery()) {
+          while (rs.next()) {
+            goldens.accept(new GoldenVersion(rs.getString(1), rs.getInt(2)));
+          }
+        }
+        s.setString(1, since.toString());
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            sources.accept(sourceOf(rs));
+            count++;
+          }
+        }
+      }
+      return count;
+    });
+  }
+
+  @Override
   public Future<Void> ping() {
     return read(c -> {
       try (Statement s = c.createStatement()) {

@@ -1,0 +1,18 @@
+package org.clientregistry.linking;
+
+import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.matching.DecisionRules;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.Matcher;
+
+/**
+ * Everything that depends on the decision rules: the rules, their FHIRPath extractor, the matcher and the index
+ * built with their blocking keys. Replaced as a whole when the rules change, so a request sees one consistent set.
+ */
+public record MatchingState(DecisionRules rules, FieldExtractor extractor, Matcher matcher, MatchIndex index) {
+
+  public static MatchingState of(DecisionRules rules, int maxCandidates) {
+    return new MatchingState(rules, new FieldExtractor(rules.expressions()), new Matcher(rules),
+        new MatchIndex(rules, maxCandidates));
+  }
+}

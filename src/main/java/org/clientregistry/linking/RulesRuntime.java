@@ -1,0 +1,116 @@
+package org.clientregistry.linking;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.matching.DecisionRules;
+import org.clientregistry.matching.DecisionRulesParser;
+import org.clientregistry.store.PatientStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision rules in force, and their replacement at run time. A new rules text is validated first (a bad one
+ * is refused with a log line and the old rules stay); then a new index is built from the store beside the old one,
+ * swapped in, and caught up with records written while it was being built. Requests in flight finish on the state
+ * they started with.
+ */
+public final class RulesRuntime implements Supplier<MatchingState> {
+  private static final Logger LOG = LoggerFactory.getLogger(RulesRuntime.class);
+  /** Records written this long before a rebuild started are read again, so clock granularity loses nothing. */
+  private static final Duration CATCH_UP_MARGIN = Duration.ofSeconds(2);
+
+  private final Vertx vertx;
+  private final WorkerExecutor worker;
+  private final PatientStore store;
+  private final int maxCandidates;
+  private final AtomicReference<MatchingState> current;
+  private final AtomicBoolean loaded = new AtomicBoolean(false);
+  private final AtomicBoolean reloading = new AtomicBoolean(false);
+  private long lastModified = -1;
+
+  public RulesRuntime(Vertx vertx, WorkerExecutor worker, PatientStore store, MatchingState initial,
+                      int maxCandidates) {
+    this.vertx = vertx;
+    this.worker = worker;
+    this.store = store;
+    this.maxCandidates = maxCandidates;
+    this.current = new AtomicReference<>(initial);
+  }
+
+  @Override
+  public MatchingState get() {
+    return current.get();
+  }
+
+  public boolean loaded() {
+    return loaded.get();
+  }
+
+  /** The first load at start. */
+  public Future<Long> load() {
+    MatchingState state = current.get();
+    return new IndexLoader(store, state.rules(), state.extractor()).load(state.index())
+        .onSuccess(n -> loaded.set(true));
+  }
+
+  /** Checks the rules file every {@code interval} and reloads when its modification time changes. */
+  public void watch(Path rulesFile, Duration interval) {
+    vertx.fileSystem().props(rulesFile.toString()).onSuccess(p -> lastModified = p.lastModifiedTime());
+    vertx.setPeriodic(interval.toMillis(), id -> vertx.fileSystem().props(rulesFile.toString())
+        .onSuccess(props -> {
+          if (lastModified >= 0 && props.lastModifiedTime() != lastModified) {
+            lastModified = props.lastModifiedTime();
+            LOG.info("Decision rules file {} changed; reloading", rulesFile);
+            vertx.fileSystem().readFile(rulesFile.toString())
+                .compose(text -> replace(text.toString()))
+                .onFailure(e -> LOG.error("Decision rules not reloaded, the previous rules stay: {}",
+                    e.getMessage()));
+          } else {
+            lastModified = props.lastModifiedTime();
+          }
+        })
+        .onFailure(e -> LOG.warn("Cannot read the decision rules file {}: {}", rulesFile, e.getMessage())));
+  }
+
+  /** Validates and applies a new rules text; fails (and changes nothing) when it is invalid. */
+  public Future<MatchingState> replace(String rulesJson) {
+    if (!reloading.compareAndSet(false, true)) {
+      return Future.failedFuture(new IllegalStateException("a rules reload is already running"));
+    }
+    Instant started = Instant.now().minus(CATCH_UP_MARGIN);
+    return worker.executeBlocking(() -> parse(rulesJson), false)
+        .compose(rules -> {
+          MatchingState next = MatchingState.of(rules, maxCandidates);
+          return new IndexLoader(store, rules, next.extractor()).load(next.index()).map(n -> next);
+        })
+        .compose(next -> {
+          current.set(next);
+          // Writes planned on the old state may still land in the old index: read them again, now and shortly.
+          return catchUp(next, started).onSuccess(v -> vertx.setTimer(5_000, t -> catchUp(next, started)))
+              .map(next);
+        })
+        .onSuccess(next -> LOG.info("Decision rules replaced: {} rule set(s), {} records indexed",
+            next.rules().ruleSets().size(), next.index().size()))
+        .eventually(() -> {
+          reloading.set(false);
+          return Future.succeededFuture();
+        });
+  }
+
+  private static DecisionRules parse(String json) {
+    return DecisionRulesParser.parse(json, FieldExtractor::validate);
+  }
+
+  private Future<Void> catchUp(MatchingState state, Instant since) {
+    return new IndexLoader(store, state.rules(), state.extractor()).loadChangedSince(state.index(), since)
+        .mapEmpty();
+  }
+}
