@@ -12,6 +12,7 @@ import java.util.Set;
 import org.clientregistry.api.BundleRoutes;
 import org.clientregistry.api.HttpServerVerticle;
 import org.clientregistry.api.MatchRoutes;
+import org.clientregistry.api.Metrics;
 import org.clientregistry.api.OpsRoutes;
 import org.clientregistry.api.PatientRoutes;
 import org.clientregistry.api.PixRoutes;
@@ -88,8 +89,9 @@ public final class Registry {
   }
 
   private static Future<Registry> serve(Registry r) {
+    Metrics metrics = new Metrics(() -> r.matching.get().index());
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
-        r.config.matching().maxCandidates());
+        r.config.matching().maxCandidates(), metrics::outcome);
     Set<String> systems = new HashSet<>();
     r.config.clients().values().stream().map(ClientConfig::internalIdSystems).forEach(systems::addAll);
     PatientRoutes patients = new PatientRoutes(submissions, r.store, r.worker, r.config.baseUrl(),
@@ -99,7 +101,7 @@ public final class Registry {
         new PixRoutes(new PixService(r.store, r.config.cruidSystem(), systems)),
         new MatchRoutes(new MatchService(r.matching), r.worker, r.config.cruidSystem()),
         new OpsRoutes(r.store, r.matching::loaded, () -> r.matching.get().index().size()),
-        org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION));
+        org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION), metrics);
     CallerHandler caller = new CallerHandler(r.config::client);
     HttpServerOptions options = TlsServerOptions.standalone(r.config);
     long bodyLimit = r.config.server().bodyLimitBytes();

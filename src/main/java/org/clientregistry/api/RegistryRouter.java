@@ -18,8 +18,10 @@ public final class RegistryRouter {
   /** The routes a registry serves; {@code caller} names the client (certificate or OpenHIM header). */
   public static Router create(Vertx vertx, Routes routes, Handler<RoutingContext> caller, long bodyLimit) {
     Router router = Router.router(vertx);
-    router.route().handler(RegistryRouter::accessLog);
+    router.route().handler(ctx -> accessLog(ctx, routes.metrics()));
     router.get("/health").handler(routes.ops()::health);
+    router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
+        .end(routes.metrics().prometheus()));
     router.get("/ready").handler(routes.ops()::ready);
     router.get("/fhir/metadata").handler(FhirHandlers.open(ctx -> FhirResponse.of(200, routes.metadata())));
     router.route("/fhir*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(caller);
@@ -36,11 +38,15 @@ public final class RegistryRouter {
 
   /** The route handlers, built once per process and shared by every server instance. */
   public record Routes(PatientRoutes patients, BundleRoutes bundles, PixRoutes pix, MatchRoutes match, OpsRoutes ops,
-                       org.hl7.fhir.r4.model.CapabilityStatement metadata) {}
+                       org.hl7.fhir.r4.model.CapabilityStatement metadata, Metrics metrics) {}
 
-  private static void accessLog(RoutingContext ctx) {
+  private static void accessLog(RoutingContext ctx, Metrics metrics) {
     long start = System.nanoTime();
     ctx.addEndHandler(v -> {
+      String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other"
+          : ctx.currentRoute().getPath();
+      metrics.request(ctx.request().method().name(), route, ctx.response().getStatusCode(),
+          (System.nanoTime() - start) / 1_000);
       Object client = ctx.get(FhirHandlers.CLIENT);
       // Path only: query strings can carry identifiers, which are personal data.
       ACCESS.info("{} {} {} {}ms client={}", ctx.request().method(), ctx.request().path(),

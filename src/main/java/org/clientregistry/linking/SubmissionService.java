@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
@@ -36,10 +37,12 @@ public final class SubmissionService {
   private final PatientStore store;
   private final Supplier<MatchingState> matching;
   private final int maxCandidates;
+  private final Consumer<String> outcomes;
   private final KeyLocks locks;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
-                           int maxCandidates) {
+                           int maxCandidates, Consumer<String> outcomes) {
+    this.outcomes = outcomes;
     this.vertx = vertx;
     this.worker = worker;
     this.store = store;
@@ -159,6 +162,7 @@ public final class SubmissionService {
     Workspace.Commit commit = planned.commit();
     return store.commit(commit.changes()).map(v -> {
       linker.apply(commit);
+      planned.results().forEach(r -> outcomes.accept(r.outcome()));
       return planned.results();
     });
   }

@@ -144,6 +144,21 @@ class PatientSubmissionTest extends SharedRegistryTest {
   }
 
   @Test
+  void metricsCountRequestsOutcomesAndTheIndex() {
+    registry.post("lims", "/fhir/Patient", patient("lims", "met-1", "Tom", "Opiyo", "male", "1944-04-04", null,
+        null));
+    HttpResponse<Buffer> r = registry.get("lims", "/metrics");
+    assertEquals(200, r.statusCode());
+    String text = r.bodyAsString();
+    assertTrue(text.contains("cr_http_requests_total{method=\"POST\",route=\"/fhir/Patient\",status=\"201\"}"),
+        text);
+    assertTrue(text.matches("(?s).*cr_submissions_total\\{outcome=\"created\"} [1-9].*"), text);
+    assertTrue(text.matches("(?s).*cr_index_records [1-9].*"), text);
+    assertTrue(text.contains("cr_candidate_lookups_total"));
+    assertTrue(!text.contains("met-1") && !text.contains("Opiyo"), "no identifiers or names in metrics");
+  }
+
+  @Test
   void adminReadsAndPosCannot() {
     HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "om-9", "Alice",
         "Akello", "female", "1999-09-09", null, null));
