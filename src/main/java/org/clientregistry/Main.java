@@ -7,6 +7,7 @@ import org.clientregistry.config.ConfigException;
 import org.clientregistry.config.ConfigLoader;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.matching.RulesException;
+import org.clientregistry.tools.EstimateCommand;
 import org.clientregistry.tools.EvaluateCommand;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("evaluate")) {
       EvaluateCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("estimate")) {
+      EstimateCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     RegistryConfig config;

@@ -80,7 +80,7 @@ public final class Matcher {
   }
 
   /** One field: the best pair of values counts (several given names, several phones). */
-  static FieldResult field(MatchingType type, FieldRule rule, String[] a, String[] b) {
+  public static FieldResult field(MatchingType type, FieldRule rule, String[] a, String[] b) {
     String algorithm = rule.algorithm().name();
     if (a.length == 0 || b.length == 0) {
       return switch (nullHandling(rule, a, b)) {

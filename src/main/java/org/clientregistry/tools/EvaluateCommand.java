@@ -25,11 +25,7 @@ public final class EvaluateCommand {
   private EvaluateCommand() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = options(args);
-    if (!options.containsKey("data") || !options.containsKey("mapping")) {
-      System.err.println(USAGE);
-      System.exit(2);
-    }
+    Map<String, String> options = options(args, USAGE, "data", "mapping");
     CsvMapping mapping = CsvMapping.read(Path.of(options.get("mapping")));
     List<Evaluation.Labelled> records = new ArrayList<>();
     for (String file : options.get("data").split(",")) {
@@ -95,14 +91,21 @@ public final class EvaluateCommand {
     return dir;
   }
 
-  private static Map<String, String> options(String[] args) {
+  /** {@code --name value} pairs; prints the usage and exits 2 when they are malformed or a required one is missing. */
+  static Map<String, String> options(String[] args, String usage, String... required) {
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {
-        System.err.println(USAGE);
+        System.err.println(usage);
         System.exit(2);
       }
       out.put(args[i].substring(2), args[++i]);
+    }
+    for (String name : required) {
+      if (!out.containsKey(name)) {
+        System.err.println(usage);
+        System.exit(2);
+      }
     }
     return out;
   }

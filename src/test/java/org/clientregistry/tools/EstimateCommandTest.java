@@ -1,0 +1,47 @@
+package org.clientregistry.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.matching.DecisionRules;
+import org.clientregistry.matching.DecisionRulesParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** m and u estimated from unlabelled records make rules that link well when checked against the labels. */
+class EstimateCommandTest {
+  static final Path FEBRL1 = Path.of("..", "shared", "datasets", "febrl", "febrl_dataset1.csv");
+  static final Path MAPPING = Path.of("config", "examples", "mappings", "febrl.json");
+
+  @Test
+  void estimatedRulesLinkFebrlOneWithoutLabels(@TempDir Path dir) throws Exception {
+    Path suggested = dir.resolve("suggested.json");
+    EstimateCommand.main(new String[] {"--data", FEBRL1.toString(), "--mapping", MAPPING.toString(), "--rules",
+        "config/examples/febrl-probabilistic.json", "--out", suggested.toString()});
+    JsonNode set = new ObjectMapper().readTree(suggested.toFile()).get("rules").get(0);
+    assertEquals("probabilistic", set.get("matchingType").asText());
+    JsonNode given = set.get("fields").get("given");
+    JsonNode state = set.get("fields").get("state");
+    assertTrue(given.get("mValue").asDouble() > 0.6, given.toString());
+    assertTrue(given.get("uValue").asDouble() < 0.05, given.toString());
+    assertTrue(state.get("uValue").asDouble() > given.get("uValue").asDouble(),
+        "a field with few values agrees more often by chance");
+
+    DecisionRules rules = DecisionRulesParser.parse(suggested, FieldExtractor::validate);
+    CsvMapping mapping = CsvMapping.read(MAPPING);
+    List<Evaluation.Labelled> records = new ArrayList<>();
+    for (Map<String, String> row : CsvRecords.read(FEBRL1)) {
+      records.add(new Evaluation.Labelled(mapping.id(row), mapping.entity(row),
+          mapping.patient(row, Evaluation.ID_SYSTEM)));
+    }
+    Evaluation.Result result = Evaluation.run(rules, records, 1000);
+    assertTrue(result.f1() >= 0.98, "F1 with estimated parameters: " + result);
+  }
+}
