@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS source_record (
   resource TEXT NOT NULL,
   fields TEXT NOT NULL,
   last_updated TEXT NOT NULL,
+  link_explanation TEXT,
   UNIQUE (client_id, id_system, id_value)
 );
 CREATE INDEX IF NOT EXISTS source_by_golden ON source_record (golden_id);

@@ -270,22 +270,26 @@ final class LinkPlanner {
   }
 
   private static ReviewItem reviewItem(MatchRecord record, String goldenId, Comparison c, String reason) {
-    String explanation;
-    try {
-      explanation = JSON.writeValueAsString(c.explanation());
-    } catch (JsonProcessingException e) {
-      explanation = "[]";
-    }
     return new ReviewItem(UUID.randomUUID().toString(), record.sourceId(), goldenId, c.normalisedScore(),
-        c.outcome() == Outcome.AUTO ? "certain" : "possible", c.ruleSet(), reason, explanation, Instant.now());
+        c.outcome() == Outcome.AUTO ? "certain" : "possible", c.ruleSet(), reason, explanationJson(c),
+        Instant.now());
+  }
+
+  private static String explanationJson(Comparison c) {
+    try {
+      return JSON.writeValueAsString(c.explanation());
+    } catch (JsonProcessingException e) {
+      return "[]";
+    }
   }
 
   private static LinkFacts facts(Comparison c) {
-    return new LinkFacts(LinkFacts.AUTO, c.normalisedScore(), c.outcome().grade(), c.ruleSet(), Instant.now());
+    return new LinkFacts(LinkFacts.AUTO, c.normalisedScore(), c.outcome().grade(), c.ruleSet(), Instant.now(),
+        explanationJson(c));
   }
 
   /** A record that starts or keeps its own golden record: no match made the link. */
   private static LinkFacts ownGolden() {
-    return new LinkFacts(LinkFacts.AUTO, null, null, null, Instant.now());
+    return new LinkFacts(LinkFacts.AUTO, null, null, null, Instant.now(), null);
   }
 }

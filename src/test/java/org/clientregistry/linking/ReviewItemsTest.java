@@ -19,6 +19,29 @@ import org.junit.jupiter.api.Test;
 class ReviewItemsTest extends SharedRegistryTest {
 
   @Test
+  void autoLinksKeepTheirExplanation() throws Exception {
+    registry.post("openmrs", "/fhir/Patient", patient("openmrs", "ex-1", "Daisy", "Achola", "female",
+        "1993-03-09", "0782 930 309", null));
+    HttpResponse<Buffer> linked = registry.post("dhis2", "/fhir/Patient", patient("dhis2", "ex-1", "Daisy",
+        "Acholla", "female", "1993-03-09", "0782930309", null));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/registry.db"));
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT link_method, link_grade, link_rule, link_score, link_explanation FROM source_record WHERE id = ?")) {
+      ps.setString(1, linked.bodyAsJsonObject().getString("id"));
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals("auto", rs.getString("link_method"));
+        assertEquals("certain", rs.getString("link_grade"));
+        assertEquals("demographics", rs.getString("link_rule"));
+        assertTrue(rs.getDouble("link_score") > 0.9);
+        String explanation = rs.getString("link_explanation");
+        assertTrue(explanation.contains("\"field\":\"family\"") && explanation.contains("PASS"), explanation);
+        assertFalse(explanation.contains("Achola"), "explanations never hold the values");
+      }
+    }
+  }
+
+  @Test
   void reviewLevelCandidateIsStoredWithItsExplanation() throws Exception {
     HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "rv-1", "Charles",
         "Olweny", "male", "1970-10-10", "0772 101 070", null));

@@ -43,7 +43,7 @@ public final class EmbeddedStore implements PatientStore {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
   private static final int READERS = 4;
   private static final String SOURCE_COLUMNS = "id, version, client_id, id_system, id_value, golden_id, link_method,"
-      + " link_score, link_grade, link_rule, link_time, resource, fields, last_updated";
+      + " link_score, link_grade, link_rule, link_time, resource, fields, last_updated, link_explanation";
 
   /** Most change sets written in one transaction. */
   private static final int MAX_GROUP = 256;
@@ -371,7 +371,7 @@ public final class EmbeddedStore implements PatientStore {
     double score = rs.getDouble(8);
     Double linkScore = rs.wasNull() ? null : score;
     LinkFacts link = new LinkFacts(rs.getString(7), linkScore, rs.getString(9), rs.getString(10),
-        Instant.parse(rs.getString(11)));
+        Instant.parse(rs.getString(11)), rs.getString(15));
     return new SourceRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
         rs.getString(6), link, rs.getString(12), rs.getString(13), Instant.parse(rs.getString(14)));
   }
@@ -440,7 +440,7 @@ public final class EmbeddedStore implements PatientStore {
       ChangeSet.Content content = s.content();
       if (s.expectedVersion() == 0) {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_record (" + SOURCE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
           ps.setString(1, s.id());
           ps.setInt(2, s.newVersion());
           ps.setString(3, content.clientId());
@@ -451,12 +451,14 @@ public final class EmbeddedStore implements PatientStore {
           ps.setString(12, content.resourceJson());
           ps.setString(13, content.fieldsJson());
           ps.setString(14, now);
+          ps.setString(15, s.link().explanationJson());
           ps.executeUpdate();
         }
       } else if (content != null) {
         try (PreparedStatement ps = c.prepareStatement("UPDATE source_record SET version = ?, golden_id = ?,"
             + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, id_system = ?,"
-            + " id_value = ?, resource = ?, fields = ?, last_updated = ? WHERE id = ? AND version = ?")) {
+            + " id_value = ?, resource = ?, fields = ?, last_updated = ?, link_explanation = ?"
+            + " WHERE id = ? AND version = ?")) {
           ps.setInt(1, s.newVersion());
           ps.setString(2, s.goldenId());
           setLink(ps, 3, s.link());
@@ -465,20 +467,22 @@ public final class EmbeddedStore implements PatientStore {
           ps.setString(10, content.resourceJson());
           ps.setString(11, content.fieldsJson());
           ps.setString(12, now);
-          ps.setString(13, s.id());
-          ps.setInt(14, s.expectedVersion());
+          ps.setString(13, s.link().explanationJson());
+          ps.setString(14, s.id());
+          ps.setInt(15, s.expectedVersion());
           expectOne(ps);
         }
       } else {
         try (PreparedStatement ps = c.prepareStatement("UPDATE source_record SET version = ?, golden_id = ?,"
-            + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, last_updated = ?"
-            + " WHERE id = ? AND version = ?")) {
+            + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, last_updated = ?,"
+            + " link_explanation = ? WHERE id = ? AND version = ?")) {
           ps.setInt(1, s.newVersion());
           ps.setString(2, s.goldenId());
           setLink(ps, 3, s.link());
           ps.setString(8, now);
-          ps.setString(9, s.id());
-          ps.setInt(10, s.expectedVersion());
+          ps.setString(9, s.link().explanationJson());
+          ps.setString(10, s.id());
+          ps.setInt(11, s.expectedVersion());
           expectOne(ps);
         }
       }

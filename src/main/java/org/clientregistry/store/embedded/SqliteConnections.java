@@ -63,11 +63,28 @@ final class SqliteConnections implements AutoCloseable {
           s.execute(statement);
         }
       }
-      s.execute("PRAGMA user_version=1");
+      addMissingColumns(c);
+      s.execute("PRAGMA user_version=2");
       c.commit();
     } catch (SQLException e) {
       c.rollback();
       throw e;
+    }
+  }
+
+  /** Columns added after version 1; CREATE TABLE IF NOT EXISTS leaves an older table as it was. */
+  private static void addMissingColumns(Connection c) throws SQLException {
+    boolean hasExplanation = false;
+    try (Statement s = c.createStatement();
+         java.sql.ResultSet rs = s.executeQuery("PRAGMA table_info(source_record)")) {
+      while (rs.next()) {
+        hasExplanation |= rs.getString("name").equals("link_explanation");
+      }
+    }
+    if (!hasExplanation) {
+      try (Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE source_record ADD COLUMN link_explanation TEXT");
+      }
     }
   }
 
