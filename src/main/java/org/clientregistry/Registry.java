@@ -28,6 +28,7 @@ import org.clientregistry.linking.PixService;
 import org.clientregistry.linking.SubmissionService;
 import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.DecisionRulesParser;
+import org.clientregistry.matching.Nicknames;
 import org.clientregistry.security.CallerHandler;
 import org.clientregistry.security.DevCertificateAuthority;
 import org.clientregistry.security.TlsServerOptions;
@@ -67,11 +68,14 @@ public final class Registry {
   /** The blocking part of start-up: certificates, rules, store. */
   private static Registry prepare(Vertx vertx, RegistryConfig config, WorkerExecutor worker) throws Exception {
     ensureCertificates(config);
-    DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate);
+    Nicknames nicknames = Files.exists(config.matching().nicknamesFile())
+        ? Nicknames.read(config.matching().nicknamesFile()) : Nicknames.NONE;
+    DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate,
+        nicknames);
     PatientStore store = EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
     int maxCandidates = config.matching().maxCandidates();
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
-        maxCandidates);
+        maxCandidates, nicknames);
     return new Registry(vertx, config, store, worker, matching);
   }
 

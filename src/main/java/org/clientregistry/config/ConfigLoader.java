@@ -97,7 +97,8 @@ public final class ConfigLoader {
     }
     RegistryConfig.Store store = new RegistryConfig.Store(storeType, Path.of(r.text("store.dataDir")), sync);
     RegistryConfig.Matching matching = new RegistryConfig.Matching(configDir.resolve(r.text("matching.rulesFile")),
-        r.integer("matching.maxCandidates", 1, 1_000_000), r.integer("matching.watchRulesSeconds", 0, 86_400));
+        r.integer("matching.maxCandidates", 1, 1_000_000), r.integer("matching.watchRulesSeconds", 0, 86_400),
+        configDir.resolve(r.text("matching.nicknamesFile")));
     String cruidSystem = r.text("cruidSystem");
     Map<String, ClientConfig> clients = readClients(configDir.resolve(r.text("clientsFile")));
     return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients);

@@ -22,7 +22,7 @@ public record RegistryConfig(
 
   public record Store(String type, Path dataDir, String synchronous) {}
 
-  public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds) {}
+  public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds, Path nicknamesFile) {}
 
   public Optional<ClientConfig> client(String id) {
     return Optional.ofNullable(clients.get(id));

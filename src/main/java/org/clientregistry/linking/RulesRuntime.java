@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.clientregistry.fhir.FieldExtractor;
-import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.DecisionRulesParser;
+import org.clientregistry.matching.Nicknames;
 import org.clientregistry.store.PatientStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +31,15 @@ public final class RulesRuntime implements Supplier<MatchingState> {
   private final WorkerExecutor worker;
   private final PatientStore store;
   private final int maxCandidates;
+  private final Nicknames nicknames;
   private final AtomicReference<MatchingState> current;
   private final AtomicBoolean loaded = new AtomicBoolean(false);
   private final AtomicBoolean reloading = new AtomicBoolean(false);
   private long lastModified = -1;
 
   public RulesRuntime(Vertx vertx, WorkerExecutor worker, PatientStore store, MatchingState initial,
-                      int maxCandidates) {
+                      int maxCandidates, Nicknames nicknames) {
+    this.nicknames = nicknames;
     this.vertx = vertx;
     this.worker = worker;
     this.store = store;
@@ -86,7 +88,8 @@ public final class RulesRuntime implements Supplier<MatchingState> {
       return Future.failedFuture(new IllegalStateException("a rules reload is already running"));
     }
     Instant started = Instant.now().minus(CATCH_UP_MARGIN);
-    return worker.executeBlocking(() -> parse(rulesJson), false)
+    return worker.executeBlocking(() -> DecisionRulesParser.parse(rulesJson, FieldExtractor::validate, nicknames),
+            false)
         .compose(rules -> {
           MatchingState next = MatchingState.of(rules, maxCandidates);
           return new IndexLoader(store, rules, next.extractor()).load(next.index()).map(n -> next);
@@ -103,10 +106,6 @@ public final class RulesRuntime implements Supplier<MatchingState> {
           reloading.set(false);
           return Future.succeededFuture();
         });
-  }
-
-  private static DecisionRules parse(String json) {
-    return DecisionRulesParser.parse(json, FieldExtractor::validate);
   }
 
   private Future<Void> catchUp(MatchingState state, Instant since) {

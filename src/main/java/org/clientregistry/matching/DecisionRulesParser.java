@@ -24,29 +24,40 @@ public final class DecisionRulesParser {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Consumer<String> fhirpathValidator;
+  private final Nicknames nicknames;
   private final Map<Slot, Integer> slots = new LinkedHashMap<>();
 
   /** @param fhirpathValidator throws IllegalArgumentException for an expression that does not parse */
-  private DecisionRulesParser(Consumer<String> fhirpathValidator) {
+  private DecisionRulesParser(Consumer<String> fhirpathValidator, Nicknames nicknames) {
     this.fhirpathValidator = fhirpathValidator;
+    this.nicknames = nicknames;
   }
 
   public static DecisionRules parse(Path file, Consumer<String> fhirpathValidator) {
+    return parse(file, fhirpathValidator, Nicknames.NONE);
+  }
+
+  public static DecisionRules parse(Path file, Consumer<String> fhirpathValidator, Nicknames nicknames) {
     try {
-      return parse(Files.readString(file), fhirpathValidator);
+      return parse(Files.readString(file), fhirpathValidator, nicknames);
     } catch (IOException e) {
       throw new RulesException(file.toString(), "cannot be read: " + e.getMessage());
     }
   }
 
   public static DecisionRules parse(String json, Consumer<String> fhirpathValidator) {
+    return parse(json, fhirpathValidator, Nicknames.NONE);
+  }
+
+  /** @param nicknames the table of the {@code nickname} normaliser */
+  public static DecisionRules parse(String json, Consumer<String> fhirpathValidator, Nicknames nicknames) {
     JsonNode root;
     try {
       root = JSON.readTree(json);
     } catch (IOException e) {
       throw new RulesException("(file)", "not valid JSON: " + e.getMessage());
     }
-    return new DecisionRulesParser(fhirpathValidator).rules(root);
+    return new DecisionRulesParser(fhirpathValidator, nicknames).rules(root);
   }
 
   private DecisionRules rules(JsonNode root) {
@@ -179,27 +190,31 @@ public final class DecisionRulesParser {
     }
     NullHandling one = nullHandling(node, "null_handling", path, NullHandling.MODERATE);
     NullHandling both = nullHandling(node, "null_handling_both", path, one);
-    boolean digitsOnly = normalisers(node.path("normalize"), path + ".normalize");
-    int slot = slots.computeIfAbsent(new Slot(fhirpath, digitsOnly), s -> slots.size());
+    Set<String> steps = normalisers(node.path("normalize"), path + ".normalize");
+    Slot key = new Slot(fhirpath, steps.contains("digits-only"), steps.contains("nickname") ? nicknames : null);
+    int slot = slots.computeIfAbsent(key, s -> slots.size());
     Set<String> systems = new LinkedHashSet<>();
     node.path("systems").forEach(system -> systems.add(system.asText()));
     return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both, Set.copyOf(systems));
   }
 
-  /** Named normalisation steps; today "digits-only" (phones, ids). Case/accent/space folding always applies. */
-  private static boolean normalisers(JsonNode node, String path) {
+  /**
+   * Named normalisation steps besides the case/accent/space folding that always applies: "digits-only" (phones,
+   * ids) and "nickname" (given names to their canonical form, from the nickname table).
+   */
+  private static Set<String> normalisers(JsonNode node, String path) {
+    Set<String> steps = new LinkedHashSet<>();
     if (node.isMissingNode()) {
-      return false;
+      return steps;
     }
-    boolean digits = false;
     for (JsonNode step : node.isArray() ? node : List.of(node)) {
       switch (step.asText()) {
-        case "digits-only" -> digits = true;
-        case "basic" -> { }
-        default -> throw new RulesException(path, "unknown normaliser '" + step.asText() + "' (known: basic, digits-only)");
+        case "digits-only", "nickname", "basic" -> steps.add(step.asText());
+        default -> throw new RulesException(path, "unknown normaliser '" + step.asText()
+            + "' (known: basic, digits-only, nickname)");
       }
     }
-    return digits;
+    return steps;
   }
 
   private static NullHandling nullHandling(JsonNode node, String key, String path, NullHandling fallback) {

@@ -32,7 +32,8 @@ public final class EstimateCommand {
         + " [--rules FILE] [--random-pairs N] [--iterations N] [--out FILE]", "data", "mapping");
     Path rulesFile = Path.of(options.getOrDefault("rules", "config/decision-rules.json"));
     String rulesText = Files.readString(rulesFile);
-    DecisionRules rules = DecisionRulesParser.parse(rulesText, FieldExtractor::validate);
+    DecisionRules rules = DecisionRulesParser.parse(rulesText, FieldExtractor::validate,
+        EvaluateCommand.nicknames(options));
     List<String[][]> records = values(rules, options);
     RuleSet set = rules.ruleSets().get(0);
     Estimation.Result r = Estimation.run(set, records, new MatchIndex(rules, 1000),

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.clientregistry.fhir.FieldExtractor;
 import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.DecisionRulesParser;
+import org.clientregistry.matching.Nicknames;
 
 /**
  * {@code java -jar client-registry.jar evaluate --data FILE[,FILE…] --mapping FILE [--rules FILE]
@@ -35,7 +36,7 @@ public final class EvaluateCommand {
       }
     }
     Path rulesFile = Path.of(options.getOrDefault("rules", "config/decision-rules.json"));
-    DecisionRules rules = DecisionRulesParser.parse(rulesFile, FieldExtractor::validate);
+    DecisionRules rules = DecisionRulesParser.parse(rulesFile, FieldExtractor::validate, nicknames(options));
     int maxCandidates = Integer.parseInt(options.getOrDefault("max-candidates", "1000"));
     String name = Path.of(options.get("data").split(",")[0]).getFileName().toString().replaceAll("\\.csv$", "");
 
@@ -89,6 +90,12 @@ public final class EvaluateCommand {
     Path dir = Path.of(options.getOrDefault("out", "target/evaluate"));
     Files.createDirectories(dir);
     return dir;
+  }
+
+  /** The nickname table: --nicknames FILE, else config/nicknames.csv when present. */
+  static Nicknames nicknames(Map<String, String> options) throws java.io.IOException {
+    Path file = Path.of(options.getOrDefault("nicknames", "config/nicknames.csv"));
+    return Files.exists(file) ? Nicknames.read(file) : Nicknames.NONE;
   }
 
   /** {@code --name value} pairs; prints the usage and exits 2 when they are malformed or a required one is missing. */

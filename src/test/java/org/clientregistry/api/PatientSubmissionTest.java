@@ -61,6 +61,15 @@ class PatientSubmissionTest extends SharedRegistryTest {
   }
 
   @Test
+  void nicknamesFromTheConfiguredTableLink() {
+    HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "nick-1", "William",
+        "Kiggundu", "male", "1968-08-08", "0772 680 808", null));
+    HttpResponse<Buffer> b = registry.post("lims", "/fhir/Patient", patient("lims", "nick-1", "Bill", "Kiggundu",
+        "male", "1968-08-08", "0772680808", null));
+    assertEquals(crudOf(a), crudOf(b), "Bill is William in config/nicknames.csv");
+  }
+
+  @Test
   void differentPeopleGetDifferentCruids() {
     HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "om-3", "Grace",
         "Atim", "female", "1979-07-01", "0701 000 001", "CF79070101AAAA"));

@@ -47,6 +47,28 @@ class MatcherTest {
   }
 
   @Test
+  void nicknamesCompareAsTheirCanonicalName() {
+    Nicknames table = Nicknames.parse("# comment\nwilliam,bill,billy,will\nelizabeth,liz,beth\n");
+    DecisionRules rules = DecisionRulesParser.parse("""
+        { "rules": [ { "fields": {
+            "given": { "algorithm": "exact", "fhirpath": "name.given", "normalize": ["nickname"] },
+            "family": { "algorithm": "exact", "fhirpath": "name.family" } },
+          "autoMatchThreshold": 2 } ] }""", FieldExtractor::validate, table);
+    Matcher matcher = new Matcher(rules);
+    assertEquals(Outcome.AUTO, matcher.compare(record(rules, "Bill", "Okot", "1990-01-01", null),
+        record(rules, "WILLIAM", "Okot", "1990-01-01", null)).outcome());
+    assertEquals(Outcome.NONE, matcher.compare(record(rules, "Bill", "Okot", "1990-01-01", null),
+        record(rules, "Liz", "Okot", "1990-01-01", null)).outcome());
+    assertEquals("family", rules.ruleSets().get(0).fields().get(1).name());
+    assertEquals(0, new MatchIndex(rules, 10).candidates(record(rules, "Billy", "Okot", "x", null).values(), "")
+        .records().size(), "empty index");
+    MatchIndex index = new MatchIndex(rules, 10);
+    index.put(record(rules, "William", "Okot", "x", null).withLink("g", false));
+    assertEquals(1, index.candidates(record(rules, "Billy", "Okot", "x", null).values(), "").records().size(),
+        "blocking keys come from the canonical name too");
+  }
+
+  @Test
   void filterKeepsPairsApart() {
     DecisionRules rules = rules("moderate", "moderate");
     Comparison c = new Matcher(rules).compare(record(rules, "Sam", "Okot", "1990-01-01", "male"),
