@@ -12,7 +12,7 @@ import org.clientregistry.matching.Matcher;
 public record MatchingState(DecisionRules rules, FieldExtractor extractor, Matcher matcher, MatchIndex index) {
 
   public static MatchingState of(DecisionRules rules, int maxCandidates) {
-    return new MatchingState(rules, new FieldExtractor(rules.expressions()), new Matcher(rules),
-        new MatchIndex(rules, maxCandidates));
+    MatchIndex index = new MatchIndex(rules, maxCandidates);
+    return new MatchingState(rules, new FieldExtractor(rules.expressions()), new Matcher(rules, index), index);
   }
 }

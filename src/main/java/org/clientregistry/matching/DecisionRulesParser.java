@@ -195,7 +195,12 @@ public final class DecisionRulesParser {
     int slot = slots.computeIfAbsent(key, s -> slots.size());
     Set<String> systems = new LinkedHashSet<>();
     node.path("systems").forEach(system -> systems.add(system.asText()));
-    return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both, Set.copyOf(systems));
+    boolean termFrequency = node.path("termFrequency").asBoolean(false);
+    if (termFrequency && type != MatchingType.PROBABILISTIC) {
+      throw new RulesException(path + ".termFrequency", "applies to probabilistic rule sets only");
+    }
+    return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both, Set.copyOf(systems),
+        termFrequency);
   }
 
   /**

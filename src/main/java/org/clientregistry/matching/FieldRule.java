@@ -6,10 +6,12 @@ import java.util.Set;
  * One compared field of a rule set. {@code slot} indexes the record's normalised values (see {@link DecisionRules}).
  * For probabilistic rule sets, {@code mValue}/{@code uValue} give the pass and fail weights. {@code systems}, when
  * not empty, limits the field to pairs of records from those clients (the older OpenCR format); for other pairs
- * the condition does not apply and counts as passed.
+ * the condition does not apply and counts as passed. {@code termFrequency} (probabilistic only): an exact agreement
+ * on a value weighs log2(m / share of records with that value) instead of log2(m/u), so a rare name counts more.
  */
 public record FieldRule(String name, Algorithm algorithm, double threshold, double weight, double mValue,
-                        double uValue, int slot, NullHandling oneNull, NullHandling bothNull, Set<String> systems) {
+                        double uValue, int slot, NullHandling oneNull, NullHandling bothNull, Set<String> systems,
+                        boolean termFrequency) {
 
   /** Whether the field applies to a pair of records from these clients. */
   public boolean appliesTo(String clientA, String clientB) {

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * candidates without scanning, golden-record membership and versions, and not-the-same-person marks. A cache of
  * the store: rebuilt from it at start, updated after each committed write. Thread-safe.
  */
-public final class MatchIndex implements MatchView {
+public final class MatchIndex implements MatchView, TermFrequencies {
   private final BlockingKeys blocking;
   private final int maxCandidates;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
@@ -27,6 +27,8 @@ public final class MatchIndex implements MatchView {
   private final Map<String, List<String>> postings = new HashMap<>();
   private final Map<String, Golden> goldens = new HashMap<>();
   private final Map<String, Set<String>> marks = new HashMap<>();
+  /** Per slot with term-frequency adjustment: how many records carry each value (null for other slots). */
+  private final Map<String, Integer>[] valueCounts;
   private final LongAdder lookups = new LongAdder();
   private final LongAdder candidatesFound = new LongAdder();
   private final LongAdder cappedLookups = new LongAdder();
@@ -38,9 +40,27 @@ public final class MatchIndex implements MatchView {
     final Set<String> members = new LinkedHashSet<>();
   }
 
+  @SuppressWarnings("unchecked")
   public MatchIndex(DecisionRules rules, int maxCandidates) {
     this.blocking = new BlockingKeys(rules);
     this.maxCandidates = maxCandidates;
+    this.valueCounts = new Map[rules.slots().size()];
+    rules.ruleSets().forEach(set -> set.fields().stream().filter(FieldRule::termFrequency)
+        .forEach(f -> valueCounts[f.slot()] = new HashMap<>()));
+  }
+
+  @Override
+  public double frequency(int slot, String value) {
+    if (valueCounts[slot] == null) {
+      return Double.NaN;
+    }
+    lock.readLock().lock();
+    try {
+      Integer n = valueCounts[slot].get(value);
+      return n == null || records.isEmpty() ? Double.NaN : (double) n / records.size();
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   public Set<String> keysOf(String[][] values) {
@@ -188,6 +208,8 @@ public final class MatchIndex implements MatchView {
 
   private void putLocked(MatchRecord record) {
     Indexed old = records.get(record.sourceId());
+    countValues(old == null ? null : old.record().values(), -1);
+    countValues(record.values(), 1);
     Set<String> keys = blocking.of(record.values());
     if (old != null) {
       for (String k : old.keys()) {
@@ -209,6 +231,19 @@ public final class MatchIndex implements MatchView {
     }
     records.put(record.sourceId(), new Indexed(record, keys));
     goldens.computeIfAbsent(record.goldenId(), x -> new Golden()).members.add(record.sourceId());
+  }
+
+  private void countValues(String[][] values, int delta) {
+    if (values == null) {
+      return;
+    }
+    for (int slot = 0; slot < valueCounts.length; slot++) {
+      if (valueCounts[slot] != null) {
+        for (String v : values[slot]) {
+          valueCounts[slot].merge(v, delta, (x, y) -> x + y == 0 ? null : x + y);
+        }
+      }
+    }
   }
 
   private void removePosting(String key, String sourceId) {

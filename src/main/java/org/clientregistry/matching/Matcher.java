@@ -6,9 +6,16 @@ import java.util.List;
 /** Compares two records under every rule set and keeps the strongest classification. Stateless, thread-safe. */
 public final class Matcher {
   private final DecisionRules rules;
+  private final TermFrequencies frequencies;
 
   public Matcher(DecisionRules rules) {
+    this(rules, TermFrequencies.NONE);
+  }
+
+  /** @param frequencies value frequencies for fields with term-frequency adjustment (usually the index) */
+  public Matcher(DecisionRules rules, TermFrequencies frequencies) {
     this.rules = rules;
+    this.frequencies = frequencies;
   }
 
   public DecisionRules rules() {
@@ -18,7 +25,7 @@ public final class Matcher {
   public Comparison compare(MatchRecord a, MatchRecord b) {
     Comparison best = Comparison.NONE;
     for (RuleSet set : rules.ruleSets()) {
-      Comparison c = compare(set, a, b);
+      Comparison c = compare(set, a, b, frequencies);
       if (c != null && (best == Comparison.NONE || c.betterThan(best))) {
         best = c;
       }
@@ -27,7 +34,7 @@ public final class Matcher {
   }
 
   /** Null when a filter keeps the pair out of this rule set. */
-  private static Comparison compare(RuleSet set, MatchRecord ra, MatchRecord rb) {
+  private static Comparison compare(RuleSet set, MatchRecord ra, MatchRecord rb, TermFrequencies frequencies) {
     String[][] a = ra.values();
     String[][] b = rb.values();
     for (FieldRule filter : set.filters()) {
@@ -50,7 +57,7 @@ public final class Matcher {
         score += field.passWeight(set.type());
         continue;
       }
-      FieldResult r = field(set.type(), field, va, vb);
+      FieldResult r = adjusted(field(set.type(), field, va, vb), set.type(), field, va, vb, frequencies);
       explanation.add(r);
       score += r.weight();
       // For the 0..1 score: moderate nulls are left out, conservative nulls count as fails, greedy as passes.
@@ -73,6 +80,28 @@ public final class Matcher {
       return 1 / (1 + Math.pow(2, -score)); // log-odds (base 2) to a probability
     }
     return possible <= 0 ? 0 : passed / possible;
+  }
+
+  /** Term-frequency adjustment: an exact agreement on a rare value weighs more than on a common one. */
+  private static FieldResult adjusted(FieldResult r, MatchingType type, FieldRule rule, String[] a, String[] b,
+                                      TermFrequencies frequencies) {
+    if (!rule.termFrequency() || type != MatchingType.PROBABILISTIC || r.result() != FieldResult.Result.PASS) {
+      return r;
+    }
+    double rarest = Double.NaN;
+    for (String x : a) {
+      for (String y : b) {
+        double f = x.equals(y) ? frequencies.frequency(rule.slot(), x) : Double.NaN;
+        if (!Double.isNaN(f) && f > 0 && (Double.isNaN(rarest) || f < rarest)) {
+          rarest = f;
+        }
+      }
+    }
+    if (Double.isNaN(rarest)) {
+      return r;
+    }
+    double weight = Math.log(rule.mValue() / Math.min(rarest, 0.9999)) / Math.log(2);
+    return new FieldResult(r.field(), r.algorithm(), r.rawScore(), r.result(), weight);
   }
 
   private static NullHandling nullHandling(FieldRule rule, String[] a, String[] b) {

@@ -51,7 +51,7 @@ final class Evaluation {
   static Result run(DecisionRules rules, List<Labelled> records, int maxCandidates) {
     FieldExtractor extractor = new FieldExtractor(rules.expressions());
     MatchIndex index = new MatchIndex(rules, maxCandidates);
-    Linker linker = new Linker(index, new Matcher(rules), maxCandidates);
+    Linker linker = new Linker(index, new Matcher(rules, index), maxCandidates);
     SubmissionPreparer preparer = new SubmissionPreparer(extractor, rules, index);
     List<String> sourceIds = new ArrayList<>(records.size());
     Map<String, List<String[][]>> valuesByEntity = new HashMap<>();

@@ -71,6 +71,7 @@ class DecisionRulesParserTest {
       "{\"rules\": [{\"matchingType\": \"fuzzy\", \"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\"}}, \"autoMatchThreshold\": 1}]}|rules[0].matchingType",
       "{\"rules\": [{\"matchingType\": \"probabilistic\", \"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\"}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.mValue",
       "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\"}}}]}|rules[0].autoMatchThreshold",
+      "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\", \"termFrequency\": true}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.termFrequency",
       "not json|(file)"})
   void invalidRulesNameTheFieldAtFault(String json, String path) {
     RulesException e = assertThrows(RulesException.class, () -> parse(json));

@@ -160,6 +160,36 @@ class MatcherTest {
   }
 
   @Test
+  void termFrequencyMakesARareNameWeighMore() {
+    DecisionRules rules = DecisionRulesParser.parse("""
+        { "rules": [ { "matchingType": "probabilistic",
+            "fields": {
+              "family": { "algorithm": "exact", "fhirpath": "name.family", "mValue": 0.9, "uValue": 0.01,
+                          "termFrequency": true },
+              "birthDate": { "algorithm": "exact", "fhirpath": "birthDate", "mValue": 0.9, "uValue": 0.01 } },
+            "potentialMatchThreshold": 5, "autoMatchThreshold": 10 } ] }""", FieldExtractor::validate);
+    MatchIndex index = new MatchIndex(rules, 100);
+    for (int i = 0; i < 9; i++) {
+      index.put(new MatchRecord("common" + i, 1, "c", "g" + i, false,
+          record(rules, "a", "Okot", "19" + (10 + i) + "-01-01", null).values()));
+    }
+    index.put(new MatchRecord("rare", 1, "c", "gr", false, record(rules, "a", "Zzyzx", "1950-01-01", null).values()));
+    Matcher matcher = new Matcher(rules, index);
+    Comparison common = matcher.compare(record(rules, "a", "Okot", "2000-01-01", null),
+        record(rules, "b", "Okot", "2000-01-01", null));
+    Comparison rare = matcher.compare(record(rules, "a", "Zzyzx", "2000-01-01", null),
+        record(rules, "b", "Zzyzx", "2000-01-01", null));
+    double log2 = Math.log(2);
+    assertEquals(Math.log(0.9 / 0.9) / log2, common.explanation().get(0).weight(), 1e-9, "9 of 10 records");
+    assertEquals(Math.log(0.9 / 0.1) / log2, rare.explanation().get(0).weight(), 1e-9, "1 of 10 records");
+    assertTrue(rare.score() > common.score());
+    Comparison unseen = matcher.compare(record(rules, "a", "Newname", "2000-01-01", null),
+        record(rules, "b", "Newname", "2000-01-01", null));
+    assertEquals(Math.log(0.9 / 0.01) / log2, unseen.explanation().get(0).weight(), 1e-9,
+        "a value not stored yet keeps the configured u");
+  }
+
+  @Test
   void blockingFindsTyposWithoutComparingEverything() {
     DecisionRules rules = rules("moderate", "moderate");
     MatchIndex index = new MatchIndex(rules, 100);
