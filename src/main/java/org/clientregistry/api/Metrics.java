@@ -51,6 +51,10 @@ public final class Metrics {
     gauge(b, "cr_index_records", "Source records in the matching index.", current.size());
     counter(b, "cr_candidate_lookups_total", "Candidate searches in the blocking index.", stats.lookups());
     counter(b, "cr_candidates_total", "Candidates returned by those searches.", stats.candidates());
+    b.append("# HELP cr_rule_set_candidates_total Candidates found by each rule set's own blocking keys.\n");
+    b.append("# TYPE cr_rule_set_candidates_total counter\n");
+    stats.candidatesByRuleSet().forEach((name, n) -> b.append("cr_rule_set_candidates_total{rule_set=\"")
+        .append(name.replace("\"", "'")).append("\"} ").append(n).append('\n'));
     counter(b, "cr_candidate_lookups_capped_total", "Searches cut by matching.maxCandidates.", stats.capped());
     return b.toString();
   }

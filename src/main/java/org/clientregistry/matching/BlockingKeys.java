@@ -82,6 +82,11 @@ public final class BlockingKeys {
     return f.passWeight(set.type());
   }
 
+  /** The index of the rule set a key was made for (keys start with it). */
+  static int ruleSetOf(String key) {
+    return Integer.parseInt(key.substring(0, key.indexOf(':')));
+  }
+
   public Set<String> of(String[][] values) {
     Set<String> keys = new HashSet<>();
     for (int r = 0; r < plans.length; r++) {

@@ -32,6 +32,8 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   private final LongAdder lookups = new LongAdder();
   private final LongAdder candidatesFound = new LongAdder();
   private final LongAdder cappedLookups = new LongAdder();
+  private final List<String> ruleSetNames;
+  private final LongAdder[] candidatesByRuleSet;
 
   private record Indexed(MatchRecord record, Set<String> keys) {}
 
@@ -45,6 +47,11 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     this.blocking = new BlockingKeys(rules);
     this.maxCandidates = maxCandidates;
     this.valueCounts = new Map[rules.slots().size()];
+    this.ruleSetNames = rules.ruleSets().stream().map(RuleSet::name).toList();
+    this.candidatesByRuleSet = new LongAdder[ruleSetNames.size()];
+    for (int i = 0; i < candidatesByRuleSet.length; i++) {
+      candidatesByRuleSet[i] = new LongAdder();
+    }
     rules.ruleSets().forEach(set -> set.fields().stream().filter(FieldRule::termFrequency)
         .forEach(f -> valueCounts[f.slot()] = new HashMap<>()));
   }
@@ -73,25 +80,32 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     lock.readLock().lock();
     try {
       Map<String, MatchRecord> found = new LinkedHashMap<>();
+      List<Set<String>> byRuleSet = new ArrayList<>();
+      ruleSetNames.forEach(n -> byRuleSet.add(new HashSet<>()));
       boolean capped = false;
       for (String key : keys) {
         List<String> ids = postings.get(key);
         if (ids == null) {
           continue;
         }
+        Set<String> ofRuleSet = byRuleSet.get(BlockingKeys.ruleSetOf(key));
         for (String id : ids) {
-          if (id.equals(excludeSourceId) || found.containsKey(id)) {
+          if (id.equals(excludeSourceId)) {
             continue;
           }
-          if (found.size() >= maxCandidates) {
+          if (!found.containsKey(id) && found.size() >= maxCandidates) {
             capped = true;
             break;
           }
-          found.put(id, records.get(id).record());
+          ofRuleSet.add(id);
+          found.putIfAbsent(id, records.get(id).record());
         }
       }
       lookups.increment();
       candidatesFound.add(found.size());
+      for (int i = 0; i < byRuleSet.size(); i++) {
+        candidatesByRuleSet[i].add(byRuleSet.get(i).size());
+      }
       if (capped) {
         cappedLookups.increment();
       }
@@ -149,15 +163,26 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
-  /** Candidate search statistics since start: lookups, candidates returned, lookups cut by the cap. */
-  public record Stats(long lookups, long candidates, long capped) {
+  /**
+   * Candidate search statistics since start: lookups, candidates returned, lookups cut by the cap, and per rule
+   * set (by name) the candidates its own keys found.
+   */
+  public record Stats(long lookups, long candidates, long capped, Map<String, Long> candidatesByRuleSet) {
     public double candidatesPerLookup() {
       return lookups == 0 ? 0 : (double) candidates / lookups;
+    }
+
+    public double candidatesPerLookup(String ruleSet) {
+      return lookups == 0 ? 0 : (double) candidatesByRuleSet.getOrDefault(ruleSet, 0L) / lookups;
     }
   }
 
   public Stats stats() {
-    return new Stats(lookups.sum(), candidatesFound.sum(), cappedLookups.sum());
+    Map<String, Long> byRuleSet = new LinkedHashMap<>();
+    for (int i = 0; i < ruleSetNames.size(); i++) {
+      byRuleSet.merge(ruleSetNames.get(i), candidatesByRuleSet[i].sum(), Long::sum);
+    }
+    return new Stats(lookups.sum(), candidatesFound.sum(), cappedLookups.sum(), byRuleSet);
   }
 
   public int size() {

@@ -49,6 +49,8 @@ public final class EvaluateCommand {
         + "| blocking recall | candidates/record | records/s |");
     System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     System.out.println(row(name, main));
+    main.candidatesPerRecordByRuleSet().forEach((set, n) -> System.out.printf(
+        "candidates per record found by rule set '%s': %.1f%n", set, n));
 
     if (options.containsKey("sweep")) {
       String[] s = options.get("sweep").split(":");

@@ -36,7 +36,8 @@ final class Evaluation {
   /** Pairwise figures of one run. */
   record Result(double autoThreshold, long records, long truePairs, long linkedPairs, long truePositives,
                 double precision, double recall, double f1, double blockingRecall, double candidatesPerRecord,
-                double recordsPerSecond, long cappedLookups) {
+                java.util.Map<String, Double> candidatesPerRecordByRuleSet, double recordsPerSecond,
+                long cappedLookups) {
     long falsePositives() {
       return linkedPairs - truePositives;
     }
@@ -80,8 +81,14 @@ final class Evaluation {
     double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     MatchIndex.Stats stats = index.stats();
     return new Result(rules.ruleSets().get(0).autoThreshold(), records.size(), truth, linked, tp, precision, recall,
-        f1, blockingRecall(index, valuesByEntity), stats.candidatesPerLookup(), records.size() / seconds,
-        stats.capped());
+        f1, blockingRecall(index, valuesByEntity), stats.candidatesPerLookup(), perRuleSet(stats),
+        records.size() / seconds, stats.capped());
+  }
+
+  private static java.util.Map<String, Double> perRuleSet(MatchIndex.Stats stats) {
+    java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+    stats.candidatesByRuleSet().keySet().forEach(name -> out.put(name, stats.candidatesPerLookup(name)));
+    return out;
   }
 
   /** True pairs that share a blocking key (so the candidate search can find them) / all true pairs. */

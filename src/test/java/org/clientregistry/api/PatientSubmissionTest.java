@@ -164,6 +164,7 @@ class PatientSubmissionTest extends SharedRegistryTest {
     assertTrue(text.matches("(?s).*cr_submissions_total\\{outcome=\"created\"} [1-9].*"), text);
     assertTrue(text.matches("(?s).*cr_index_records [1-9].*"), text);
     assertTrue(text.contains("cr_candidate_lookups_total"));
+    assertTrue(text.contains("cr_rule_set_candidates_total{rule_set=\"demographics\"}"), text);
     assertTrue(!text.contains("met-1") && !text.contains("Opiyo"), "no identifiers or names in metrics");
   }
 

@@ -30,6 +30,9 @@ class EvaluateCommandTest {
     assertEquals(500, result.get("truePairs").asInt());
     assertTrue(result.get("f1").asDouble() >= 0.99, result.toString());
     assertTrue(result.get("blockingRecall").asDouble() >= 0.995, result.toString());
+    double perRuleSet = result.get("candidatesPerRecordByRuleSet").get("febrl-fellegi-sunter").asDouble();
+    assertTrue(perRuleSet > 0 && perRuleSet <= result.get("candidatesPerRecord").asDouble() + 1e-9,
+        "the only rule set found the candidates: " + result);
     assertEquals(3, report.get("sweep").size());
     String svg = Files.readString(out.resolve("febrl_dataset1-sweep.svg"));
     assertTrue(svg.startsWith("<svg") && svg.contains("polyline"));
