@@ -16,12 +16,14 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 public final class FhirHandlers {
   public static final String FHIR_JSON = "application/fhir+json; charset=utf-8";
   static final String CLIENT = org.clientregistry.security.CallerHandler.CLIENT;
+  static final String ROUTE = "cr.route";
 
   private FhirHandlers() {}
 
   /** A route handler that requires a role, runs the action and writes its answer (or fails the context). */
   public static Handler<RoutingContext> withRole(Role role, Function<RoutingContext, Future<FhirResponse>> action) {
     return ctx -> {
+      ctx.put(ROUTE, ctx.currentRoute().getPath()); // for metrics, even when the answer is an error
       Future<FhirResponse> answer;
       try {
         ClientConfig client = client(ctx);

@@ -43,8 +43,9 @@ public final class RegistryRouter {
   private static void accessLog(RoutingContext ctx, Metrics metrics) {
     long start = System.nanoTime();
     ctx.addEndHandler(v -> {
-      String route = ctx.currentRoute() == null || ctx.currentRoute().getPath() == null ? "other"
-          : ctx.currentRoute().getPath();
+      String matched = ctx.get(FhirHandlers.ROUTE);
+      String route = matched != null ? matched : ctx.currentRoute() != null && ctx.currentRoute().getPath() != null
+          ? ctx.currentRoute().getPath() : "other";
       metrics.request(ctx.request().method().name(), route, ctx.response().getStatusCode(),
           (System.nanoTime() - start) / 1_000);
       Object client = ctx.get(FhirHandlers.CLIENT);

@@ -165,6 +165,9 @@ class PatientSubmissionTest extends SharedRegistryTest {
     assertTrue(text.matches("(?s).*cr_index_records [1-9].*"), text);
     assertTrue(text.contains("cr_candidate_lookups_total"));
     assertTrue(text.contains("cr_rule_set_candidates_total{rule_set=\"demographics\"}"), text);
+    registry.get("openmrs", "/fhir/Patient/anything"); // 403: pos may not read
+    assertTrue(registry.get("lims", "/metrics").bodyAsString()
+        .contains("route=\"/fhir/Patient/:id\",status=\"403\""), "errors are counted under their route");
     assertTrue(!text.contains("met-1") && !text.contains("Opiyo"), "no identifiers or names in metrics");
   }
 
