@@ -66,13 +66,25 @@ public final class IndexLoader {
   }
 
   private MatchRecord recordOf(SourceRecord source, int[] reExtracted) {
-    Map<String, List<String>> raw = parseFields(source.fieldsJson());
-    if (!raw.keySet().containsAll(extractor.expressions())) {
-      raw = extractor.extract((Patient) Fhir.parse(source.resourceJson()));
+    if (!storedValuesFit(source, extractor)) {
       reExtracted[0]++;
     }
     return new MatchRecord(source.id(), source.version(), source.clientId(), source.goldenId(),
-        source.link().manual(), rules.normalise(raw));
+        source.link().manual(), valuesOf(source, rules, extractor));
+  }
+
+  /** A stored record's normalised rule values: from the values kept at write time, or evaluated again. */
+  public static String[][] valuesOf(SourceRecord source, DecisionRules rules, FieldExtractor extractor) {
+    Map<String, List<String>> raw = parseFields(source.fieldsJson());
+    if (!raw.keySet().containsAll(extractor.expressions())) {
+      raw = extractor.extract((Patient) Fhir.parse(source.resourceJson()));
+    }
+    return rules.normalise(raw);
+  }
+
+  /** Whether the values kept at write time cover every expression of these rules. */
+  private static boolean storedValuesFit(SourceRecord source, FieldExtractor extractor) {
+    return parseFields(source.fieldsJson()).keySet().containsAll(extractor.expressions());
   }
 
   private static Map<String, List<String>> parseFields(String json) {

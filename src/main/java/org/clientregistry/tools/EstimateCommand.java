@@ -10,16 +10,19 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import io.vertx.core.Vertx;
 import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.linking.IndexLoader;
 import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.DecisionRulesParser;
 import org.clientregistry.matching.MatchIndex;
 import org.clientregistry.matching.RuleSet;
+import org.clientregistry.store.embedded.EmbeddedStore;
 
 /**
- * {@code java -jar client-registry.jar estimate --data FILE[,FILE…] --mapping FILE [--rules FILE]
- * [--random-pairs N] [--iterations N] [--out FILE]}: estimates m and u for the fields of the first rule set from
- * the records (no labels needed) and prints a probabilistic rules file with them, as a starting point to tune with
+ * {@code java -jar client-registry.jar estimate (--data FILE[,FILE…] --mapping FILE | --store DATA_DIR)
+ * [--rules FILE] [--random-pairs N] [--iterations N] [--out FILE]}: estimates m and u for the fields of the first
+ * rule set from the records of a CSV or of the registry's own store (no labels needed) and prints a probabilistic rules file with them, as a starting point to tune with
  * {@code evaluate --sweep}.
  */
 public final class EstimateCommand {
@@ -28,13 +31,19 @@ public final class EstimateCommand {
   private EstimateCommand() {}
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = EvaluateCommand.options(args, "usage: estimate --data FILE[,FILE...] --mapping FILE"
-        + " [--rules FILE] [--random-pairs N] [--iterations N] [--out FILE]", "data", "mapping");
+    String usage = "usage: estimate (--data FILE[,FILE...] --mapping FILE | --store DATA_DIR) [--rules FILE]"
+        + " [--random-pairs N] [--iterations N] [--out FILE]";
+    Map<String, String> options = EvaluateCommand.options(args, usage);
+    if (!options.containsKey("store") && !(options.containsKey("data") && options.containsKey("mapping"))) {
+      System.err.println(usage);
+      System.exit(2);
+    }
     Path rulesFile = Path.of(options.getOrDefault("rules", "config/decision-rules.json"));
     String rulesText = Files.readString(rulesFile);
     DecisionRules rules = DecisionRulesParser.parse(rulesText, FieldExtractor::validate,
         EvaluateCommand.nicknames(options));
-    List<String[][]> records = values(rules, options);
+    List<String[][]> records = options.containsKey("store") ? storedValues(rules, Path.of(options.get("store")))
+        : values(rules, options);
     RuleSet set = rules.ruleSets().get(0);
     Estimation.Result r = Estimation.run(set, records, new MatchIndex(rules, 1000),
         Integer.parseInt(options.getOrDefault("random-pairs", "200000")),
@@ -63,6 +72,22 @@ public final class EstimateCommand {
       for (Map<String, String> row : CsvRecords.read(Path.of(file))) {
         out.add(rules.normalise(extractor.extract(mapping.patient(row, Evaluation.ID_SYSTEM))));
       }
+    }
+    return out;
+  }
+
+  /** The rule values of every record in an embedded store (read-only use; the registry may be running). */
+  private static List<String[][]> storedValues(DecisionRules rules, Path dataDir) {
+    FieldExtractor extractor = new FieldExtractor(rules.expressions());
+    List<String[][]> out = new ArrayList<>();
+    Vertx vertx = Vertx.vertx();
+    try {
+      EmbeddedStore store = EmbeddedStore.open(vertx, dataDir, "normal");
+      store.load(source -> out.add(IndexLoader.valuesOf(source, rules, extractor)), golden -> { }, mark -> { })
+          .await();
+      store.close().await();
+    } finally {
+      vertx.close().await();
     }
     return out;
   }

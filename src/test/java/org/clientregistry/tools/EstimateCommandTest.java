@@ -44,4 +44,30 @@ class EstimateCommandTest {
     Evaluation.Result result = Evaluation.run(rules, records, 1000);
     assertTrue(result.f1() >= 0.98, "F1 with estimated parameters: " + result);
   }
+
+  @Test
+  void estimatesFromTheRegistrysOwnStore(@TempDir Path dir) throws Exception {
+    try (org.clientregistry.TestRegistry registry = new org.clientregistry.TestRegistry(dir).start()) {
+      String[] given = {"Amina", "Brian", "Cissy", "Dennis", "Esther", "Fred", "Gloria", "Hassan", "Irene", "Jonah",
+          "Kevin", "Lillian", "Moses", "Nora", "Oscar", "Prossy", "Quentin", "Rita", "Simon", "Teddy"};
+      String[] family = {"Akello", "Byaruhanga", "Chebet", "Dembe", "Ekwaro", "Fualu", "Gumisiriza", "Hakiza",
+          "Isabirye", "Jjuuko", "Kasozi", "Lubega", "Mutebi", "Nankya", "Obura", "Pido", "Rwoth", "Ssali",
+          "Tumusiime", "Wekesa"};
+      for (int i = 0; i < 40; i++) {
+        int p = i % 20; // each person twice, from two systems
+        String client = i < 20 ? "openmrs" : "lims";
+        String birth = String.format("%d-%02d-%02d", 1940 + p * 3, 1 + (p * 7) % 12, 1 + (p * 11) % 28);
+        registry.post(client, "/fhir/Patient", org.clientregistry.Patients.patient(client, "est-" + p,
+            given[p], family[p], p % 2 == 0 ? "male" : "female", birth, String.format("0772 %06d", 137 * p + 4321),
+            null));
+      }
+    }
+    Path suggested = dir.resolve("from-store.json");
+    EstimateCommand.main(new String[] {"--store", dir.resolve("data").toString(), "--out", suggested.toString()});
+    JsonNode fields = new ObjectMapper().readTree(suggested.toFile()).get("rules").get(0).get("fields");
+    assertEquals(6, fields.size(), "the shipped rule set's fields");
+    assertTrue(fields.get("birthDate").get("uValue").asDouble() < 0.5, fields.toString());
+    assertTrue(fields.get("gender").get("uValue").asDouble() > fields.get("phone").get("uValue").asDouble(),
+        "two genders agree by chance far more often than phones do");
+  }
 }
