@@ -191,7 +191,10 @@ public final class DecisionRulesParser {
     NullHandling one = nullHandling(node, "null_handling", path, NullHandling.MODERATE);
     NullHandling both = nullHandling(node, "null_handling_both", path, one);
     Set<String> steps = normalisers(node.path("normalize"), path + ".normalize");
-    Slot key = new Slot(fhirpath, steps.contains("digits-only"), steps.contains("nickname") ? nicknames : null);
+    int lastDigits = steps.stream().filter(st -> st.startsWith("last-digits:"))
+        .mapToInt(st -> Integer.parseInt(st.substring("last-digits:".length()))).findFirst().orElse(0);
+    Slot key = new Slot(fhirpath, steps.contains("digits-only"), steps.contains("nickname") ? nicknames : null,
+        lastDigits);
     int slot = slots.computeIfAbsent(key, s -> slots.size());
     Set<String> systems = new LinkedHashSet<>();
     node.path("systems").forEach(system -> systems.add(system.asText()));
@@ -205,7 +208,8 @@ public final class DecisionRulesParser {
 
   /**
    * Named normalisation steps besides the case/accent/space folding that always applies: "digits-only" (phones,
-   * ids) and "nickname" (given names to their canonical form, from the nickname table).
+   * ids), "last-digits:N" (digits only, then the last N: a phone with and without its country code or trunk
+   * prefix agrees) and "nickname" (given names to their canonical form, from the nickname table).
    */
   private static Set<String> normalisers(JsonNode node, String path) {
     Set<String> steps = new LinkedHashSet<>();
@@ -213,10 +217,15 @@ public final class DecisionRulesParser {
       return steps;
     }
     for (JsonNode step : node.isArray() ? node : List.of(node)) {
-      switch (step.asText()) {
-        case "digits-only", "nickname", "basic" -> steps.add(step.asText());
-        default -> throw new RulesException(path, "unknown normaliser '" + step.asText()
-            + "' (known: basic, digits-only, nickname)");
+      String name = step.asText();
+      if (name.matches("last-digits:[1-9][0-9]?")) {
+        steps.add(name);
+        continue;
+      }
+      switch (name) {
+        case "digits-only", "nickname", "basic" -> steps.add(name);
+        default -> throw new RulesException(path, "unknown normaliser '" + name
+            + "' (known: basic, digits-only, last-digits:N, nickname)");
       }
     }
     return steps;

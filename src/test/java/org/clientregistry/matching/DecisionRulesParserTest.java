@@ -72,6 +72,7 @@ class DecisionRulesParserTest {
       "{\"rules\": [{\"matchingType\": \"probabilistic\", \"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\"}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.mValue",
       "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\"}}}]}|rules[0].autoMatchThreshold",
       "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\", \"termFrequency\": true}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.termFrequency",
+      "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\", \"normalize\": [\"last-digits:0\"]}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.normalize",
       "not json|(file)"})
   void invalidRulesNameTheFieldAtFault(String json, String path) {
     RulesException e = assertThrows(RulesException.class, () -> parse(json));

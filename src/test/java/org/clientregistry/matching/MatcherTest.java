@@ -69,6 +69,19 @@ class MatcherTest {
   }
 
   @Test
+  void phonesAgreeWithAndWithoutTheCountryCode() {
+    DecisionRules rules = DecisionRulesParser.parse("""
+        { "rules": [ { "fields": {
+            "phone": { "algorithm": "exact", "fhirpath": "telecom.value", "normalize": ["last-digits:8"] } },
+          "autoMatchThreshold": 1 } ] }""", FieldExtractor::validate);
+    Slot slot = rules.slots().get(0);
+    assertEquals("72123456", slot.normalise(List.of("+256 772 123456"))[0]);
+    assertEquals("72123456", slot.normalise(List.of("0772-123-456"))[0]);
+    assertEquals("12345", slot.normalise(List.of("12 345"))[0], "shorter values are kept whole");
+    assertEquals(0, slot.normalise(List.of("n/a")).length);
+  }
+
+  @Test
   void filterKeepsPairsApart() {
     DecisionRules rules = rules("moderate", "moderate");
     Comparison c = new Matcher(rules).compare(record(rules, "Sam", "Okot", "1990-01-01", "male"),
