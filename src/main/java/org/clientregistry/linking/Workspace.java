@@ -122,10 +122,6 @@ final class Workspace implements MatchView {
     audit.add(entry);
   }
 
-  boolean changes(String sourceId) {
-    return changed.containsKey(sourceId);
-  }
-
   /** Remembers a golden record's version the first time this work reads it, before any change of its own. */
   private void readGolden(String goldenId) {
     touchedGoldens.computeIfAbsent(goldenId, base::goldenVersion);

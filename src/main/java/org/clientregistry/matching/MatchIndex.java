@@ -217,10 +217,6 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     apply(List.of(record), Map.of());
   }
 
-  public void setGoldenVersion(String goldenId, int version) {
-    apply(List.of(), Map.of(goldenId, version));
-  }
-
   public void markNotSame(String a, String b) {
     lock.writeLock().lock();
     try {
