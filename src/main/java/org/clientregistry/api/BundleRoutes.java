@@ -28,12 +28,14 @@ public final class BundleRoutes {
 
   private final SubmissionService submissions;
   private final RequestBodies bodies;
+  private final WorkerExecutor worker;
   private final PatientRoutes patients;
   private final int maxEntries;
 
   public BundleRoutes(SubmissionService submissions, WorkerExecutor worker, PatientRoutes patients, int maxEntries) {
     this.submissions = submissions;
     this.bodies = new RequestBodies(worker);
+    this.worker = worker;
     this.patients = patients;
     this.maxEntries = maxEntries;
   }
@@ -61,11 +63,11 @@ public final class BundleRoutes {
 
   /** Each entry on its own, one after the other (so later entries match earlier ones). */
   private Future<FhirResponse> batch(ClientConfig client, Bundle bundle) {
-    Bundle response = new Bundle().setType(BundleType.BATCHRESPONSE);
+    int size = bundle.getEntry().size();
+    List<Object> outcomes = new ArrayList<>(size); // a SubmissionResult or the failure, per entry
     Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < bundle.getEntry().size(); i++) {
+    for (int i = 0; i < size; i++) {
       BundleEntryComponent entry = bundle.getEntry().get(i);
-      BundleEntryComponent out = response.addEntry();
       int index = i;
       chain = chain.compose(v -> {
         Future<SubmissionResult> result;
@@ -75,18 +77,13 @@ public final class BundleRoutes {
         } catch (FhirException ex) {
           result = Future.failedFuture(ex);
         }
-        return result.map(r -> {
-          fill(out, r);
+        return result.<Object>map(r -> r).recover(Future::succeededFuture).map(o -> {
+          outcomes.add(o);
           return (Void) null;
-        }).recover(err -> {
-          FhirException mapped = FailureHandler.map(err, 500);
-          out.getResponse().setStatus(mapped.status() + " " + reason(mapped.status()))
-              .setOutcome(OperationOutcomes.error(mapped.issueType(), mapped.getMessage()));
-          return Future.succeededFuture();
         });
       });
     }
-    return chain.map(v -> FhirResponse.of(200, response));
+    return chain.compose(v -> respond(BundleType.BATCHRESPONSE, outcomes));
   }
 
   private Future<FhirResponse> transaction(ClientConfig client, Bundle bundle) {
@@ -94,11 +91,26 @@ public final class BundleRoutes {
     for (int i = 0; i < bundle.getEntry().size(); i++) {
       entries.add(toEntry(bundle.getEntry().get(i), i));
     }
-    return submissions.submitAll(client, entries).map(results -> {
-      Bundle response = new Bundle().setType(BundleType.TRANSACTIONRESPONSE);
-      results.forEach(r -> fill(response.addEntry(), r));
+    return submissions.submitAll(client, entries)
+        .compose(results -> respond(BundleType.TRANSACTIONRESPONSE, new ArrayList<>(results)));
+  }
+
+  /** Builds the response Bundle on a worker: each entry re-reads its stored record, too much for an event loop. */
+  private Future<FhirResponse> respond(BundleType type, List<Object> outcomes) {
+    return worker.executeBlocking(() -> {
+      Bundle response = new Bundle().setType(type);
+      for (Object o : outcomes) {
+        BundleEntryComponent out = response.addEntry();
+        if (o instanceof SubmissionResult r) {
+          fill(out, r);
+        } else {
+          FhirException mapped = FailureHandler.map((Throwable) o, 500);
+          out.getResponse().setStatus(mapped.status() + " " + reason(mapped.status()))
+              .setOutcome(OperationOutcomes.error(mapped.issueType(), mapped.getMessage()));
+        }
+      }
       return FhirResponse.of(200, response);
-    });
+    }, false);
   }
 
   private static SubmissionService.Entry toEntry(BundleEntryComponent entry, int index) {
