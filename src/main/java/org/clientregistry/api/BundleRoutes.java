@@ -5,6 +5,7 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.clientregistry.calls.CallLog;
 import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
 import org.clientregistry.fhir.OperationOutcomes;
@@ -42,6 +43,7 @@ public final class BundleRoutes {
 
   public Future<FhirResponse> post(RoutingContext ctx) {
     ClientConfig client = FhirHandlers.client(ctx);
+    CallLog log = FhirHandlers.calls(ctx);
     return bodies.resource(ctx).compose(resource -> {
       if (!(resource instanceof Bundle bundle)) {
         throw FhirException.badRequest("POST /fhir takes a Bundle of type batch or transaction, got "
@@ -52,17 +54,17 @@ public final class BundleRoutes {
             + " entries; the configured limit is " + maxEntries);
       }
       if (bundle.getType() == BundleType.TRANSACTION) {
-        return transaction(client, bundle);
+        return transaction(client, bundle, log);
       }
       if (bundle.getType() == BundleType.BATCH) {
-        return batch(client, bundle);
+        return batch(client, bundle, log);
       }
       throw FhirException.badRequest("Bundle.type must be batch or transaction, got " + bundle.getType());
     });
   }
 
   /** Each entry on its own, one after the other (so later entries match earlier ones). */
-  private Future<FhirResponse> batch(ClientConfig client, Bundle bundle) {
+  private Future<FhirResponse> batch(ClientConfig client, Bundle bundle, CallLog log) {
     int size = bundle.getEntry().size();
     List<Object> outcomes = new ArrayList<>(size); // a SubmissionResult or the failure, per entry
     Future<Void> chain = Future.succeededFuture();
@@ -73,7 +75,7 @@ public final class BundleRoutes {
         Future<SubmissionResult> result;
         try {
           SubmissionService.Entry e = toEntry(entry, index);
-          result = submissions.submit(client, e.patient(), e.targetId());
+          result = submissions.submit(client, e.patient(), e.targetId(), log);
         } catch (FhirException ex) {
           result = Future.failedFuture(ex);
         }
@@ -86,12 +88,12 @@ public final class BundleRoutes {
     return chain.compose(v -> respond(BundleType.BATCHRESPONSE, outcomes));
   }
 
-  private Future<FhirResponse> transaction(ClientConfig client, Bundle bundle) {
+  private Future<FhirResponse> transaction(ClientConfig client, Bundle bundle, CallLog log) {
     List<SubmissionService.Entry> entries = new ArrayList<>();
     for (int i = 0; i < bundle.getEntry().size(); i++) {
       entries.add(toEntry(bundle.getEntry().get(i), i));
     }
-    return submissions.submitAll(client, entries)
+    return submissions.submitAll(client, entries, log)
         .compose(results -> respond(BundleType.TRANSACTIONRESPONSE, new ArrayList<>(results)));
   }
 

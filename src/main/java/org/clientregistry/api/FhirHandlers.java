@@ -17,6 +17,7 @@ public final class FhirHandlers {
   public static final String FHIR_JSON = "application/fhir+json; charset=utf-8";
   static final String CLIENT = org.clientregistry.security.CallerHandler.CLIENT;
   static final String ROUTE = "cr.route";
+  public static final String CALLS = "cr.calls";
 
   private FhirHandlers() {}
 
@@ -50,6 +51,12 @@ public final class FhirHandlers {
       throw new FhirException(401, IssueType.LOGIN, "No client identity on this request");
     }
     return client;
+  }
+
+  /** Where upstream calls made for this request are recorded (OpenHIM orchestrations); NONE standalone. */
+  public static org.clientregistry.calls.CallLog calls(RoutingContext ctx) {
+    org.clientregistry.calls.CallLog log = ctx.get(CALLS);
+    return log == null ? org.clientregistry.calls.CallLog.NONE : log;
   }
 
   public static void write(RoutingContext ctx, FhirResponse r) {

@@ -30,19 +30,20 @@ public final class PatientRoutes {
 
   public Future<FhirResponse> create(RoutingContext ctx) {
     return bodies.patient(ctx, null)
-        .compose(patient -> submissions.submit(FhirHandlers.client(ctx), patient, null))
+        .compose(patient -> submissions.submit(FhirHandlers.client(ctx), patient, null, FhirHandlers.calls(ctx)))
         .map(this::answer);
   }
 
   public Future<FhirResponse> update(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     return bodies.patient(ctx, id)
-        .compose(patient -> submissions.submit(FhirHandlers.client(ctx), patient, id))
+        .compose(patient -> submissions.submit(FhirHandlers.client(ctx), patient, id, FhirHandlers.calls(ctx)))
         .map(this::answer);
   }
 
   public Future<FhirResponse> read(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    PatientStore store = this.store.observed(FhirHandlers.calls(ctx));
     return store.source(id).compose(source -> {
       if (source.isPresent()) {
         return Future.succeededFuture(FhirResponse.of(200, PatientViews.source(source.get()))

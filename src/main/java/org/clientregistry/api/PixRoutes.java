@@ -30,6 +30,6 @@ public final class PixRoutes {
     }
     List<String> targets = ctx.queryParam("targetSystem").stream()
         .flatMap(t -> java.util.Arrays.stream(t.split(","))).map(String::trim).toList();
-    return pix.lookup(source.get(0), targets).map(p -> FhirResponse.of(200, p));
+    return pix.observed(FhirHandlers.calls(ctx)).lookup(source.get(0), targets).map(p -> FhirResponse.of(200, p));
   }
 }

@@ -31,6 +31,11 @@ public final class PixService {
     this.configuredSystems = configuredSystems;
   }
 
+  /** The same service, its store calls recorded in {@code log}. */
+  public PixService observed(org.clientregistry.calls.CallLog log) {
+    return new PixService(store.observed(log), cruidSystem, configuredSystems);
+  }
+
   public Future<Parameters> lookup(String sourceIdentifier, List<String> targetSystems) {
     Identifier source = parse(sourceIdentifier);
     return checkTargetSystems(targetSystems)

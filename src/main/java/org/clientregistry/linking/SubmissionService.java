@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.clientregistry.calls.CallLog;
 import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
 import org.clientregistry.store.PatientStore;
@@ -55,18 +56,19 @@ public final class SubmissionService {
   public record Entry(Patient patient, String targetId) {}
 
   /** POST /fhir/Patient (targetId null) or PUT /fhir/Patient/{targetId}. */
-  public Future<SubmissionResult> submit(ClientConfig client, Patient patient, String targetId) {
-    return submitAll(client, List.of(new Entry(patient, targetId))).map(results -> results.get(0));
+  public Future<SubmissionResult> submit(ClientConfig client, Patient patient, String targetId, CallLog log) {
+    return submitAll(client, List.of(new Entry(patient, targetId)), log).map(results -> results.get(0));
   }
 
-  /** All entries or none, matched against each other in order. */
-  public Future<List<SubmissionResult>> submitAll(ClientConfig client, List<Entry> entries) {
+  /** All entries or none, matched against each other in order; store calls are recorded in {@code log}. */
+  public Future<List<SubmissionResult>> submitAll(ClientConfig client, List<Entry> entries, CallLog log) {
+    PatientStore store = this.store.observed(log);
     // One matching state for the whole submission, even if the rules are replaced meanwhile.
     MatchingState state = matching.get();
     SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), state.rules(), state.index());
     Linker linker = new Linker(state.index(), state.matcher(), maxCandidates);
     return worker.executeBlocking(() -> prepareAll(preparer, client, entries), false)
-        .compose(prepared -> attempt(linker, client, prepared, 1));
+        .compose(prepared -> attempt(store, linker, client, prepared, 1));
   }
 
   private static List<PreparedSubmission> prepareAll(SubmissionPreparer preparer, ClientConfig client,
@@ -90,13 +92,13 @@ public final class SubmissionService {
     return prepared;
   }
 
-  private Future<List<SubmissionResult>> attempt(Linker linker, ClientConfig client, List<PreparedSubmission> subs,
-                                                 int attempt) {
+  private Future<List<SubmissionResult>> attempt(PatientStore store, Linker linker, ClientConfig client,
+                                                 List<PreparedSubmission> subs, int attempt) {
     Set<String> keys = new LinkedHashSet<>();
     subs.forEach(s -> keys.addAll(s.lockKeys()));
-    return locks.acquire(keys).compose(held -> lookUp(subs)
+    return locks.acquire(keys).compose(held -> lookUp(store, subs)
             .compose(existing -> worker.executeBlocking(() -> linker.plan(client.id(), subs, existing), false))
-            .compose(planned -> write(linker, planned))
+            .compose(planned -> write(store, linker, planned))
             .eventually(() -> {
               held.release();
               return Future.succeededFuture();
@@ -104,7 +106,7 @@ public final class SubmissionService {
         .recover(e -> {
           if (e instanceof StoreConflictException && attempt < MAX_ATTEMPTS) {
             LOG.debug("Concurrent change, retrying (attempt {})", attempt + 1);
-            return pause(attempt).compose(v -> attempt(linker, client, subs, attempt + 1));
+            return pause(attempt).compose(v -> attempt(store, linker, client, subs, attempt + 1));
           }
           if (e instanceof StoreConflictException) {
             return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,
@@ -122,12 +124,12 @@ public final class SubmissionService {
   }
 
   /** Existing source record per submission (under the locks, so no one else creates it meanwhile). */
-  private Future<List<Optional<SourceRecord>>> lookUp(List<PreparedSubmission> subs) {
+  private Future<List<Optional<SourceRecord>>> lookUp(PatientStore store, List<PreparedSubmission> subs) {
     List<Future<Optional<SourceRecord>>> lookups = new ArrayList<>(subs.size());
     for (PreparedSubmission s : subs) {
       lookups.add(s.targetId() == null
           ? store.sourceByInternalId(s.clientId(), s.idSystem(), s.idValue())
-          : byTargetId(s));
+          : byTargetId(store, s));
     }
     return Future.all(lookups).map(all -> {
       List<Optional<SourceRecord>> out = new ArrayList<>(subs.size());
@@ -139,7 +141,7 @@ public final class SubmissionService {
   }
 
   /** PUT: the record must exist, belong to the caller, and not take another record's internal identifier. */
-  private Future<Optional<SourceRecord>> byTargetId(PreparedSubmission s) {
+  private Future<Optional<SourceRecord>> byTargetId(PatientStore store, PreparedSubmission s) {
     return store.source(s.targetId()).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(FhirException.notFound("No source record Patient/" + s.targetId()));
@@ -158,7 +160,7 @@ public final class SubmissionService {
     });
   }
 
-  private Future<List<SubmissionResult>> write(Linker linker, Linker.Planned planned) {
+  private Future<List<SubmissionResult>> write(PatientStore store, Linker linker, Linker.Planned planned) {
     Workspace.Commit commit = planned.commit();
     return store.commit(commit.changes()).map(v -> {
       linker.apply(commit);

@@ -45,6 +45,14 @@ public interface PatientStore {
 
   Future<Void> close();
 
+  /**
+   * This store as seen by one request: each call it makes is recorded in {@code log} (OpenHIM orchestrations).
+   * Adapters that call out over HTTP override this to record each HTTP exchange instead.
+   */
+  default PatientStore observed(org.clientregistry.calls.CallLog log) {
+    return log == org.clientregistry.calls.CallLog.NONE ? this : new ObservedStore(this, log);
+  }
+
   record SourceIdentifier(String sourceId, String system, String value) {}
 
   record GoldenVersion(String id, int version) {}
