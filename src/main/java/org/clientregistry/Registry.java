@@ -17,7 +17,16 @@ import org.clientregistry.api.OpsRoutes;
 import org.clientregistry.api.PatientRoutes;
 import org.clientregistry.api.PixRoutes;
 import org.clientregistry.api.RegistryRouter;
-import org.clientregistry.config.ClientConfig;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import org.clientregistry.config.LiveSettings;
+import org.clientregistry.openhim.ClientHeaderHandler;
+import org.clientregistry.openhim.ConfigApplier;
+import org.clientregistry.openhim.CoreApi;
+import org.clientregistry.openhim.CoreGateway;
+import org.clientregistry.openhim.MediatorDescription;
+import org.clientregistry.openhim.MediatorLink;
+import org.clientregistry.openhim.OpenHimEnvelope;
 import org.clientregistry.config.ConfigException;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.fhir.FieldExtractor;
@@ -40,22 +49,28 @@ import org.slf4j.LoggerFactory;
 /** One running registry: builds the object graph from the config, loads the index, deploys the HTTP servers. */
 public final class Registry {
   private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
-  public static final String VERSION = "0.1.0";
+  public static final String VERSION = "0.2.0";
 
   private final Vertx vertx;
   private final RegistryConfig config;
   private final PatientStore store;
   private final WorkerExecutor worker;
   private final RulesRuntime matching;
+  private final LiveSettings live;
+  private final MediatorDescription mediator; // null unless in mediator mode
   private String deploymentId;
+  private MediatorLink link;
+  private CoreApi core;
 
   private Registry(Vertx vertx, RegistryConfig config, PatientStore store, WorkerExecutor worker,
-                   RulesRuntime matching) {
+                   RulesRuntime matching, MediatorDescription mediator) {
     this.vertx = vertx;
     this.config = config;
     this.store = store;
     this.worker = worker;
     this.matching = matching;
+    this.live = LiveSettings.from(config);
+    this.mediator = mediator;
   }
 
   /** Starts a standalone registry; the returned future completes once it serves on the configured port. */
@@ -76,7 +91,8 @@ public final class Registry {
     int maxCandidates = config.matching().maxCandidates();
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
         maxCandidates, nicknames);
-    return new Registry(vertx, config, store, worker, matching);
+    MediatorDescription mediator = config.mediator().register() ? MediatorDescription.read(config.mediator()) : null;
+    return new Registry(vertx, config, store, worker, matching, mediator);
   }
 
   private static void ensureCertificates(RegistryConfig config) throws Exception {
@@ -96,31 +112,61 @@ public final class Registry {
     Metrics metrics = new Metrics(() -> r.matching.get().index());
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
-    Set<String> systems = new HashSet<>();
-    r.config.clients().values().stream().map(ClientConfig::internalIdSystems).forEach(systems::addAll);
     PatientRoutes patients = new PatientRoutes(submissions, r.store, r.worker, r.config.baseUrl(),
         r.config.cruidSystem());
     RegistryRouter.Routes routes = new RegistryRouter.Routes(patients,
         new BundleRoutes(submissions, r.worker, patients, r.config.server().maxBundleEntries()),
-        new PixRoutes(new PixService(r.store, r.config.cruidSystem(), systems)),
+        new PixRoutes(new PixService(r.store, r.config.cruidSystem(), r.live::systems)),
         new MatchRoutes(new MatchService(r.matching), r.worker, r.config.cruidSystem()),
         new OpsRoutes(r.store, r.matching::loaded, () -> r.matching.get().index().size()),
         org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION), metrics);
-    CallerHandler caller = new CallerHandler(r.config::client);
-    HttpServerOptions options = TlsServerOptions.standalone(r.config);
+    Handler<RoutingContext> gateway = RoutingContext::next;
+    Handler<RoutingContext> caller = new CallerHandler(r.live::client);
+    if (r.mediator != null) {
+      gateway = new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),
+          () -> r.live.get().orchestrationBodies()));
+      caller = new ClientHeaderHandler(r.live::client);
+    }
+    Handler<RoutingContext> gatewayHandler = gateway;
+    Handler<RoutingContext> callerHandler = caller;
+    HttpServerOptions options = TlsServerOptions.forServer(r.config);
     long bodyLimit = r.config.server().bodyLimitBytes();
-    if (r.config.matching().watchRulesSeconds() > 0) {
+    // In mediator mode the console is where rules change (config pushes); a file watch would fight it.
+    if (r.mediator == null && r.config.matching().watchRulesSeconds() > 0) {
       r.matching.watch(r.config.matching().rulesFile(), Duration.ofSeconds(r.config.matching().watchRulesSeconds()));
     }
     return r.matching.load()
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
-                vertx -> RegistryRouter.create(vertx, routes, caller, bodyLimit)),
+                vertx -> RegistryRouter.create(vertx, routes, gatewayHandler, callerHandler, bodyLimit)),
             new DeploymentOptions().setInstances(r.config.server().instances())))
         .map(id -> {
           r.deploymentId = id;
-          LOG.info("Client registry {} serving HTTPS on port {}", VERSION, r.config.server().port());
+          LOG.info("Client registry {} serving {} on port {}{}", VERSION, r.config.server().tls() ? "HTTPS" : "HTTP",
+              r.config.server().port(), r.mediator == null ? "" : " as OpenHIM mediator " + r.mediator.urn());
+          if (r.mediator != null) {
+            r.connectToCore();
+          }
           return r;
         });
+  }
+
+  /** Mediator mode: register with core and keep beating in the background; config from core applied live. */
+  private void connectToCore() {
+    core = new CoreApi(vertx, config.mediator().core());
+    ConfigApplier applier = new ConfigApplier(worker, matching, live, config.matching().rulesFile());
+    link = new MediatorLink(vertx, core, mediator.forRegistration(config),
+        config.mediator().heartbeatSeconds() * 1000L, config.mediator().configEveryBeats(), applier::apply);
+    link.start();
+  }
+
+  /** The settings that change at run time (clients, switches). */
+  public LiveSettings live() {
+    return live;
+  }
+
+  /** Mediator mode: the link with core (null standalone). */
+  public MediatorLink mediatorLink() {
+    return link;
   }
 
   public RegistryConfig config() {
@@ -134,6 +180,10 @@ public final class Registry {
 
   /** Stops serving, then closes the store; acknowledged writes are already durable. */
   public Future<Void> stop() {
+    if (link != null) {
+      link.stop(); // no deregistration: that would erase the console's config
+      core.close();
+    }
     Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeploy.eventually(store::close).eventually(worker::close);
   }

@@ -64,6 +64,10 @@ public final class TestRegistry implements AutoCloseable {
     }
   }
 
+  public Registry registry() {
+    return registry;
+  }
+
   public Path certificates() {
     return dir.resolve("certificates");
   }
@@ -111,7 +115,7 @@ public final class TestRegistry implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

@@ -101,17 +101,26 @@ public final class BundleRoutes {
   private Future<FhirResponse> respond(BundleType type, List<Object> outcomes) {
     return worker.executeBlocking(() -> {
       Bundle response = new Bundle().setType(type);
+      java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+      int failed = 0;
       for (Object o : outcomes) {
         BundleEntryComponent out = response.addEntry();
         if (o instanceof SubmissionResult r) {
           fill(out, r);
+          counts.merge(PatientRoutes.outcome(r), 1, Integer::sum);
         } else {
+          failed++;
           FhirException mapped = FailureHandler.map((Throwable) o, 500);
           out.getResponse().setStatus(mapped.status() + " " + reason(mapped.status()))
               .setOutcome(OperationOutcomes.error(mapped.issueType(), mapped.getMessage()));
         }
       }
-      return FhirResponse.of(200, response);
+      FhirResponse answer = FhirResponse.of(200, response).property("entries", String.valueOf(outcomes.size()));
+      counts.forEach((outcome, n) -> answer.property(outcome, String.valueOf(n)));
+      if (failed > 0) {
+        answer.property("failedEntries", String.valueOf(failed));
+      }
+      return answer;
     }, false);
   }
 

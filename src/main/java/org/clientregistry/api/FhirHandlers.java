@@ -18,6 +18,7 @@ public final class FhirHandlers {
   static final String CLIENT = org.clientregistry.security.CallerHandler.CLIENT;
   static final String ROUTE = "cr.route";
   public static final String CALLS = "cr.calls";
+  public static final String ENVELOPE = "cr.envelope";
 
   private FhirHandlers() {}
 
@@ -59,25 +60,44 @@ public final class FhirHandlers {
     return log == null ? org.clientregistry.calls.CallLog.NONE : log;
   }
 
+  /** Writes an answer: as FHIR, or wrapped in the request's envelope (OpenHIM) when one is set. */
   public static void write(RoutingContext ctx, FhirResponse r) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    encode(ctx, r).onSuccess(body -> {
+      ResponseEnvelope envelope = ctx.get(ENVELOPE);
+      if (envelope != null) {
+        envelope.write(ctx, r, body);
+      } else {
+        plain(ctx, r, body);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private static Future<String> encode(RoutingContext ctx, FhirResponse r) {
+    if (r.body() == null) {
+      return Future.succeededFuture(null);
+    }
+    if (r.body() instanceof Bundle) {
+      // Bundles can hold thousands of entries: encode them off the event loop.
+      return ctx.vertx().executeBlocking(() -> Fhir.encode(r.body()), false);
+    }
+    return Future.succeededFuture(Fhir.encode(r.body()));
+  }
+
+  private static void plain(RoutingContext ctx, FhirResponse r, String body) {
     HttpServerResponse response = ctx.response();
     if (response.ended()) {
       return;
     }
     response.setStatusCode(r.status());
     r.headers().forEach(response::putHeader);
-    if (r.body() == null) {
+    if (body == null) {
       response.end();
       return;
     }
     response.putHeader("Content-Type", FHIR_JSON);
-    if (r.body() instanceof Bundle) {
-      // Bundles can hold thousands of entries: encode them off the event loop.
-      ctx.vertx().executeBlocking(() -> Fhir.encode(r.body()), false)
-          .onSuccess(response::end)
-          .onFailure(ctx::fail);
-      return;
-    }
-    response.end(Fhir.encode(r.body()));
+    response.end(body);
   }
 }

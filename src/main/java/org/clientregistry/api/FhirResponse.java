@@ -5,14 +5,21 @@ import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /** What a FHIR route answers, before it is written: kept apart from the wire so a wrapper (OpenHIM) can use it. */
-public record FhirResponse(int status, Map<String, String> headers, IBaseResource body) {
+public record FhirResponse(int status, Map<String, String> headers, IBaseResource body,
+                           Map<String, String> properties) {
 
   public static FhirResponse of(int status, IBaseResource body) {
-    return new FhirResponse(status, new LinkedHashMap<>(), body);
+    return new FhirResponse(status, new LinkedHashMap<>(), body, new LinkedHashMap<>());
   }
 
   public FhirResponse header(String name, String value) {
     headers.put(name, value);
+    return this;
+  }
+
+  /** A fact about the outcome (CRUID, what linking did) that OpenHIM keeps with the transaction; no demographics. */
+  public FhirResponse property(String name, String value) {
+    properties.put(name, value);
     return this;
   }
 }

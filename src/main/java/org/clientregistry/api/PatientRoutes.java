@@ -63,7 +63,21 @@ public final class PatientRoutes {
         .header("LocationCRUID", "Patient/" + r.goldenId())
         .header("ETag", etag(r.version()))
         .header("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-            .format(r.lastUpdated().atZone(java.time.ZoneOffset.UTC)));
+            .format(r.lastUpdated().atZone(java.time.ZoneOffset.UTC)))
+        .property("cruid", r.goldenId())
+        .property("outcome", outcome(result))
+        .property("linking", result.outcome());
+  }
+
+  /** The OpenHIM property: review (uncertain links to look at), linked, updated or created. */
+  static String outcome(SubmissionResult result) {
+    if (result.outcome().endsWith("+review")) {
+      return "review";
+    }
+    if (result.outcome().startsWith("linked")) {
+      return "linked";
+    }
+    return result.created() ? "created" : "updated";
   }
 
   static String etag(int version) {

@@ -15,14 +15,19 @@ public final class RegistryRouter {
 
   private RegistryRouter() {}
 
-  /** The routes a registry serves; {@code caller} names the client (certificate or OpenHIM header). */
-  public static Router create(Vertx vertx, Routes routes, Handler<RoutingContext> caller, long bodyLimit) {
+  /**
+   * The routes a registry serves. {@code gateway} runs first on every FHIR route (mediator mode: only core may call,
+   * answers in the OpenHIM envelope); {@code caller} names the client (certificate, or OpenHIM's client header).
+   */
+  public static Router create(Vertx vertx, Routes routes, Handler<RoutingContext> gateway,
+                              Handler<RoutingContext> caller, long bodyLimit) {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> accessLog(ctx, routes.metrics()));
     router.get("/health").handler(routes.ops()::health);
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
         .end(routes.metrics().prometheus()));
     router.get("/ready").handler(routes.ops()::ready);
+    router.route("/fhir*").handler(gateway);
     router.get("/fhir/metadata").handler(FhirHandlers.open(ctx -> FhirResponse.of(200, routes.metadata())));
     router.route("/fhir*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(caller);
     router.post("/fhir/Patient").handler(FhirHandlers.withRole(Role.POS, routes.patients()::create));

@@ -82,7 +82,8 @@ public final class ConfigLoader {
     int port = r.integer("server.port", 0, 65535);
     RegistryConfig.Server server = new RegistryConfig.Server(
         r.text("server.host"), port, r.integer("server.instances", 1, 64), r.optionalText("server.publicBaseUrl"),
-        r.integer("server.bodyLimitBytes", 1024, Integer.MAX_VALUE), r.integer("server.maxBundleEntries", 1, 1_000_000));
+        r.integer("server.bodyLimitBytes", 1024, Integer.MAX_VALUE), r.integer("server.maxBundleEntries", 1, 1_000_000),
+        r.bool("server.tls"));
     Path certDir = Path.of(r.text("tls.certificatesDir"));
     RegistryConfig.Tls tls = new RegistryConfig.Tls(certDir, r.bool("tls.createDevCertificates"),
         certDir.resolve(r.text("tls.serverCertificate")), certDir.resolve(r.text("tls.serverKey")),
@@ -101,7 +102,64 @@ public final class ConfigLoader {
         configDir.resolve(r.text("matching.nicknamesFile")));
     String cruidSystem = r.text("cruidSystem");
     Map<String, ClientConfig> clients = readClients(configDir.resolve(r.text("clientsFile")));
-    return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients);
+    RegistryConfig.Mediator mediator = mediator(r, certDir);
+    if (!server.tls() && !mediator.register()) {
+      throw new ConfigException("server.tls", "plain HTTP is only allowed in mediator mode (mediator.register), "
+          + "where OpenHIM core authenticates clients");
+    }
+    return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients,
+        mediator);
+  }
+
+  private static final Set<String> CORE_AUTH = Set.of("basic", "token");
+
+  private static RegistryConfig.Mediator mediator(Reader r, Path certDir) {
+    boolean register = r.bool("mediator.register");
+    String auth = r.text("mediator.core.auth");
+    if (!CORE_AUTH.contains(auth)) {
+      throw new ConfigException("mediator.core.auth", "must be one of " + CORE_AUTH + ", got '" + auth + "'");
+    }
+    String trust = r.optionalText("mediator.core.trustCertificate");
+    String apiUrl = r.text("mediator.core.apiUrl");
+    if (!apiUrl.matches("https?://[^/]+/?")) {
+      throw new ConfigException("mediator.core.apiUrl", "must be http(s)://host:port, got '" + apiUrl + "'");
+    }
+    RegistryConfig.Core core = new RegistryConfig.Core(apiUrl.replaceAll("/$", ""), r.text("mediator.core.username"),
+        r.optionalText("mediator.core.password"), auth, trust.isBlank() ? null : certDir.resolve(trust),
+        r.bool("mediator.core.trustAll"), r.integer("mediator.core.timeoutSeconds", 1, 300));
+    RegistryConfig.Route route = new RegistryConfig.Route(r.text("mediator.route.username"),
+        r.optionalText("mediator.route.password"));
+    RegistryConfig.Mediator mediator = new RegistryConfig.Mediator(register, Path.of(r.text("mediator.descriptionFile")),
+        core, route, r.text("mediator.endpointHost"), r.integer("mediator.heartbeatSeconds", 1, 30),
+        r.integer("mediator.configEveryBeats", 1, 10_000), r.optionalText("mediator.coreCertificateName"),
+        r.bool("mediator.orchestrationBodies"));
+    if (register) {
+      checkMediatorSecrets(mediator, r.bool("mediator.allowDevelopmentDefaults"));
+    }
+    return mediator;
+  }
+
+  /** Production safety (openhim.md): no default or empty passwords, no trust-all, unless explicitly developing. */
+  private static void checkMediatorSecrets(RegistryConfig.Mediator m, boolean development) {
+    if (m.core().password().isEmpty()) {
+      throw new ConfigException("mediator.core.password", "is required in mediator mode (env "
+          + envName("mediator.core.password") + ")");
+    }
+    if (m.route().password().length() < 12) {
+      throw new ConfigException("mediator.route.password", "must be at least 12 characters in mediator mode (env "
+          + envName("mediator.route.password") + "); core's channel route presents it");
+    }
+    if (development) {
+      return;
+    }
+    if (m.core().password().equals("openhim-password")) {
+      throw new ConfigException("mediator.core.password", "is OpenHIM's default password; change it in core, or set "
+          + "mediator.allowDevelopmentDefaults for a development machine");
+    }
+    if (m.core().trustAll()) {
+      throw new ConfigException("mediator.core.trustAll", "trusts any certificate; set mediator.core.trustCertificate "
+          + "to core's certificate, or mediator.allowDevelopmentDefaults for a development machine");
+    }
   }
 
   private static Map<String, ClientConfig> readClients(Path file) {

@@ -12,15 +12,32 @@ public record RegistryConfig(
     Matching matching,
     String cruidSystem,
     int workerPoolSize,
-    Map<String, ClientConfig> clients) {
+    Map<String, ClientConfig> clients,
+    Mediator mediator) {
 
+  /** {@code tls} false serves plain HTTP: only allowed in mediator mode, behind OpenHIM core on a private network. */
   public record Server(String host, int port, int instances, String publicBaseUrl, long bodyLimitBytes,
-                       int maxBundleEntries) {}
+                       int maxBundleEntries, boolean tls) {}
 
   public record Tls(Path certificatesDir, boolean createDevCertificates, Path serverCertificate, Path serverKey,
                     Path caCertificate) {}
 
   public record Store(String type, Path dataDir, String synchronous) {}
+
+  /**
+   * OpenHIM mediator mode ({@code register}): registration and heartbeat with core, config from the console,
+   * requests accepted only from core, answers in the OpenHIM envelope.
+   */
+  public record Mediator(boolean register, Path descriptionFile, Core core, Route route, String endpointHost,
+                         int heartbeatSeconds, int configEveryBeats, String coreCertificateName,
+                         boolean orchestrationBodies) {}
+
+  /** How the registry reaches core's API. {@code auth} is basic or token (cores before 5.1). */
+  public record Core(String apiUrl, String username, String password, String auth, Path trustCertificate,
+                     boolean trustAll, int timeoutSeconds) {}
+
+  /** The Basic credentials core's route presents to the registry (put into the channel at registration). */
+  public record Route(String username, String password) {}
 
   public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds, Path nicknamesFile) {}
 

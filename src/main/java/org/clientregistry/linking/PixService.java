@@ -23,9 +23,10 @@ public final class PixService {
 
   private final PatientStore store;
   private final String cruidSystem;
-  private final Set<String> configuredSystems;
+  private final java.util.function.Supplier<Set<String>> configuredSystems;
 
-  public PixService(PatientStore store, String cruidSystem, Set<String> configuredSystems) {
+  public PixService(PatientStore store, String cruidSystem,
+                    java.util.function.Supplier<Set<String>> configuredSystems) {
     this.store = store;
     this.cruidSystem = cruidSystem;
     this.configuredSystems = configuredSystems;
@@ -65,7 +66,7 @@ public final class PixService {
       if (system.isBlank()) {
         return Future.failedFuture(FhirException.badRequest("targetSystem must not be empty"));
       }
-      if (system.equals(cruidSystem) || configuredSystems.contains(system)) {
+      if (system.equals(cruidSystem) || configuredSystems.get().contains(system)) {
         continue;
       }
       chain = chain.compose(v -> store.knowsSystem(system).compose(known -> known ? Future.succeededFuture()

@@ -10,6 +10,15 @@ import org.clientregistry.config.RegistryConfig;
 public final class TlsServerOptions {
   private TlsServerOptions() {}
 
+  /** HTTPS, or plain HTTP when {@code server.tls} is off (mediator mode only, behind core). */
+  public static HttpServerOptions forServer(RegistryConfig config) {
+    if (!config.server().tls()) {
+      return new HttpServerOptions().setHost(config.server().host()).setPort(config.server().port())
+          .setCompressionSupported(true);
+    }
+    return standalone(config);
+  }
+
   public static HttpServerOptions standalone(RegistryConfig config) {
     RegistryConfig.Tls tls = config.tls();
     return new HttpServerOptions()

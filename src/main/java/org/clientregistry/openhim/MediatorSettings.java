@@ -1,0 +1,140 @@
+package org.clientregistry.openhim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.clientregistry.config.ClientConfig;
+import org.clientregistry.config.ConfigException;
+import org.clientregistry.config.LiveSettings;
+import org.clientregistry.config.Role;
+
+/**
+ * The config core pushes (the {@code configDefs} of mediator.json), validated in full before anything is applied.
+ * Messages name the parameter at fault, never a value (password parameters must not reach the logs).
+ */
+public record MediatorSettings(String rulesJson, LiveSettings.Values values) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param config        the object core sent
+   * @param fileRulesJson the rules file's text, used when {@code decisionRules} is empty
+   */
+  public static MediatorSettings parse(JsonObject config, String fileRulesJson) {
+    String rules = text(config, "decisionRules");
+    String base = rules.isBlank() ? fileRulesJson : rules;
+    String withThresholds = applyThresholds(base, array(config, "thresholds"));
+    Map<String, ClientConfig> clients = clients(array(config, "clients"));
+    return new MediatorSettings(withThresholds, new LiveSettings.Values(clients,
+        bool(config, "orchestrationBodies"), bool(config, "auditLookups")));
+  }
+
+  private static Map<String, ClientConfig> clients(JsonArray list) {
+    if (list.isEmpty()) {
+      throw new ConfigException("clients", "at least one client is needed");
+    }
+    Map<String, ClientConfig> clients = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      String key = "clients[" + i + "]";
+      if (!(list.getValue(i) instanceof JsonObject c)) {
+        throw new ConfigException(key, "must be an object");
+      }
+      String id = c.getString("id", "").trim();
+      if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+        throw new ConfigException(key + ".id", "must be 1-64 letters, digits, '.', '_' or '-' (the OpenHIM client id)");
+      }
+      List<String> systems = Arrays.stream(c.getString("internalIdSystems", "").split(","))
+          .map(String::trim).filter(s -> !s.isEmpty()).toList();
+      if (systems.isEmpty()) {
+        throw new ConfigException(key + ".internalIdSystems", "names at least one identifier system (a URI)");
+      }
+      Set<Role> roles = EnumSet.noneOf(Role.class);
+      for (String role : c.getString("roles", "pos").split("\\+")) {
+        roles.add(Role.parse(key + ".roles", role.trim()));
+      }
+      if (clients.put(id, new ClientConfig(id, c.getString("name", id), systems, roles)) != null) {
+        throw new ConfigException(key + ".id", "repeats the client id '" + id + "'");
+      }
+    }
+    return clients;
+  }
+
+  /** Overrides the thresholds of named rule sets, so that tuning needs no edit of the rules text. */
+  private static String applyThresholds(String rulesJson, JsonArray overrides) {
+    if (overrides.isEmpty()) {
+      return rulesJson;
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(rulesJson);
+    } catch (java.io.IOException e) {
+      throw new ConfigException("decisionRules", "is not valid JSON");
+    }
+    if (root == null || !root.path("rules").isArray()) {
+      throw new ConfigException("thresholds", "need decision rules in the {\"rules\": [...]} format");
+    }
+    for (int i = 0; i < overrides.size(); i++) {
+      String key = "thresholds[" + i + "]";
+      JsonObject o = overrides.getJsonObject(i);
+      String name = o.getString("ruleSet", "");
+      ObjectNode target = null;
+      for (JsonNode rule : root.path("rules")) {
+        if (name.equals(rule.path("name").asText())) {
+          target = (ObjectNode) rule;
+        }
+      }
+      if (target == null) {
+        throw new ConfigException(key + ".ruleSet", "names no rule set of the decision rules");
+      }
+      for (String t : new String[] {"autoMatchThreshold", "potentialMatchThreshold"}) {
+        Object v = o.getValue(t);
+        if (v instanceof Number n) {
+          target.put(t, n.doubleValue());
+        } else if (v != null && !(v instanceof String s && s.isBlank())) {
+          throw new ConfigException(key + "." + t, "must be a number");
+        }
+      }
+    }
+    return root.toString();
+  }
+
+  private static String text(JsonObject config, String key) {
+    Object v = config.getValue(key);
+    if (v == null) {
+      return "";
+    }
+    if (!(v instanceof String s)) {
+      throw new ConfigException(key, "must be text");
+    }
+    return s;
+  }
+
+  private static JsonArray array(JsonObject config, String key) {
+    Object v = config.getValue(key);
+    if (v == null) {
+      return new JsonArray();
+    }
+    if (!(v instanceof JsonArray a)) {
+      throw new ConfigException(key, "must be a list");
+    }
+    return a;
+  }
+
+  private static boolean bool(JsonObject config, String key) {
+    Object v = config.getValue(key);
+    if (v == null) {
+      return false;
+    }
+    if (!(v instanceof Boolean b)) {
+      throw new ConfigException(key, "must be true or false");
+    }
+    return b;
+  }
+}
