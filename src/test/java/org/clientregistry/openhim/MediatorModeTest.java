@@ -1,0 +1,209 @@
+package org.clientregistry.openhim;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.clientregistry.Patients;
+import org.clientregistry.TestRegistry;
+import org.clientregistry.config.LiveSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The registry in mediator mode, on plain HTTP as behind core: only core's route credentials are let in, the
+ * client comes from X-OpenHIM-ClientID, every answer is the OpenHIM envelope, log lines carry the transaction id,
+ * and config from core (here WireMock) is applied live.
+ */
+class MediatorModeTest {
+  private static final String ROUTE_PASSWORD = "route-secret-0123";
+  private static final String URN = "urn:mediator:client-registry";
+  @TempDir static Path dir;
+  static WireMockServer core;
+  static TestRegistry registry;
+  static WebClient http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    core = new WireMockServer(options().dynamicPort());
+    core.start();
+    core.stubFor(post("/mediators").willReturn(aResponse().withStatus(201)));
+    // The forced beat gets a config that adds the client "emr-kampala"; later beats get "no change".
+    JsonObject config = MediatorDescription.read(new TestRegistry(dir).config().mediator()).defaultConfig();
+    config.getJsonArray("clients").add(new JsonObject().put("id", "emr-kampala").put("name", "Kampala EMR")
+        .put("internalIdSystems", "http://clientregistry.org/emr-kampala").put("roles", "pos"));
+    config.put("orchestrationBodies", true);
+    core.stubFor(post("/mediators/" + URN + "/heartbeat").withRequestBody(matchingJsonPath("$.config"))
+        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+            .withBody(config.encode())));
+    core.stubFor(post("/mediators/" + URN + "/heartbeat").atPriority(10).willReturn(aResponse().withStatus(200)));
+    registry = new TestRegistry(dir, Map.of(
+        "CR_MEDIATOR_REGISTER", "true",
+        "CR_SERVER_TLS", "false",
+        "CR_MEDIATOR_CORE_API_URL", "http://127.0.0.1:" + core.port(),
+        "CR_MEDIATOR_CORE_PASSWORD", "a-core-password",
+        "CR_MEDIATOR_ROUTE_PASSWORD", ROUTE_PASSWORD,
+        "CR_MEDIATOR_HEARTBEAT_SECONDS", "1")).start();
+    http = WebClient.create(registry.vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(registry.port));
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (registry.registry().live().client("emr-kampala").isEmpty()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("the config from core was not applied");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    http.close();
+    registry.close();
+    core.stop();
+  }
+
+  private static HttpRequest<Buffer> fromCore(HttpRequest<Buffer> request, String client) {
+    String basic = Base64.getEncoder().encodeToString(("client-registry:" + ROUTE_PASSWORD)
+        .getBytes(StandardCharsets.UTF_8));
+    request.putHeader("Authorization", "Basic " + basic).putHeader("X-OpenHIM-TransactionID", "6a1f0c2e9d")
+        .putHeader("Content-Type", "application/fhir+json");
+    if (client != null) {
+      request.putHeader("X-OpenHIM-ClientID", client);
+    }
+    return request;
+  }
+
+  @Test
+  void aSubmissionAnswersInTheEnvelopeWithOrchestrationsAndProperties() {
+    HttpResponse<Buffer> r = fromCore(http.post("/fhir/Patient"), "emr-kampala")
+        .sendBuffer(Patients.patient("emr-kampala", "K-1", "Grace", "Auma", "female", "1985-02-03", null, null)
+            .toBuffer()).await();
+
+    assertEquals(201, r.statusCode());
+    assertTrue(r.getHeader("Content-Type").startsWith("application/json+openhim"));
+    JsonObject envelope = r.bodyAsJsonObject();
+    assertEquals(URN, envelope.getString("x-mediator-urn"));
+    assertEquals("Successful", envelope.getString("status"));
+    JsonObject response = envelope.getJsonObject("response");
+    assertEquals(201, response.getInteger("status"));
+    assertTrue(response.getJsonObject("headers").getString("content-type").startsWith("application/fhir+json"));
+    assertNotNull(response.getString("timestamp"));
+    JsonObject patient = new JsonObject(response.getString("body"));
+    assertEquals("Patient", patient.getString("resourceType"));
+    JsonArray orchestrations = envelope.getJsonArray("orchestrations");
+    assertTrue(orchestrations.size() >= 2, "a lookup and a commit: " + orchestrations);
+    for (Object o : orchestrations) {
+      JsonObject orchestration = (JsonObject) o;
+      assertFalse(orchestration.getString("name").isBlank());
+      assertNotNull(orchestration.getJsonObject("request").getString("timestamp"));
+      assertNotNull(orchestration.getJsonObject("response").getInteger("status"));
+    }
+    assertTrue(orchestrations.stream().anyMatch(o -> ((JsonObject) o).getString("name").contains("commit")));
+    JsonObject properties = envelope.getJsonObject("properties");
+    assertEquals("created", properties.getString("outcome"));
+    assertEquals(r.getHeader("LocationCRUID"), null, "headers travel inside the envelope");
+    assertEquals(response.getJsonObject("headers").getString("LocationCRUID"),
+        "Patient/" + properties.getString("cruid"));
+  }
+
+  @Test
+  void onlyCoreGetsInAndClientsComeFromTheOpenHimHeader() {
+    HttpResponse<Buffer> noAuth = http.get("/fhir/Patient/$ihe-pix").putHeader("X-OpenHIM-ClientID", "openmrs")
+        .send().await();
+    assertEquals(401, noAuth.statusCode());
+    HttpResponse<Buffer> wrongPassword = http.get("/fhir/metadata").putHeader("Authorization", "Basic "
+        + Base64.getEncoder().encodeToString("client-registry:guess".getBytes(StandardCharsets.UTF_8))).send().await();
+    assertEquals(401, wrongPassword.statusCode());
+
+    HttpResponse<Buffer> noClient = fromCore(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=a|b"), null)
+        .send().await();
+    assertEquals(401, noClient.statusCode());
+    assertEquals("Completed", noClient.bodyAsJsonObject().getString("status"));
+
+    HttpResponse<Buffer> unknown = fromCore(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=a|b"), "stranger")
+        .send().await();
+    assertEquals(403, unknown.statusCode());
+    JsonObject envelope = unknown.bodyAsJsonObject();
+    assertEquals("Completed", envelope.getString("status"));
+    assertEquals(403, envelope.getJsonObject("response").getInteger("status"));
+    assertEquals("OperationOutcome", new JsonObject(envelope.getJsonObject("response").getString("body"))
+        .getString("resourceType"));
+    assertFalse(envelope.containsKey("error"), "client errors are not retried");
+
+    HttpResponse<Buffer> posNotAdmin = fromCore(http.get("/fhir/Patient/abc"), "openmrs").send().await();
+    assertEquals(403, posNotAdmin.statusCode());
+  }
+
+  @Test
+  void everyLogLineOfARequestCarriesItsTransactionId() {
+    Logger access = (Logger) LoggerFactory.getLogger("access");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent event) {
+        // Converted while logging, on the logging thread, as the real appender does.
+        lines.add(new TransactionIdConverter().convert(event) + " " + event.getFormattedMessage());
+      }
+    };
+    capture.start();
+    Level before = access.getLevel();
+    access.setLevel(Level.INFO);
+    access.addAppender(capture);
+    try {
+      HttpResponse<Buffer> r = fromCore(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier="
+          + Patients.system("openmrs") + "|nobody"), "openmrs").send().await();
+      assertEquals(404, r.statusCode());
+    } finally {
+      access.detachAppender(capture);
+      access.setLevel(before);
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("tx=6a1f0c2e9d ") && l.contains("$ihe-pix")), lines.toString());
+  }
+
+  @Test
+  void aBadConfigIsRefusedAndTheOldOneStays() {
+    LiveSettings.Values before = registry.registry().live().get();
+    ConfigApplier applier = new ConfigApplier(registry.vertx.createSharedWorkerExecutor("test-config"),
+        registry.registry().matching(), registry.registry().live(), registry.config().matching().rulesFile());
+    JsonObject bad = before.clients().isEmpty() ? new JsonObject() : MediatorDescription.read(
+        registry.config().mediator()).defaultConfig();
+    bad.put("decisionRules", "{\"rules\": [{\"name\": \"x\", \"fields\": {}}]}");
+    bad.put("auditLookups", true);
+
+    assertThrows(Exception.class, () -> applier.apply(bad).await());
+    assertEquals(before, registry.registry().live().get());
+
+    JsonObject duplicateClients = MediatorDescription.read(registry.config().mediator()).defaultConfig();
+    duplicateClients.getJsonArray("clients").add(duplicateClients.getJsonArray("clients").getJsonObject(0).copy());
+    Exception e = assertThrows(Exception.class, () -> applier.apply(duplicateClients).await());
+    assertTrue(e.getMessage().contains("clients["), e.getMessage());
+    assertEquals(before, registry.registry().live().get());
+  }
+}
