@@ -50,6 +50,6 @@ public record RegistryConfig(
     if (!server.publicBaseUrl().isBlank()) {
       return server.publicBaseUrl().replaceAll("/+$", "");
     }
-    return "https://localhost:" + server.port();
+    return (server.tls() ? "https" : "http") + "://localhost:" + server.port();
   }
 }

@@ -13,8 +13,10 @@ public final class TlsServerOptions {
   /** HTTPS, or plain HTTP when {@code server.tls} is off (mediator mode only, behind core). */
   public static HttpServerOptions forServer(RegistryConfig config) {
     if (!config.server().tls()) {
+      // No h2c upgrade: core speaks HTTP/1.1 to mediators but forwards its clients' Upgrade headers, and an
+      // upgraded answer would be HTTP/2 frames that core cannot read (the request then times out).
       return new HttpServerOptions().setHost(config.server().host()).setPort(config.server().port())
-          .setCompressionSupported(true);
+          .setHttp2ClearTextEnabled(false).setCompressionSupported(true);
     }
     return standalone(config);
   }
