@@ -30,6 +30,7 @@ import org.clientregistry.openhim.OpenHimEnvelope;
 import org.clientregistry.config.ConfigException;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.linking.LookupAudit;
 import org.clientregistry.linking.MatchService;
 import org.clientregistry.linking.MatchingState;
 import org.clientregistry.linking.RulesRuntime;
@@ -110,14 +111,15 @@ public final class Registry {
 
   private static Future<Registry> serve(Registry r) {
     Metrics metrics = new Metrics(() -> r.matching.get().index());
+    LookupAudit audit = new LookupAudit(r.store, () -> r.live.get().auditLookups());
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
     PatientRoutes patients = new PatientRoutes(submissions, r.store, r.worker, r.config.baseUrl(),
         r.config.cruidSystem());
     RegistryRouter.Routes routes = new RegistryRouter.Routes(patients,
         new BundleRoutes(submissions, r.worker, patients, r.config.server().maxBundleEntries()),
-        new PixRoutes(new PixService(r.store, r.config.cruidSystem(), r.live::systems)),
-        new MatchRoutes(new MatchService(r.matching), r.worker, r.config.cruidSystem()),
+        new PixRoutes(new PixService(r.store, r.config.cruidSystem(), r.live::systems), audit),
+        new MatchRoutes(new MatchService(r.matching), r.worker, r.config.cruidSystem(), audit),
         new OpsRoutes(r.store, r.matching::loaded, () -> r.matching.get().index().size()),
         org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION), metrics);
     Handler<RoutingContext> gateway = RoutingContext::next;

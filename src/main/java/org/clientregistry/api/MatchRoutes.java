@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
+import org.clientregistry.linking.LookupAudit;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 
@@ -32,7 +33,10 @@ public final class MatchRoutes {
   private final WorkerExecutor worker;
   private final String cruidSystem;
 
-  public MatchRoutes(MatchService matches, WorkerExecutor worker, String cruidSystem) {
+  private final LookupAudit audit;
+
+  public MatchRoutes(MatchService matches, WorkerExecutor worker, String cruidSystem, LookupAudit audit) {
+    this.audit = audit;
     this.matches = matches;
     this.bodies = new RequestBodies(worker);
     this.worker = worker;
@@ -72,7 +76,8 @@ public final class MatchRoutes {
       Patient query = patient;
       boolean certain = onlyCertain;
       int limit = count;
-      return worker.executeBlocking(() -> matches.match(query, certain, limit), false)
+      return audit.around(FhirHandlers.client(ctx).id(), "match", null,
+              worker.executeBlocking(() -> matches.match(query, certain, limit), false))
           .map(found -> FhirResponse.of(200, bundle(found, admin)));
     });
   }

@@ -5,6 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 import org.clientregistry.fhir.FhirException;
+import org.clientregistry.linking.LookupAudit;
 import org.clientregistry.linking.PixService;
 
 /** GET /fhir/Patient/$ihe-pix (ITI-83). */
@@ -12,9 +13,11 @@ public final class PixRoutes {
   private static final Set<String> PARAMETERS = Set.of("sourceIdentifier", "targetSystem", "_format");
 
   private final PixService pix;
+  private final LookupAudit audit;
 
-  public PixRoutes(PixService pix) {
+  public PixRoutes(PixService pix, LookupAudit audit) {
     this.pix = pix;
+    this.audit = audit;
   }
 
   public Future<FhirResponse> lookup(RoutingContext ctx) {
@@ -30,6 +33,7 @@ public final class PixRoutes {
     }
     List<String> targets = ctx.queryParam("targetSystem").stream()
         .flatMap(t -> java.util.Arrays.stream(t.split(","))).map(String::trim).toList();
-    return pix.observed(FhirHandlers.calls(ctx)).lookup(source.get(0), targets).map(p -> FhirResponse.of(200, p));
+    return audit.around(FhirHandlers.client(ctx).id(), "pix", "sourceIdentifier=" + source.get(0),
+        pix.observed(FhirHandlers.calls(ctx)).lookup(source.get(0), targets)).map(p -> FhirResponse.of(200, p));
   }
 }

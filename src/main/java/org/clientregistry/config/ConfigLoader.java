@@ -108,7 +108,7 @@ public final class ConfigLoader {
           + "where OpenHIM core authenticates clients");
     }
     return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients,
-        mediator);
+        mediator, r.bool("audit.lookups"));
   }
 
   private static final Set<String> CORE_AUTH = Set.of("basic", "token");

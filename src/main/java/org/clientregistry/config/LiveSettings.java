@@ -26,7 +26,8 @@ public final class LiveSettings {
   }
 
   public static LiveSettings from(RegistryConfig config) {
-    return new LiveSettings(new Values(config.clients(), config.mediator().orchestrationBodies(), false));
+    return new LiveSettings(new Values(config.clients(), config.mediator().orchestrationBodies(),
+        config.auditLookups()));
   }
 
   public Values get() {

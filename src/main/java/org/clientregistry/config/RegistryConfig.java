@@ -13,7 +13,8 @@ public record RegistryConfig(
     String cruidSystem,
     int workerPoolSize,
     Map<String, ClientConfig> clients,
-    Mediator mediator) {
+    Mediator mediator,
+    boolean auditLookups) {
 
   /** {@code tls} false serves plain HTTP: only allowed in mediator mode, behind OpenHIM core on a private network. */
   public record Server(String host, int port, int instances, String publicBaseUrl, long bodyLimitBytes,

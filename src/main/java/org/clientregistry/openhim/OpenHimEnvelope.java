@@ -43,7 +43,14 @@ public final class OpenHimEnvelope implements ResponseEnvelope {
     }).onFailure(e -> ctx.response().setStatusCode(500).end());
   }
 
-  JsonObject envelope(RoutingContext ctx, FhirResponse r, String body) {
+  private JsonObject envelope(RoutingContext ctx, FhirResponse r, String body) {
+    java.util.List<UpstreamCall> calls = ctx.get(FhirHandlers.CALLS) instanceof CallLog.Recorder recorder
+        ? recorder.calls() : java.util.List.of();
+    return envelope(r, body, calls, ctx.failure());
+  }
+
+  /** The envelope of an answer, the calls made for it, and the failure behind it (or null). */
+  JsonObject envelope(FhirResponse r, String body, java.util.List<UpstreamCall> calls, Throwable failure) {
     JsonObject headers = new JsonObject();
     r.headers().forEach(headers::put);
     headers.put("content-type", FhirHandlers.FHIR_JSON);
@@ -56,16 +63,13 @@ public final class OpenHimEnvelope implements ResponseEnvelope {
             .put("body", body == null ? "" : body)
             .put("timestamp", Instant.now().toString()));
     io.vertx.core.json.JsonArray orchestrations = new io.vertx.core.json.JsonArray();
-    if (ctx.get(FhirHandlers.CALLS) instanceof CallLog.Recorder recorder) {
-      boolean bodies = orchestrationBodies.getAsBoolean();
-      recorder.calls().forEach(call -> orchestrations.add(orchestration(call, bodies)));
-    }
+    boolean bodies = orchestrationBodies.getAsBoolean();
+    calls.forEach(call -> orchestrations.add(orchestration(call, bodies)));
     out.put("orchestrations", orchestrations);
     JsonObject properties = new JsonObject();
     r.properties().forEach(properties::put);
     out.put("properties", properties);
     if (r.status() >= 500) {
-      Throwable failure = ctx.failure();
       out.put("error", new JsonObject()
           .put("message", "Client registry answered " + r.status())
           .put("stack", failure == null ? "" : failure.getClass().getName()));

@@ -60,6 +60,7 @@ class MediatorModeTest {
     config.getJsonArray("clients").add(new JsonObject().put("id", "emr-kampala").put("name", "Kampala EMR")
         .put("internalIdSystems", "http://clientregistry.org/emr-kampala").put("roles", "pos"));
     config.put("orchestrationBodies", true);
+    config.put("auditLookups", true);
     core.stubFor(post("/mediators/" + URN + "/heartbeat").withRequestBody(matchingJsonPath("$.config"))
         .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
             .withBody(config.encode())));
@@ -162,7 +163,7 @@ class MediatorModeTest {
   }
 
   @Test
-  void everyLogLineOfARequestCarriesItsTransactionId() {
+  void everyLogLineOfARequestCarriesItsTransactionId() throws InterruptedException {
     Logger access = (Logger) LoggerFactory.getLogger("access");
     List<String> lines = new CopyOnWriteArrayList<>();
     AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
@@ -180,11 +181,33 @@ class MediatorModeTest {
       HttpResponse<Buffer> r = fromCore(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier="
           + Patients.system("openmrs") + "|nobody"), "openmrs").send().await();
       assertEquals(404, r.statusCode());
+      // The access line is written when the response has ended, which may be just after the client has it.
+      long deadline = System.currentTimeMillis() + 5_000;
+      while (lines.isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
     } finally {
       access.detachAppender(capture);
       access.setLevel(before);
     }
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("tx=6a1f0c2e9d ") && l.contains("$ihe-pix")), lines.toString());
+  }
+
+  @Test
+  void lookupsAreAuditedWhenCoreSwitchesItOn() throws Exception {
+    assertTrue(registry.registry().live().get().auditLookups());
+    String identifier = Patients.system("openmrs") + "|AUDIT-1";
+    HttpResponse<Buffer> r = fromCore(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=" + identifier), "openmrs")
+        .send().await();
+    assertEquals(404, r.statusCode());
+    try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+            + registry.dir.resolve("data/registry.db"));
+         java.sql.ResultSet rows = db.createStatement().executeQuery(
+             "SELECT client_id, outcome FROM audit_event WHERE action = 'pix' AND detail LIKE '%AUDIT-1'")) {
+      assertTrue(rows.next(), "the PIX lookup was not audited");
+      assertEquals("openmrs", rows.getString(1));
+      assertEquals("refused 404", rows.getString(2));
+    }
   }
 
   @Test
