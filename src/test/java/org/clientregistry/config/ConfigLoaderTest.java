@@ -78,4 +78,34 @@ class ConfigLoaderTest {
     ConfigException id = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir, Map.of()));
     assertTrue(id.getMessage().contains("clients[0].id"), id.getMessage());
   }
+
+  @Test
+  void mediatorModeRefusesUnsafeSettingsOutsideDevelopment() {
+    Path config = Path.of("config");
+    Map<String, String> base = Map.of("CR_MEDIATOR_REGISTER", "true", "CR_MEDIATOR_CORE_PASSWORD", "openhim-password",
+        "CR_MEDIATOR_ROUTE_PASSWORD", "route-secret-0123");
+    ConfigException defaults = assertThrows(ConfigException.class, () -> ConfigLoader.load(config, base));
+    assertTrue(defaults.getMessage().contains(": mediator.core.password: "), defaults.getMessage());
+
+    Map<String, String> trustAll = new java.util.HashMap<>(base);
+    trustAll.put("CR_MEDIATOR_CORE_PASSWORD", "a-real-password");
+    trustAll.put("CR_MEDIATOR_CORE_TRUST_ALL", "true");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(config, trustAll)).getMessage()
+        .contains(": mediator.core.trustAll: "));
+
+    Map<String, String> shortRoute = new java.util.HashMap<>(base);
+    shortRoute.put("CR_MEDIATOR_CORE_PASSWORD", "a-real-password");
+    shortRoute.put("CR_MEDIATOR_ROUTE_PASSWORD", "short");
+    ConfigException route = assertThrows(ConfigException.class, () -> ConfigLoader.load(config, shortRoute));
+    assertTrue(route.getMessage().contains(": mediator.route.password: "), route.getMessage());
+    assertFalse(route.getMessage().contains("'short'"), "secrets stay out of messages");
+
+    Map<String, String> development = new java.util.HashMap<>(trustAll);
+    development.put("CR_MEDIATOR_ALLOW_DEVELOPMENT_DEFAULTS", "true");
+    assertTrue(ConfigLoader.load(config, development).mediator().core().trustAll());
+
+    ConfigException plain = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(config, Map.of("CR_SERVER_TLS", "false")));
+    assertTrue(plain.getMessage().contains(": server.tls: "), plain.getMessage());
+  }
 }
