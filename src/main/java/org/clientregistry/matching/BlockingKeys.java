@@ -16,6 +16,8 @@ import java.util.Set;
  * whenever the weights guarantee that a potential match still passes two (or one) of the others, because a key on
  * a field with few values finds half the registry. Each field's cheap keys come from its algorithm (the value
  * itself, a phonetic code, digit halves), chosen so that values passing the comparison very likely share one.
+ * Partner fields (compared in either order, {@code anyOrderWith}) share one key space and both contribute the keys
+ * of both fields' values, so that records with given and family names swapped still meet.
  */
 public final class BlockingKeys {
   private static final int MAX_KEYS_PER_FIELD = 6;
@@ -92,30 +94,47 @@ public final class BlockingKeys {
     for (int r = 0; r < plans.length; r++) {
       List<FieldRule> fields = rules.ruleSets().get(r).fields();
       int[] keyed = plans[r].fields();
+      int[] space = new int[keyed.length]; // the key space: partner fields share the lower index
       List<List<String>> perField = new ArrayList<>(keyed.length);
-      for (int i : keyed) {
-        FieldRule f = fields.get(i);
-        perField.add(fieldKeys(f, values[f.slot()]));
+      for (int i = 0; i < keyed.length; i++) {
+        FieldRule f = fields.get(keyed[i]);
+        space[i] = f.partner() < 0 ? keyed[i] : Math.min(keyed[i], f.partner());
+        perField.add(f.partner() < 0 ? fieldKeys(f, values[f.slot()])
+            : fieldKeys(f, concat(values[f.slot()], values[fields.get(f.partner()).slot()])));
       }
       if (!plans[r].pairs()) {
         for (int i = 0; i < perField.size(); i++) {
           for (String k : perField.get(i)) {
-            keys.add(r + ":" + keyed[i] + ":" + k);
+            keys.add(r + ":" + space[i] + ":" + k);
           }
         }
         continue;
       }
       for (int i = 0; i < perField.size(); i++) {
         for (int j = i + 1; j < perField.size(); j++) {
+          boolean partners = space[i] == space[j];
+          boolean ordered = space[i] <= space[j];
           for (String ki : perField.get(i)) {
             for (String kj : perField.get(j)) {
-              keys.add(r + ":" + keyed[i] + "+" + keyed[j] + ":" + ki + "\u0001" + kj);
+              if (partners && ki.equals(kj)) {
+                continue; // one name in both fields is one agreement, not two
+              }
+              // Partners: the two codes in sorted order, since either may have come from either field.
+              boolean first = partners ? ki.compareTo(kj) <= 0 : ordered;
+              keys.add(r + ":" + Math.min(space[i], space[j]) + "+" + Math.max(space[i], space[j]) + ":"
+                  + (first ? ki + "\u0001" + kj : kj + "\u0001" + ki));
             }
           }
         }
       }
     }
     return keys;
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   private static List<String> fieldKeys(FieldRule field, String[] values) {

@@ -105,7 +105,8 @@ public final class DecisionRulesParser {
     if (fieldsNode == null || !fieldsNode.isObject() || fieldsNode.isEmpty()) {
       throw new RulesException(path + ".fields", "must be an object with at least one field");
     }
-    List<FieldRule> fields = fields(fieldsNode, path + ".fields", type, true);
+    List<FieldRule> fields = partners(fieldsNode, fields(fieldsNode, path + ".fields", type, true),
+        path + ".fields");
     List<FieldRule> filters = node.has("filters") ? fields(node.get("filters"), path + ".filters", type, false)
         : List.of();
     double auto = number(node, "autoMatchThreshold", path, null);
@@ -116,6 +117,37 @@ public final class DecisionRulesParser {
     }
     String name = node.path("name").asText(path);
     return new RuleSet(name, type, fields, filters, potential, auto);
+  }
+
+  /**
+   * {@code "anyOrderWith": "<other field>"}: the two fields are compared straight or crossed, whichever scores
+   * better (names recorded in the wrong order). Declared on either field; both get it.
+   */
+  private static List<FieldRule> partners(JsonNode node, List<FieldRule> fields, String path) {
+    List<FieldRule> out = new ArrayList<>(fields);
+    for (int i = 0; i < fields.size(); i++) {
+      JsonNode other = node.path(fields.get(i).name()).path("anyOrderWith");
+      if (other.isMissingNode()) {
+        continue;
+      }
+      String key = path + "." + fields.get(i).name() + ".anyOrderWith";
+      int j = -1;
+      for (int k = 0; k < fields.size(); k++) {
+        if (fields.get(k).name().equals(other.asText())) {
+          j = k;
+        }
+      }
+      if (j < 0 || j == i) {
+        throw new RulesException(key, "must name another field of the rule set, got '" + other.asText() + "'");
+      }
+      if ((out.get(i).partner() >= 0 && out.get(i).partner() != j) || (out.get(j).partner() >= 0
+          && out.get(j).partner() != i)) {
+        throw new RulesException(key, "a field can be paired with one other field only");
+      }
+      out.set(i, out.get(i).withPartner(j));
+      out.set(j, out.get(j).withPartner(i));
+    }
+    return List.copyOf(out);
   }
 
   private static MatchingType matchingType(JsonNode node, String path) {
@@ -203,7 +235,7 @@ public final class DecisionRulesParser {
       throw new RulesException(path + ".termFrequency", "applies to probabilistic rule sets only");
     }
     return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both, Set.copyOf(systems),
-        termFrequency);
+        termFrequency, -1);
   }
 
   /**

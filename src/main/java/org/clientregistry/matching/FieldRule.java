@@ -8,10 +8,17 @@ import java.util.Set;
  * not empty, limits the field to pairs of records from those clients (the older OpenCR format); for other pairs
  * the condition does not apply and counts as passed. {@code termFrequency} (probabilistic only): an exact agreement
  * on a value weighs log2(m / share of records with that value) instead of log2(m/u), so a rare name counts more.
+ * {@code partner} (the index of another field of the rule set, or -1): the two fields may be compared in either
+ * order (given and family names swapped between records); the better orientation counts.
  */
 public record FieldRule(String name, Algorithm algorithm, double threshold, double weight, double mValue,
                         double uValue, int slot, NullHandling oneNull, NullHandling bothNull, Set<String> systems,
-                        boolean termFrequency) {
+                        boolean termFrequency, int partner) {
+
+  public FieldRule withPartner(int index) {
+    return new FieldRule(name, algorithm, threshold, weight, mValue, uValue, slot, oneNull, bothNull, systems,
+        termFrequency, index);
+  }
 
   /** Whether the field applies to a pair of records from these clients. */
   public boolean appliesTo(String clientA, String clientB) {

@@ -47,9 +47,12 @@ public final class Matcher {
     double score = 0;
     double passed = 0;
     double possible = 0;
-    for (FieldRule field : set.fields()) {
+    boolean[] crossed = crossed(set, a, b);
+    for (int k = 0; k < set.fields().size(); k++) {
+      FieldRule field = set.fields().get(k);
       String[] va = a[field.slot()];
-      String[] vb = b[field.slot()];
+      // Crossed: this field of one record against its partner field of the other (given ↔ family).
+      String[] vb = crossed[k] ? b[set.fields().get(field.partner()).slot()] : b[field.slot()];
       if (!field.appliesTo(ra.clientId(), rb.clientId())) {
         // Limited to other clients' records: the condition does not apply, so it holds.
         explanation.add(new FieldResult(field.name(), field.algorithm().name(), null, FieldResult.Result.NULL,
@@ -58,6 +61,10 @@ public final class Matcher {
         continue;
       }
       FieldResult r = adjusted(field(set.type(), field, va, vb), set.type(), field, va, vb, frequencies);
+      if (crossed[k]) {
+        r = new FieldResult(r.field(), r.algorithm() + " (crossed with "
+            + set.fields().get(field.partner()).name() + ")", r.rawScore(), r.result(), r.weight());
+      }
       explanation.add(r);
       score += r.weight();
       // For the 0..1 score: moderate nulls are left out, conservative nulls count as fails, greedy as passes.
@@ -73,6 +80,28 @@ public final class Matcher {
         : score >= set.potentialThreshold() ? Outcome.REVIEW : Outcome.NONE;
     double normalised = normalise(set, score, passed, possible);
     return new Comparison(set.name(), score, normalised, outcome, List.copyOf(explanation));
+  }
+
+  /** For each pair of partner fields, whether comparing them crossed scores better than straight. */
+  private static boolean[] crossed(RuleSet set, String[][] a, String[][] b) {
+    List<FieldRule> fields = set.fields();
+    boolean[] out = new boolean[fields.size()];
+    for (int i = 0; i < fields.size(); i++) {
+      int j = fields.get(i).partner();
+      if (j <= i) {
+        continue; // no partner, or the pair was decided at j
+      }
+      FieldRule f = fields.get(i);
+      FieldRule p = fields.get(j);
+      MatchingType t = set.type();
+      double straight = field(t, f, a[f.slot()], b[f.slot()]).weight() + field(t, p, a[p.slot()], b[p.slot()]).weight();
+      double cross = field(t, f, a[f.slot()], b[p.slot()]).weight() + field(t, p, a[p.slot()], b[f.slot()]).weight();
+      if (cross > straight) {
+        out[i] = true;
+        out[j] = true;
+      }
+    }
+    return out;
   }
 
   private static double normalise(RuleSet set, double score, double passed, double possible) {

@@ -46,8 +46,8 @@ public final class EvaluateCommand {
     Evaluation.Result main = Evaluation.run(rules, records, maxCandidates);
     report.put("result", main);
     System.out.println("| data | records | true pairs | linked pairs | TP | FP | FN | precision | recall | F1 "
-        + "| blocking recall | candidates/record | records/s |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        + "| blocking recall | linkable blocking recall | candidates/record | records/s |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     System.out.println(row(name, main));
     main.candidatesPerRecordByRuleSet().forEach((set, n) -> System.out.printf(
         "candidates per record found by rule set '%s': %.1f%n", set, n));
@@ -83,9 +83,10 @@ public final class EvaluateCommand {
   }
 
   static String row(String name, Evaluation.Result r) {
-    return String.format("| %s | %d | %d | %d | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f |", name,
-        r.records(), r.truePairs(), r.linkedPairs(), r.truePositives(), r.falsePositives(), r.falseNegatives(),
-        r.precision(), r.recall(), r.f1(), r.blockingRecall(), r.candidatesPerRecord(), r.recordsPerSecond());
+    return String.format("| %s | %d | %d | %d | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f |",
+        name, r.records(), r.truePairs(), r.linkedPairs(), r.truePositives(), r.falsePositives(),
+        r.falseNegatives(), r.precision(), r.recall(), r.f1(), r.blockingRecall(), r.linkableBlockingRecall(),
+        r.candidatesPerRecord(), r.recordsPerSecond());
   }
 
   private static Path out(Map<String, String> options) throws Exception {

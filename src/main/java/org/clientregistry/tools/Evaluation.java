@@ -35,7 +35,8 @@ final class Evaluation {
 
   /** Pairwise figures of one run. */
   record Result(double autoThreshold, long records, long truePairs, long linkedPairs, long truePositives,
-                double precision, double recall, double f1, double blockingRecall, double candidatesPerRecord,
+                double precision, double recall, double f1, double blockingRecall,
+                double linkableBlockingRecall, double candidatesPerRecord,
                 java.util.Map<String, Double> candidatesPerRecordByRuleSet, double recordsPerSecond,
                 long cappedLookups) {
     long falsePositives() {
@@ -81,7 +82,8 @@ final class Evaluation {
     double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
     MatchIndex.Stats stats = index.stats();
     return new Result(rules.ruleSets().get(0).autoThreshold(), records.size(), truth, linked, tp, precision, recall,
-        f1, blockingRecall(index, valuesByEntity), stats.candidatesPerLookup(), perRuleSet(stats),
+        f1, blockingRecall(index, valuesByEntity, null), blockingRecall(index, valuesByEntity, new Matcher(rules, index)),
+        stats.candidatesPerLookup(), perRuleSet(stats),
         records.size() / seconds, stats.capped());
   }
 
@@ -91,14 +93,23 @@ final class Evaluation {
     return out;
   }
 
-  /** True pairs that share a blocking key (so the candidate search can find them) / all true pairs. */
-  private static double blockingRecall(MatchIndex index, Map<String, List<String[][]>> valuesByEntity) {
+  /**
+   * True pairs that share a blocking key (so the candidate search can find them) / all true pairs. With a matcher:
+   * only the true pairs the rules could link when compared (score at least a potential threshold), i.e. the share
+   * of linkable pairs that blocking does not lose; the others can only join through third records.
+   */
+  private static double blockingRecall(MatchIndex index, Map<String, List<String[][]>> valuesByEntity,
+                                       Matcher linkable) {
     long pairs = 0;
     long found = 0;
     for (List<String[][]> group : valuesByEntity.values()) {
       List<Set<String>> keys = group.stream().map(index::keysOf).toList();
       for (int i = 0; i < keys.size(); i++) {
         for (int j = i + 1; j < keys.size(); j++) {
+          if (linkable != null && linkable.compare(record(group.get(i)), record(group.get(j))).outcome()
+              == org.clientregistry.matching.Outcome.NONE) {
+            continue;
+          }
           pairs++;
           Set<String> shared = new HashSet<>(keys.get(i));
           shared.retainAll(keys.get(j));
@@ -107,6 +118,10 @@ final class Evaluation {
       }
     }
     return pairs == 0 ? 1 : (double) found / pairs;
+  }
+
+  private static org.clientregistry.matching.MatchRecord record(String[][] values) {
+    return new org.clientregistry.matching.MatchRecord("", 0, CLIENT.id(), "", false, values);
   }
 
   private static long pairs(Map<String, Long> groupSizes) {

@@ -1,6 +1,8 @@
 package org.clientregistry.matching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -234,5 +236,47 @@ class MatcherTest {
     BlockingKeys.Plan greedy = BlockingKeys.plan(rules("greedy", "greedy").ruleSets().get(0));
     assertEquals(java.util.List.of(1, 2), java.util.Arrays.stream(greedy.fields()).boxed().toList());
     assertEquals(false, greedy.pairs(), "given (1, greedy) + birthDate (2) reach 2 with one keyed field");
+  }
+
+  private static final String ANY_ORDER = """
+      { "rules": [ { "name": "any-order", "matchingType": "%s", "fields": {
+          "given": { "algorithm": "jaro-winkler-similarity", "threshold": 0.85, "fhirpath": "name.given",
+                     "mValue": 0.9, "uValue": 0.01, "anyOrderWith": "family" },
+          "family": { "algorithm": "jaro-winkler-similarity", "threshold": 0.85, "fhirpath": "name.family",
+                      "mValue": 0.9, "uValue": 0.01 },
+          "birthDate": { "algorithm": "exact", "fhirpath": "birthDate", "mValue": 0.9, "uValue": 0.01 } },
+        "potentialMatchThreshold": %s, "autoMatchThreshold": %s } ] }""";
+
+  @Test
+  void anyOrderFieldsMatchSwappedNamesOnceAndBlockingFindsThem() {
+    for (String[] variant : new String[][] {{"probabilistic", "12", "18"}, {"deterministic", "2", "3"}}) {
+      DecisionRules rules = DecisionRulesParser.parse(String.format(ANY_ORDER, (Object[]) variant),
+          FieldExtractor::validate);
+      assertEquals(1, rules.ruleSets().get(0).fields().get(0).partner());
+      assertEquals(0, rules.ruleSets().get(0).fields().get(1).partner(), "declared on one field, set on both");
+      MatchRecord a = record(rules, "George", "Davies", "2005-07-21", null);
+      MatchRecord swapped = record(rules, "Davies", "George", "2005-07-21", null);
+      Comparison c = new Matcher(rules).compare(a, swapped);
+      assertEquals(Outcome.AUTO, c.outcome(), variant[0]);
+      assertTrue(c.explanation().get(0).algorithm().contains("crossed with family"), c.explanation().toString());
+      // One name shared across fields counts once, not for both fields.
+      MatchRecord sameName = record(rules, "Thomas", "Thomas", "2005-07-21", null);
+      MatchRecord other = record(rules, "Thomas", "Gabriel", "2005-07-21", null);
+      org.junit.jupiter.api.Assertions.assertNotEquals(Outcome.AUTO,
+          new Matcher(rules).compare(sameName, other).outcome(), variant[0]);
+      // Blocking: the swapped record shares a key whichever keys the plan chose.
+      BlockingKeys keys = new BlockingKeys(rules);
+      java.util.Set<String> shared = new java.util.HashSet<>(keys.of(a.values()));
+      shared.retainAll(keys.of(swapped.values()));
+      assertFalse(shared.isEmpty(), variant[0] + " " + keys);
+    }
+  }
+
+  @Test
+  void anyOrderWithMustNameAnotherField() {
+    RulesException e = assertThrows(RulesException.class, () -> DecisionRulesParser.parse(String.format(ANY_ORDER,
+        "probabilistic", "12", "18").replace("\"anyOrderWith\": \"family\"", "\"anyOrderWith\": \"surname\""),
+        FieldExtractor::validate));
+    assertTrue(e.getMessage().contains("rules[0].fields.given.anyOrderWith"), e.getMessage());
   }
 }
