@@ -217,4 +217,49 @@ class CoreProtocolTest {
       Thread.sleep(50);
     }
   }
+
+  @Test
+  void coresCertificateIsTrustedFromAPemFileAndNoOtherIs(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    // core's API certificate: the development CA's server certificate (SAN 127.0.0.1), served by WireMock
+    org.clientregistry.security.DevCertificateAuthority.ensure(dir, List.of());
+    org.clientregistry.security.DevCertificateAuthority.createCa(dir.resolve("other"), "Some other CA");
+    Path keystore = dir.resolve("core.p12");
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    String keyPem = java.nio.file.Files.readString(dir.resolve("server.key")).replaceAll("-----[A-Z ]+-----|\\s", "");
+    java.security.PrivateKey key = java.security.KeyFactory.getInstance("EC").generatePrivate(
+        new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(keyPem)));
+    java.security.cert.Certificate cert;
+    try (var in = java.nio.file.Files.newInputStream(dir.resolve("server.crt"))) {
+      cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    ks.setKeyEntry("core", key, "changeit".toCharArray(), new java.security.cert.Certificate[] {cert});
+    try (var out = java.nio.file.Files.newOutputStream(keystore)) {
+      ks.store(out, "changeit".toCharArray());
+    }
+    WireMockServer https = new WireMockServer(options().dynamicPort().dynamicHttpsPort()
+        .keystorePath(keystore.toString()).keystorePassword("changeit").keyManagerPassword("changeit")
+        .keystoreType("PKCS12"));
+    https.start();
+    try {
+      https.stubFor(post("/mediators").willReturn(aResponse().withStatus(201)));
+      Map<String, String> env = new HashMap<>();
+      env.put("CR_MEDIATOR_CORE_API_URL", "https://127.0.0.1:" + https.httpsPort());
+      env.put("CR_TLS_CERTIFICATES_DIR", dir.toString());
+      env.put("CR_MEDIATOR_CORE_TRUST_CERTIFICATE", "ca.crt");
+      RegistryConfig trusting = ConfigLoader.load(Path.of("config"), env);
+      new CoreApi(vertx, trusting.mediator().core()).register(new JsonObject().put("urn", URN)).await();
+      assertEquals(1, https.findAll(postRequestedFor(urlEqualTo("/mediators"))).size());
+
+      env.put("CR_MEDIATOR_CORE_TRUST_CERTIFICATE", "other/ca.crt");
+      RegistryConfig wrong = ConfigLoader.load(Path.of("config"), env);
+      CoreException refused = assertThrows(CoreException.class,
+          () -> new CoreApi(vertx, wrong.mediator().core()).register(new JsonObject().put("urn", URN)).await());
+      assertEquals(0, refused.status(), "an untrusted certificate is a failed connection, not an answer");
+      assertEquals(1, https.findAll(postRequestedFor(urlEqualTo("/mediators"))).size());
+    } finally {
+      https.stop();
+    }
+  }
 }
