@@ -112,6 +112,12 @@ public final class Registry {
   private static Future<Registry> serve(Registry r) {
     Metrics metrics = new Metrics(() -> r.matching.get().index());
     LookupAudit audit = new LookupAudit(r.store, () -> r.live.get().auditLookups());
+    if (r.mediator != null) {
+      metrics.gauge("cr_openhim_registered", "1 while registered with OpenHIM core.",
+          () -> r.link != null && r.link.registered() ? 1 : 0);
+      metrics.gauge("cr_openhim_heartbeat_failures", "Heartbeats core did not accept, since start.",
+          () -> r.link == null ? 0 : r.link.heartbeatFailures());
+    }
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
     PatientRoutes patients = new PatientRoutes(submissions, r.store, r.worker, r.config.baseUrl(),
@@ -120,7 +126,8 @@ public final class Registry {
         new BundleRoutes(submissions, r.worker, patients, r.config.server().maxBundleEntries()),
         new PixRoutes(new PixService(r.store, r.config.cruidSystem(), r.live::systems), audit),
         new MatchRoutes(new MatchService(r.matching), r.worker, r.config.cruidSystem(), audit),
-        new OpsRoutes(r.store, r.matching::loaded, () -> r.matching.get().index().size()),
+        new OpsRoutes(r.store, r.matching::loaded, () -> r.matching.get().index().size(),
+            () -> r.mediator == null || (r.link != null && r.link.registered())),
         org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION), metrics);
     Handler<RoutingContext> gateway = RoutingContext::next;
     Handler<RoutingContext> caller = new CallerHandler(r.live::client);

@@ -15,6 +15,13 @@ public final class Metrics {
   private final Map<String, LongAdder> latencyMicros = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final Supplier<MatchIndex> index;
+  /** Gauges other parts register (the OpenHIM link): name → help and reading. */
+  private final Map<String, Map.Entry<String, java.util.function.DoubleSupplier>> gauges =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+
+  public void gauge(String name, String help, java.util.function.DoubleSupplier reading) {
+    gauges.put(name, Map.entry(help, reading));
+  }
 
   public Metrics(Supplier<MatchIndex> index) {
     this.index = index;
@@ -56,6 +63,7 @@ public final class Metrics {
     stats.candidatesByRuleSet().forEach((name, n) -> b.append("cr_rule_set_candidates_total{rule_set=\"")
         .append(name.replace("\"", "'")).append("\"} ").append(n).append('\n'));
     counter(b, "cr_candidate_lookups_capped_total", "Searches cut by matching.maxCandidates.", stats.capped());
+    gauges.forEach((name, g) -> gauge(b, name, g.getKey(), g.getValue().getAsDouble()));
     return b.toString();
   }
 

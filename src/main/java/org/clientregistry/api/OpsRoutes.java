@@ -11,8 +11,12 @@ public final class OpsRoutes {
   private final PatientStore store;
   private final BooleanSupplier indexLoaded;
   private final IntSupplier indexSize;
+  private final BooleanSupplier registered;
 
-  public OpsRoutes(PatientStore store, BooleanSupplier indexLoaded, IntSupplier indexSize) {
+  /** @param registered whether the registry is registered with OpenHIM core (always true standalone) */
+  public OpsRoutes(PatientStore store, BooleanSupplier indexLoaded, IntSupplier indexSize,
+                   BooleanSupplier registered) {
+    this.registered = registered;
     this.store = store;
     this.indexLoaded = indexLoaded;
     this.indexSize = indexSize;
@@ -25,6 +29,10 @@ public final class OpsRoutes {
   public void ready(RoutingContext ctx) {
     if (!indexLoaded.getAsBoolean()) {
       json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "matching index is loading"));
+      return;
+    }
+    if (!registered.getAsBoolean()) {
+      json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "not registered with OpenHIM core"));
       return;
     }
     store.ping()

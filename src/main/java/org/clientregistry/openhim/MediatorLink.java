@@ -29,6 +29,7 @@ public final class MediatorLink {
 
   private volatile boolean stopped;
   private volatile boolean registered;
+  private final java.util.concurrent.atomic.AtomicLong heartbeatFailures = new java.util.concurrent.atomic.AtomicLong();
   private long timer = -1;
   private long beats;
   private boolean forceConfigNext = true;
@@ -52,6 +53,10 @@ public final class MediatorLink {
 
   public boolean registered() {
     return registered;
+  }
+
+  public long heartbeatFailures() {
+    return heartbeatFailures.get();
   }
 
   private void register(long backoff) {
@@ -95,6 +100,7 @@ public final class MediatorLink {
             register(1000);
             return;
           }
+          heartbeatFailures.incrementAndGet();
           failed("heartbeat", e, beatMillis);
           schedule(beatMillis, this::beat);
         });

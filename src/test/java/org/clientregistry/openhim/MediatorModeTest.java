@@ -135,6 +135,14 @@ class MediatorModeTest {
   }
 
   @Test
+  void readyOnceRegisteredAndOperationsRoutesNeedNoEnvelope() {
+    HttpResponse<Buffer> ready = http.get("/ready").send().await();
+    assertEquals(200, ready.statusCode());
+    assertEquals("UP", ready.bodyAsJsonObject().getString("status"));
+    assertTrue(http.get("/metrics").send().await().bodyAsString().contains("cr_openhim_registered 1"));
+  }
+
+  @Test
   void onlyCoreGetsInAndClientsComeFromTheOpenHimHeader() {
     HttpResponse<Buffer> noAuth = http.get("/fhir/Patient/$ihe-pix").putHeader("X-OpenHIM-ClientID", "openmrs")
         .send().await();

@@ -58,4 +58,13 @@ class MediatorOverHttpsTest {
         .sendBuffer(Patients.jane("openmrs", "TLS-2").toBuffer()).await();
     assertEquals(401, direct.statusCode(), "in mediator mode only core may call, even a known client's certificate");
   }
+
+  @Test
+  void notReadyWhileCoreHasNotAcceptedTheRegistration() {
+    HttpResponse<Buffer> ready = emr.get("/ready").send().await();
+    assertEquals(503, ready.statusCode());
+    assertEquals("not registered with OpenHIM core", ready.bodyAsJsonObject().getString("reason"));
+    String metrics = emr.get("/metrics").send().await().bodyAsString();
+    org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("cr_openhim_registered 0"), metrics);
+  }
 }
