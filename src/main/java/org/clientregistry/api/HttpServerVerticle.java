@@ -25,6 +25,12 @@ public final class HttpServerVerticle extends VerticleBase {
     return server.listen();
   }
 
+  /** Stops accepting, lets requests in flight finish (up to 10 s), then closes: nothing acknowledged is cut off. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(java.time.Duration.ofSeconds(10));
+  }
+
   public int actualPort() {
     return server.actualPort();
   }
