@@ -28,6 +28,7 @@ public final class ConfigApplier {
   private final LiveSettings live;
   private final Path rulesFile;
   private JsonNode appliedRules; // null until core's config first replaced the rules file's
+  private Future<MediatorSettings> previous = Future.succeededFuture();
 
   public ConfigApplier(WorkerExecutor worker, RulesRuntime rules, LiveSettings live, Path rulesFile) {
     this.worker = worker;
@@ -38,7 +39,14 @@ public final class ConfigApplier {
 
   private record Checked(MediatorSettings settings, JsonNode rules, boolean rulesChanged) {}
 
-  public Future<MediatorSettings> apply(JsonObject coreConfig) {
+  /** Applies configs one after the other, in the order core sent them (a rules rebuild may still be running). */
+  public synchronized Future<MediatorSettings> apply(JsonObject coreConfig) {
+    Future<MediatorSettings> next = previous.transform(ignored -> applyNow(coreConfig));
+    previous = next;
+    return next;
+  }
+
+  private Future<MediatorSettings> applyNow(JsonObject coreConfig) {
     return worker.executeBlocking(() -> {
           String fileRules = Files.readString(rulesFile);
           MediatorSettings settings = MediatorSettings.parse(coreConfig, fileRules);

@@ -219,6 +219,34 @@ class MediatorModeTest {
   }
 
   @Test
+  void configsArrivingDuringARulesRebuildAreAppliedInOrder() {
+    ConfigApplier applier = new ConfigApplier(registry.vertx.createSharedWorkerExecutor("test-config-order"),
+        registry.registry().matching(), registry.registry().live(), registry.config().matching().rulesFile());
+    JsonObject first = MediatorDescription.read(registry.config().mediator()).defaultConfig();
+    first.put("thresholds", new JsonArray().add(new JsonObject().put("ruleSet", "demographics")
+        .put("autoMatchThreshold", 5).put("potentialMatchThreshold", 3)));
+    JsonObject second = first.copy();
+    second.getJsonArray("thresholds").getJsonObject(0).put("autoMatchThreshold", 6);
+    second.getJsonArray("clients").add(new JsonObject().put("id", "lab-gulu")
+        .put("internalIdSystems", "http://clientregistry.org/lab-gulu").put("roles", "pos"));
+    JsonObject restore = MediatorDescription.read(registry.config().mediator()).defaultConfig();
+    restore.getJsonArray("clients").add(new JsonObject().put("id", "emr-kampala")
+        .put("internalIdSystems", "http://clientregistry.org/emr-kampala").put("roles", "pos"));
+    restore.put("orchestrationBodies", true).put("auditLookups", true);
+    try {
+      var a = applier.apply(first);
+      var b = applier.apply(second); // while the first rebuild may still run
+      a.await();
+      b.await();
+      assertEquals(6.0, registry.registry().matching().get().rules().ruleSets().get(0).autoThreshold());
+      assertTrue(registry.registry().live().client("lab-gulu").isPresent());
+    } finally {
+      applier.apply(restore).await();
+    }
+    assertEquals(4.0, registry.registry().matching().get().rules().ruleSets().get(0).autoThreshold());
+  }
+
+  @Test
   void aBadConfigIsRefusedAndTheOldOneStays() {
     LiveSettings.Values before = registry.registry().live().get();
     ConfigApplier applier = new ConfigApplier(registry.vertx.createSharedWorkerExecutor("test-config"),
