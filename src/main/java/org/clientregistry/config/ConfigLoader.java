@@ -111,7 +111,7 @@ public final class ConfigLoader {
         mediator, r.bool("audit.lookups"));
   }
 
-  private static final Set<String> CORE_AUTH = Set.of("basic", "token");
+  private static final Set<String> CORE_AUTH = Set.of("basic", "token", "auto");
 
   private static RegistryConfig.Mediator mediator(Reader r, Path certDir) {
     boolean register = r.bool("mediator.register");

@@ -86,7 +86,7 @@ public final class CoreApi {
     }).recover(e -> Future.failedFuture(e instanceof CoreException ? e : new CoreException(
         "core did not answer: " + e.getMessage(), 0))).map(r -> {
           if (r.statusCode() == 401) {
-            auth.reset();
+            auth.rejected();
           }
           return r;
         });

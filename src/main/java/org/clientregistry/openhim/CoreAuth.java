@@ -19,8 +19,54 @@ public interface CoreAuth {
   /** Forgets anything cached (the token scheme's salt) after core answered 401. */
   default void reset() {}
 
+  /** Whether core answered 401: a scheme that can fall back to another one does so. */
+  default void rejected() {
+    reset();
+  }
+
   static CoreAuth of(RegistryConfig.Core core, WebClient client) {
-    return core.auth().equals("token") ? new Token(core, client) : new Basic(core);
+    return switch (core.auth()) {
+      case "token" -> new Token(core, client);
+      case "auto" -> new Auto(new Basic(core), new Token(core, client));
+      default -> new Basic(core);
+    };
+  }
+
+  /**
+   * Basic first; when core refuses it (401) and its {@code /authenticate} route answers, the legacy token scheme
+   * from then on: for deployments that do not know which core version they talk to.
+   */
+  final class Auto implements CoreAuth {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Auto.class);
+    private final Basic basic;
+    private final Token token;
+    private volatile boolean useToken;
+
+    Auto(Basic basic, Token token) {
+      this.basic = basic;
+      this.token = token;
+    }
+
+    @Override
+    public Future<MultiMap> headers() {
+      if (!useToken) {
+        return basic.headers();
+      }
+      return token.headers();
+    }
+
+    @Override
+    public void rejected() {
+      if (useToken) {
+        token.reset();
+        return;
+      }
+      // Probe: a core that only knows the token scheme answers /authenticate with the user's salt.
+      token.headers().onSuccess(h -> {
+        useToken = true;
+        LOG.info("OpenHIM core refused Basic authentication but offers the token scheme: using tokens");
+      });
+    }
   }
 
   /** {@code Authorization: Basic base64(email:password)} on every request. */

@@ -262,4 +262,27 @@ class CoreProtocolTest {
       https.stop();
     }
   }
+
+  @Test
+  void autoFallsBackToTokensWhenCoreRefusesBasic() throws Exception {
+    core.stubFor(post("/mediators").withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock
+        .matching("Basic .*")).willReturn(aResponse().withStatus(401)));
+    core.stubFor(post("/mediators").withHeader("auth-token", com.github.tomakehurst.wiremock.client.WireMock
+        .matching("[0-9a-f]{128}")).willReturn(aResponse().withStatus(201)));
+    core.stubFor(get("/authenticate/mediators@example.org").willReturn(aResponse().withStatus(200)
+        .withBody("{\"salt\":\"s4lt\",\"ts\":\"2026-11-23T00:00:00.000Z\"}")));
+    RegistryConfig config = config("auto", 5);
+    CoreApi api = api(config);
+    JsonObject body = new JsonObject().put("urn", URN);
+
+    assertThrows(CoreException.class, () -> api.register(body).await());
+    waitFor(() -> !core.findAll(getRequestedFor(urlEqualTo("/authenticate/mediators@example.org"))).isEmpty(),
+        5_000);
+    Thread.sleep(200); // the probe's answer switches the scheme
+    api.register(body).await();
+    List<LoggedRequest> sent = core.findAll(postRequestedFor(urlEqualTo("/mediators")));
+    assertEquals(2, sent.size());
+    assertTrue(sent.get(0).containsHeader("Authorization"));
+    assertTrue(sent.get(1).containsHeader("auth-token"));
+  }
 }
