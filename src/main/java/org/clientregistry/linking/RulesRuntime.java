@@ -84,12 +84,21 @@ public final class RulesRuntime implements Supplier<MatchingState> {
 
   /** Validates and applies a new rules text; fails (and changes nothing) when it is invalid. */
   public Future<MatchingState> replace(String rulesJson) {
+    return rebuild(worker.executeBlocking(
+        () -> DecisionRulesParser.parse(rulesJson, FieldExtractor::validate, nicknames), false));
+  }
+
+  /** Builds the index again from the store, with the rules in force (after the store itself was replaced). */
+  public Future<MatchingState> reindex() {
+    return rebuild(Future.succeededFuture(current.get().rules()));
+  }
+
+  private Future<MatchingState> rebuild(Future<org.clientregistry.matching.DecisionRules> newRules) {
     if (!reloading.compareAndSet(false, true)) {
       return Future.failedFuture(new IllegalStateException("a rules reload is already running"));
     }
     Instant started = Instant.now().minus(CATCH_UP_MARGIN);
-    return worker.executeBlocking(() -> DecisionRulesParser.parse(rulesJson, FieldExtractor::validate, nicknames),
-            false)
+    return newRules
         .compose(rules -> {
           MatchingState next = MatchingState.of(rules, maxCandidates);
           return new IndexLoader(store, rules, next.extractor()).load(next.index()).map(n -> next);
