@@ -25,8 +25,18 @@ public final class BlockingKeys {
   private final DecisionRules rules;
   private final Plan[] plans;
 
-  /** Which fields of a rule set carry keys, and whether keys pair two fields. */
-  record Plan(int[] fields, boolean pairs) {}
+  /**
+   * Which fields of a rule set carry keys, and whether keys pair two fields; with pairs, which pairs (positions in
+   * {@code fields}).
+   */
+  record Plan(int[] fields, boolean pairs, int[][] keyPairs) {
+    Plan(int[] fields, boolean pairs) {
+      this(fields, pairs, pairs ? allPairs(fields.length) : new int[0][]);
+    }
+  }
+
+  /** Above this many keyed fields the subsets are not enumerated: every pair is keyed. */
+  private static final int MAX_ENUMERATED_FIELDS = 16;
 
   public BlockingKeys(DecisionRules rules) {
     this.rules = rules;
@@ -53,13 +63,84 @@ public final class BlockingKeys {
     }
     kept.sort(Comparator.comparingDouble(i -> weight(set, fields.get(i))));
     if (kept.size() >= 2 && dropped + weight(set, fields.get(kept.get(kept.size() - 1))) < threshold) {
-      return new Plan(dropLight(set, kept, dropped, true), true);
+      int[] keyed = dropLight(set, kept, dropped, true);
+      return new Plan(keyed, true, selectivePairs(set, keyed));
     }
     if (!kept.isEmpty() && dropped < threshold) {
       return new Plan(dropLight(set, kept, dropped, false), false);
     }
     // The rules let a pair match without agreeing on any keyed field: key every non-greedy field, the best we can.
     return new Plan(kept.stream().mapToInt(Integer::intValue).toArray(), false);
+  }
+
+  /**
+   * The pairs worth keying. A potential match passes some minimal set of keyed fields whose weights (with every
+   * unkeyed field counted as passing, to be safe) reach the threshold; it is enough to key, for each such minimal
+   * set, its most selective pair: the two heaviest fields (a high pass weight means values rarely agree by chance).
+   * Pairs of weak fields (state and postcode, say) that no minimal set needs are not keyed: they would find many
+   * candidates and no match the others miss.
+   */
+  static int[][] selectivePairs(RuleSet set, int[] keyed) {
+    int n = keyed.length;
+    if (n > MAX_ENUMERATED_FIELDS) {
+      return allPairs(n);
+    }
+    double[] w = new double[n];
+    double unkeyed = 0;
+    java.util.Set<Integer> keyedSet = new HashSet<>();
+    for (int i = 0; i < n; i++) {
+      w[i] = weight(set, set.fields().get(keyed[i]));
+      keyedSet.add(keyed[i]);
+    }
+    for (int f = 0; f < set.fields().size(); f++) {
+      if (!keyedSet.contains(f)) {
+        unkeyed += Math.max(0, weight(set, set.fields().get(f)));
+      }
+    }
+    Set<Long> chosen = new LinkedHashSet<>();
+    for (int mask = 1; mask < (1 << n); mask++) {
+      double sum = unkeyed;
+      for (int i = 0; i < n; i++) {
+        sum += (mask & (1 << i)) != 0 ? w[i] : 0;
+      }
+      if (sum < set.potentialThreshold() || !minimal(mask, w, sum, set.potentialThreshold())) {
+        continue;
+      }
+      int best1 = -1;
+      int best2 = -1;
+      for (int i = 0; i < n; i++) {
+        for (int j = i + 1; j < n; j++) {
+          if ((mask & (1 << i)) != 0 && (mask & (1 << j)) != 0
+              && (best1 < 0 || w[i] + w[j] > w[best1] + w[best2] + 1e-9)) {
+            best1 = i;
+            best2 = j;
+          }
+        }
+      }
+      if (best1 >= 0) {
+        chosen.add(((long) best1 << 32) | best2);
+      }
+    }
+    return chosen.stream().map(p -> new int[] {(int) (p >> 32), (int) (long) p}).toArray(int[][]::new);
+  }
+
+  private static boolean minimal(int mask, double[] w, double sum, double threshold) {
+    for (int i = 0; i < w.length; i++) {
+      if ((mask & (1 << i)) != 0 && sum - w[i] >= threshold) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int[][] allPairs(int n) {
+    List<int[]> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        out.add(new int[] {i, j});
+      }
+    }
+    return out.toArray(int[][]::new);
   }
 
   /** Drops the lightest kept fields while the guarantee still holds; {@code kept} is sorted lightest first. */
@@ -110,20 +191,20 @@ public final class BlockingKeys {
         }
         continue;
       }
-      for (int i = 0; i < perField.size(); i++) {
-        for (int j = i + 1; j < perField.size(); j++) {
-          boolean partners = space[i] == space[j];
-          boolean ordered = space[i] <= space[j];
-          for (String ki : perField.get(i)) {
-            for (String kj : perField.get(j)) {
-              if (partners && ki.equals(kj)) {
-                continue; // one name in both fields is one agreement, not two
-              }
-              // Partners: the two codes in sorted order, since either may have come from either field.
-              boolean first = partners ? ki.compareTo(kj) <= 0 : ordered;
-              keys.add(r + ":" + Math.min(space[i], space[j]) + "+" + Math.max(space[i], space[j]) + ":"
-                  + (first ? ki + "\u0001" + kj : kj + "\u0001" + ki));
+      for (int[] pair : plans[r].keyPairs()) {
+        int i = pair[0];
+        int j = pair[1];
+        boolean partners = space[i] == space[j];
+        boolean ordered = space[i] <= space[j];
+        for (String ki : perField.get(i)) {
+          for (String kj : perField.get(j)) {
+            if (partners && ki.equals(kj)) {
+              continue; // one name in both fields is one agreement, not two
             }
+            // Partners: the two codes in sorted order, since either may have come from either field.
+            boolean first = partners ? ki.compareTo(kj) <= 0 : ordered;
+            keys.add(r + ":" + Math.min(space[i], space[j]) + "+" + Math.max(space[i], space[j]) + ":"
+                + (first ? ki + "\u0001" + kj : kj + "\u0001" + ki));
           }
         }
       }
