@@ -279,4 +279,36 @@ class MatcherTest {
         FieldExtractor::validate));
     assertTrue(e.getMessage().contains("rules[0].fields.given.anyOrderWith"), e.getMessage());
   }
+
+  @Test
+  void pairKeysCoverEveryMinimalMatchingSetButSkipWeakPairs() {
+    DecisionRules rules = DecisionRulesParser.parse(java.nio.file.Path.of("config/examples/febrl-probabilistic.json"),
+        FieldExtractor::validate);
+    RuleSet set = rules.ruleSets().get(0);
+    BlockingKeys.Plan plan = BlockingKeys.plan(set);
+    assertTrue(plan.pairs());
+    List<String> names = set.fields().stream().map(FieldRule::name).toList();
+    java.util.Set<String> keyed = new java.util.HashSet<>();
+    for (int[] p : plan.keyPairs()) {
+      keyed.add(names.get(plan.fields()[p[0]]) + "+" + names.get(plan.fields()[p[1]]));
+    }
+    assertFalse(keyed.contains("postcode+state"), keyed.toString());
+    assertTrue(keyed.contains("birthDate+socialSecurityId"), keyed.toString());
+    // Every set of fields whose pass weights reach the threshold contains a keyed pair.
+    int n = set.fields().size();
+    for (int mask = 1; mask < (1 << n); mask++) {
+      double sum = 0;
+      for (int f = 0; f < n; f++) {
+        sum += (mask & (1 << f)) != 0 ? set.fields().get(f).passWeight(set.type()) : 0;
+      }
+      if (sum < set.potentialThreshold()) {
+        continue;
+      }
+      boolean covered = false;
+      for (int[] p : plan.keyPairs()) {
+        covered |= (mask & (1 << plan.fields()[p[0]])) != 0 && (mask & (1 << plan.fields()[p[1]])) != 0;
+      }
+      assertTrue(covered, "no keyed pair in field set " + Integer.toBinaryString(mask));
+    }
+  }
 }
