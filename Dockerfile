@@ -4,6 +4,7 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -ntp -q dependency:go-offline
 COPY src src
+COPY mediator.json mediator.json
 RUN mvn -B -ntp -q -DskipTests package
 
 # Run stage: a JRE only, as a non-root user; data and certificates live in volumes.
@@ -19,5 +20,7 @@ USER registry
 VOLUME ["/opt/registry/data", "/opt/registry/certificates"]
 EXPOSE 3000
 # /health answers without a client certificate; -k because the development CA is not in the image's trust store.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s CMD curl -fsk https://localhost:3000/health || exit 1
+# Plain HTTP when the registry runs as an OpenHIM mediator with CR_SERVER_TLS=false.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
+  CMD curl -fsk https://localhost:3000/health || curl -fs http://localhost:3000/health || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "client-registry.jar"]
