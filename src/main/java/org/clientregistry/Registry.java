@@ -23,6 +23,7 @@ import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.fhir.FieldExtractor;
 import org.clientregistry.linking.MatchService;
 import org.clientregistry.linking.MatchingState;
+import org.clientregistry.linking.OtherWriters;
 import org.clientregistry.linking.RulesRuntime;
 import org.clientregistry.linking.PixService;
 import org.clientregistry.linking.SubmissionService;
@@ -34,6 +35,7 @@ import org.clientregistry.security.DevCertificateAuthority;
 import org.clientregistry.security.TlsServerOptions;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.embedded.EmbeddedStore;
+import org.clientregistry.store.fhirserver.FhirServerStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +50,7 @@ public final class Registry {
   private final WorkerExecutor worker;
   private final RulesRuntime matching;
   private String deploymentId;
+  private OtherWriters otherWriters;
 
   private Registry(Vertx vertx, RegistryConfig config, PatientStore store, WorkerExecutor worker,
                    RulesRuntime matching) {
@@ -72,11 +75,18 @@ public final class Registry {
         ? Nicknames.read(config.matching().nicknamesFile()) : Nicknames.NONE;
     DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate,
         nicknames);
-    PatientStore store = EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
+    PatientStore store = openStore(vertx, config);
     int maxCandidates = config.matching().maxCandidates();
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
         maxCandidates, nicknames);
     return new Registry(vertx, config, store, worker, matching);
+  }
+
+  private static PatientStore openStore(Vertx vertx, RegistryConfig config) {
+    if (config.store().type().equals("fhirserver")) {
+      return FhirServerStore.open(vertx, config.store().fhirServer(), config.cruidSystem());
+    }
+    return EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
   }
 
   private static void ensureCertificates(RegistryConfig config) throws Exception {
@@ -112,7 +122,10 @@ public final class Registry {
     if (r.config.matching().watchRulesSeconds() > 0) {
       r.matching.watch(r.config.matching().rulesFile(), Duration.ofSeconds(r.config.matching().watchRulesSeconds()));
     }
+    // Other writers are followed from a little before the load began, so nothing written meanwhile is missed.
+    java.time.Instant loadStarted = java.time.Instant.now().minusSeconds(60);
     return r.matching.load()
+        .onSuccess(n -> r.followOtherWriters(submissions, loadStarted))
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
                 vertx -> RegistryRouter.create(vertx, routes, caller, bodyLimit)),
             new DeploymentOptions().setInstances(r.config.server().instances())))
@@ -121,6 +134,20 @@ public final class Registry {
           LOG.info("Client registry {} serving HTTPS on port {}", VERSION, r.config.server().port());
           return r;
         });
+  }
+
+  private void followOtherWriters(SubmissionService submissions, java.time.Instant since) {
+    RegistryConfig.FhirServer fhir = config.store().fhirServer();
+    if (fhir == null || fhir.followSeconds() == 0) {
+      return;
+    }
+    otherWriters = new OtherWriters(vertx, worker, store, matching, submissions, config::client, since);
+    otherWriters.start(Duration.ofSeconds(fhir.followSeconds()));
+  }
+
+  /** Looks at the store for other writers' changes now (tests; the registry also does it on a timer). */
+  public Future<Integer> followOtherWriters() {
+    return otherWriters == null ? Future.succeededFuture(0) : otherWriters.followOnce();
   }
 
   public RegistryConfig config() {
@@ -134,6 +161,9 @@ public final class Registry {
 
   /** Stops serving, then closes the store; acknowledged writes are already durable. */
   public Future<Void> stop() {
+    if (otherWriters != null) {
+      otherWriters.stop();
+    }
     Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeploy.eventually(store::close).eventually(worker::close);
   }

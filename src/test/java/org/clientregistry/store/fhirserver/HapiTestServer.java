@@ -94,6 +94,18 @@ public final class HapiTestServer {
     return "http://127.0.0.1:" + port() + "/fhir";
   }
 
+  /** A fhirserver store config pointing at this server. */
+  public org.clientregistry.config.RegistryConfig.FhirServer storeConfig() {
+    return new org.clientregistry.config.RegistryConfig.FhirServer(baseUrl(), "", "", "", 2000, 30000, "", 0, 1000,
+        5);
+  }
+
+  /** The env overrides that run a test registry on this server. */
+  public java.util.Map<String, String> registryEnv() {
+    return java.util.Map.of("CR_STORE_TYPE", "fhirserver", "CR_STORE_FHIR_SERVER_BASE_URL", baseUrl(),
+        "CR_STORE_FHIR_SERVER_FOLLOW_SECONDS", "0");
+  }
+
   public DaoRegistry daos() {
     return spring.getBean(DaoRegistry.class);
   }
