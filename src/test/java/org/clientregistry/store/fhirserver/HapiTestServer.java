@@ -21,6 +21,7 @@ import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import jakarta.persistence.EntityManagerFactory;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.apache.commons.dbcp2.BasicDataSource;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -48,9 +49,17 @@ public final class HapiTestServer {
   private final AnnotationConfigApplicationContext spring;
   private final Server jetty;
 
-  private HapiTestServer(AnnotationConfigApplicationContext spring, Server jetty) {
+  private final AtomicLong requests;
+
+  private HapiTestServer(AnnotationConfigApplicationContext spring, Server jetty, AtomicLong requests) {
     this.spring = spring;
     this.jetty = jetty;
+    this.requests = requests;
+  }
+
+  /** How many HTTP requests the server has answered (FHIR round trips). */
+  public long requests() {
+    return requests.get();
   }
 
   /** The server shared by every test of this JVM, started on first use and stopped when the JVM exits. */
@@ -65,7 +74,15 @@ public final class HapiTestServer {
   public static HapiTestServer start() {
     System.setProperty("hapi.test.database", "cr-hapi-" + DATABASES.incrementAndGet());
     AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext(JpaConfig.class);
-    RestfulServer fhir = new RestfulServer(spring.getBean(FhirContext.class));
+    AtomicLong requests = new AtomicLong();
+    RestfulServer fhir = new RestfulServer(spring.getBean(FhirContext.class)) {
+      @Override
+      protected void service(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res)
+          throws jakarta.servlet.ServletException, java.io.IOException {
+        requests.incrementAndGet();
+        super.service(req, res);
+      }
+    };
     fhir.registerProviders(spring.getBean("myResourceProvidersR4", ResourceProviderFactory.class).createProviders());
     fhir.registerProvider(spring.getBean(JpaSystemProvider.class));
     fhir.setPagingProvider(spring.getBean(DatabaseBackedPagingProvider.class));
@@ -83,7 +100,7 @@ public final class HapiTestServer {
       spring.close();
       throw new IllegalStateException("HAPI test server did not start", e);
     }
-    return new HapiTestServer(spring, jetty);
+    return new HapiTestServer(spring, jetty, requests);
   }
 
   public int port() {
@@ -104,6 +121,23 @@ public final class HapiTestServer {
   public java.util.Map<String, String> registryEnv() {
     return java.util.Map.of("CR_STORE_TYPE", "fhirserver", "CR_STORE_FHIR_SERVER_BASE_URL", baseUrl(),
         "CR_STORE_FHIR_SERVER_FOLLOW_SECONDS", "0");
+  }
+
+  /** Removes every resource, so that the next test class starts from an empty server. */
+  public void reset() {
+    try {
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/$expunge"))
+              .header("Content-Type", "application/fhir+json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\",\"parameter\":"
+                  + "[{\"name\":\"expungeEverything\",\"valueBoolean\":true}]}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("$expunge failed: " + r.statusCode() + " " + r.body());
+      }
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public DaoRegistry daos() {
@@ -157,6 +191,8 @@ public final class HapiTestServer {
       // Like production HAPI servers: client-assigned ids are allowed (the registry names its own records).
       s.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
       s.setAllowMultipleDelete(true);
+      // Test classes start from an empty server ($expunge everything), as they would from an empty data dir.
+      s.setExpungeEnabled(true);
       return s;
     }
 
