@@ -138,11 +138,13 @@ public final class Registry {
 
   private void followOtherWriters(SubmissionService submissions, java.time.Instant since) {
     RegistryConfig.FhirServer fhir = config.store().fhirServer();
-    if (fhir == null || fhir.followSeconds() == 0) {
-      return;
+    if (fhir == null) {
+      return; // the embedded store has no other writers
     }
     otherWriters = new OtherWriters(vertx, worker, store, matching, submissions, config::client, since);
-    otherWriters.start(Duration.ofSeconds(fhir.followSeconds()));
+    if (fhir.followSeconds() > 0) {
+      otherWriters.start(Duration.ofSeconds(fhir.followSeconds()));
+    }
   }
 
   /** Looks at the store for other writers' changes now (tests; the registry also does it on a timer). */

@@ -64,6 +64,11 @@ public final class TestRegistry implements AutoCloseable {
     }
   }
 
+  /** The running registry (null when stopped). */
+  public Registry registry() {
+    return registry;
+  }
+
   public Path certificates() {
     return dir.resolve("certificates");
   }

@@ -1,0 +1,121 @@
+package org.clientregistry.store.fhirserver;
+
+import static org.clientregistry.Patients.patient;
+import static org.clientregistry.Patients.system;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import org.clientregistry.TestRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry on the fhirserver store from end to end: submit, update, PIX, $match, a restart that reloads the
+ * index from HAPI, records written straight into HAPI by other writers, and the FHIR round trips one submission
+ * costs.
+ */
+class FhirServerEndToEndTest {
+  @TempDir
+  Path dir;
+
+  private static JsonObject matchParameters(JsonObject patient) {
+    return new JsonObject().put("resourceType", "Parameters").put("parameter", new JsonArray()
+        .add(new JsonObject().put("name", "resource").put("resource", patient)));
+  }
+
+  private static String cruid(HttpResponse<Buffer> r) {
+    return r.getHeader("LocationCRUID");
+  }
+
+  @Test
+  void submitUpdatePixMatchRestartAndOtherWriters() throws Exception {
+    HapiTestServer hapi = HapiTestServer.shared();
+    hapi.reset();
+    String cruid;
+    String sourceId;
+    try (TestRegistry registry = new TestRegistry(dir, hapi.registryEnv()).start()) {
+      long before = hapi.requests();
+      HttpResponse<Buffer> created = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "e2e-1", "Harriet",
+          "Akello", "female", "1979-09-19", "0782 190 979", null));
+      assertEquals(201, created.statusCode(), created.bodyAsString());
+      assertTrue(hapi.requests() - before <= 2, "a new record costs one search and one transaction, not "
+          + (hapi.requests() - before));
+      cruid = cruid(created);
+      sourceId = created.bodyAsJsonObject().getString("id");
+
+      HttpResponse<Buffer> updated = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "e2e-1", "Harriet",
+          "Akello", "female", "1979-09-19", "0782 190 980", null));
+      assertEquals(200, updated.statusCode(), updated.bodyAsString());
+      assertEquals(sourceId, updated.bodyAsJsonObject().getString("id"));
+      assertEquals(cruid, cruid(updated));
+
+      HttpResponse<Buffer> variant = registry.post("lims", "/fhir/Patient", patient("lims", "e2e-L1", "Hariet",
+          "Akello", "female", "1979-09-19", "0782190980", null));
+      assertEquals(201, variant.statusCode());
+      assertEquals(cruid, cruid(variant));
+
+      HttpResponse<Buffer> pix = registry.get("openmrs", "/fhir/Patient/$ihe-pix?sourceIdentifier="
+          + system("lims") + "|e2e-L1");
+      assertEquals(200, pix.statusCode(), pix.bodyAsString());
+      assertTrue(pix.bodyAsString().contains(system("openmrs")) && pix.bodyAsString().contains("e2e-1"));
+
+      HttpResponse<Buffer> match = registry.post("dhis2", "/fhir/Patient/$match", matchParameters(
+          patient("dhis2", "e2e-q", "Harriet", "Akello", "female", "1979-09-19", "0782190980", null)));
+      assertEquals(200, match.statusCode(), match.bodyAsString());
+      assertEquals(cruid.substring("Patient/".length()), match.bodyAsJsonObject().getJsonArray("entry")
+          .getJsonObject(0).getJsonObject("resource").getString("id"));
+    }
+
+    try (TestRegistry again = new TestRegistry(dir, hapi.registryEnv()).start()) {
+      HttpResponse<Buffer> resubmit = again.post("openmrs", "/fhir/Patient", patient("openmrs", "e2e-1", "Harriet",
+          "Akello", "female", "1979-09-19", "0782 190 980", null));
+      assertEquals(200, resubmit.statusCode(), resubmit.bodyAsString());
+      assertEquals(sourceId, resubmit.bodyAsJsonObject().getString("id"));
+      HttpResponse<Buffer> third = again.post("dhis2", "/fhir/Patient", patient("dhis2", "e2e-D1", "Harriet",
+          "Akello", "female", "1979-09-19", "0782190980", null));
+      assertEquals(cruid, cruid(third), "the index was reloaded from HAPI, so the third system links too");
+
+      // Another writer puts a Patient straight into HAPI, tagged with its client: the registry links it.
+      JsonObject direct = patient("dhis2", "e2e-direct", "Harriet", "Akello", "female", "1979-09-19",
+          "0782190980", null).put("id", "bulk-e2e-1").put("meta", new JsonObject().put("tag", new JsonArray()
+          .add(new JsonObject().put("system", "http://openclientregistry.org/fhir/clientid").put("code", "dhis2"))));
+      var put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hapi.baseUrl()
+              + "/Patient/bulk-e2e-1")).header("Content-Type", "application/fhir+json")
+          .PUT(HttpRequest.BodyPublishers.ofString(direct.encode())).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(201, put.statusCode(), put.body());
+      assertEquals(1, again.registry().followOtherWriters().await(), "one patient picked up from HAPI's history");
+      HttpResponse<Buffer> pixDirect = again.get("openmrs", "/fhir/Patient/$ihe-pix?sourceIdentifier="
+          + system("dhis2") + "|e2e-direct");
+      assertEquals(200, pixDirect.statusCode(), pixDirect.bodyAsString());
+      assertTrue(pixDirect.bodyAsString().contains("e2e-1"), "linked to the same person: " + pixDirect.bodyAsString());
+      HttpResponse<Buffer> read = again.get("dhis2", "/fhir/Patient/bulk-e2e-1");
+      assertEquals(200, read.statusCode(), "adopted under its own id");
+      assertEquals(0, again.registry().followOtherWriters().await(), "nothing new the second time");
+    }
+  }
+
+  @Test
+  void aReplicaSeesWhatAnotherReplicaWrote() {
+    HapiTestServer hapi = HapiTestServer.shared();
+    hapi.reset();
+    try (TestRegistry a = new TestRegistry(dir.resolve("a"), hapi.registryEnv()).start();
+         TestRegistry b = new TestRegistry(dir.resolve("b"), hapi.registryEnv()).start()) {
+      HttpResponse<Buffer> first = a.post("openmrs", "/fhir/Patient", patient("openmrs", "rep-1", "Moses",
+          "Kato", "male", "1968-08-08", "0701 686 808", null));
+      assertEquals(201, first.statusCode());
+      assertTrue(b.registry().followOtherWriters().await() >= 1);
+      HttpResponse<Buffer> second = b.post("lims", "/fhir/Patient", patient("lims", "rep-L1", "Moses", "Kato",
+          "male", "1968-08-08", "0701686808", null));
+      assertEquals(cruid(first), cruid(second), "replica b matched replica a's record");
+    }
+  }
+}
