@@ -97,7 +97,7 @@ class FhirServerEndToEndTest {
           + system("dhis2") + "|e2e-direct");
       assertEquals(200, pixDirect.statusCode(), pixDirect.bodyAsString());
       assertTrue(pixDirect.bodyAsString().contains("e2e-1"), "linked to the same person: " + pixDirect.bodyAsString());
-      HttpResponse<Buffer> read = again.get("dhis2", "/fhir/Patient/bulk-e2e-1");
+      HttpResponse<Buffer> read = again.get("admin", "/fhir/Patient/bulk-e2e-1");
       assertEquals(200, read.statusCode(), "adopted under its own id");
       assertEquals(0, again.registry().followOtherWriters().await(), "nothing new the second time");
     }
