@@ -84,7 +84,7 @@ final class FhirHttp {
         log.record(new UpstreamCall(name, recorded, new UpstreamCall.Response(0, Map.of(),
             ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage(), Instant.now())));
         return Future.failedFuture(new StoreUnavailableException("FHIR server did not answer " + method + " "
-            + path + ": " + ar.cause().getMessage(), ar.cause()));
+            + path + ": " + ar.cause().getMessage(), ar.cause(), config.retryAfterSeconds()));
       }
       HttpResponse<Buffer> response = ar.result();
       String text = response.body() == null ? "" : response.bodyAsString();

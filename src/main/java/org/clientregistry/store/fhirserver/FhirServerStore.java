@@ -160,9 +160,9 @@ public final class FhirServerStore implements PatientStore {
 
   @Override
   public Future<Void> ping() {
-    return shared.http.send("FHIR: capability statement", HttpMethod.GET, "/metadata?_summary=true", Map.of(), null,
-        log).compose(reply -> reply.ok() ? Future.succeededFuture()
-            : Future.failedFuture(unavailable("capability statement", reply)));
+    // A search by an id that never exists: cheap, and it reaches the server's database (/metadata may not).
+    return shared.http.send("FHIR: ping", HttpMethod.GET, "/Patient?_id=registry-ping&_elements=id", NO_CACHE, null,
+        log).compose(reply -> reply.ok() ? Future.succeededFuture() : Future.failedFuture(unavailable("ping", reply)));
   }
 
   @Override
@@ -429,8 +429,9 @@ public final class FhirServerStore implements PatientStore {
     return shared.parsers.executeBlocking(task, false);
   }
 
-  private static StoreUnavailableException unavailable(String what, FhirHttp.Reply reply) {
-    return new StoreUnavailableException("FHIR server " + what + " failed with HTTP " + reply.status(), null);
+  private StoreUnavailableException unavailable(String what, FhirHttp.Reply reply) {
+    return new StoreUnavailableException("FHIR server " + what + " failed with HTTP " + reply.status(), null,
+        shared.config.retryAfterSeconds());
   }
 
   private static String enc(String s) {
