@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.config.RegistryConfig;
@@ -59,7 +61,7 @@ public final class FhirServerStore implements PatientStore {
 
   /** What every per-request view shares: the one HTTP client, the parse workers, the mapping, the config. */
   private record Shared(FhirHttp http, WorkerExecutor parsers, RegistryResources resources,
-                        RegistryConfig.FhirServer config) {}
+                        RegistryConfig.FhirServer config, Queue<String> unlinkedAtLoad) {}
 
   private FhirServerStore(Shared shared, CallLog log) {
     this.shared = shared;
@@ -69,7 +71,8 @@ public final class FhirServerStore implements PatientStore {
   public static FhirServerStore open(Vertx vertx, RegistryConfig.FhirServer config, String cruidSystem) {
     LOG.info("FHIR server store at {}", config.baseUrl());
     return new FhirServerStore(new Shared(new FhirHttp(vertx, config),
-        vertx.createSharedWorkerExecutor("cr-fhir-parse", 2), new RegistryResources(cruidSystem), config),
+        vertx.createSharedWorkerExecutor("cr-fhir-parse", 2), new RegistryResources(cruidSystem), config,
+        new ConcurrentLinkedQueue<>()),
         CallLog.NONE);
   }
 
@@ -185,7 +188,10 @@ public final class FhirServerStore implements PatientStore {
         if (!RegistryResources.replaced(p)) {
           goldens.accept(new GoldenVersion(p.getIdElement().getIdPart(), RegistryResources.version(p)));
         }
-      } else if (RegistryResources.isLinkedSource(p)) {
+      } else if (!RegistryResources.isLinkedSource(p)) {
+        // Written into the server while no registry ran: handed to the first look for other writers.
+        shared.unlinkedAtLoad.add(p.getIdElement().getIdPart());
+      } else {
         sources.accept(resources().source(p));
         if (++count[0] % 100_000 == 0) {
           LOG.info("Loading the index from the FHIR server: {} source records so far", count[0]);
@@ -213,7 +219,17 @@ public final class FhirServerStore implements PatientStore {
   @Override
   public Future<Instant> otherWrites(Instant since, Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
                                      Consumer<UnlinkedPatient> unlinked) {
-    return history(since, sources, goldens, unlinked);
+    List<String> found = new ArrayList<>();
+    for (String id; found.size() < shared.config.pageSize() && (id = shared.unlinkedAtLoad.poll()) != null; ) {
+      found.add(id);
+    }
+    Future<Void> atLoad = found.isEmpty() ? Future.succeededFuture()
+        : byIds("FHIR: read patients found unlinked at load", found).map(patients -> {
+          patients.values().stream().filter(p -> !RegistryResources.isLinkedSource(p) && !RegistryResources.isGolden(p))
+              .map(resources()::unlinked).forEach(unlinked);
+          return null;
+        });
+    return atLoad.compose(v -> history(since, sources, goldens, unlinked));
   }
 
   /**

@@ -74,6 +74,9 @@ class FhirServerEndToEndTest {
           .getJsonObject(0).getJsonObject("resource").getString("id"));
     }
 
+    // Written straight into HAPI while no registry runs (a bulk load), tagged with its client.
+    putDirect(hapi, "bulk-e2e-0", "dhis2", "e2e-pre");
+
     try (TestRegistry again = new TestRegistry(dir, hapi.registryEnv()).start()) {
       HttpResponse<Buffer> resubmit = again.post("openmrs", "/fhir/Patient", patient("openmrs", "e2e-1", "Harriet",
           "Akello", "female", "1979-09-19", "0782 190 980", null));
@@ -83,24 +86,30 @@ class FhirServerEndToEndTest {
           "Akello", "female", "1979-09-19", "0782190980", null));
       assertEquals(cruid, cruid(third), "the index was reloaded from HAPI, so the third system links too");
 
-      // Another writer puts a Patient straight into HAPI, tagged with its client: the registry links it.
-      JsonObject direct = patient("dhis2", "e2e-direct", "Harriet", "Akello", "female", "1979-09-19",
-          "0782190980", null).put("id", "bulk-e2e-1").put("meta", new JsonObject().put("tag", new JsonArray()
-          .add(new JsonObject().put("system", "http://openclientregistry.org/fhir/clientid").put("code", "dhis2"))));
-      var put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hapi.baseUrl()
-              + "/Patient/bulk-e2e-1")).header("Content-Type", "application/fhir+json")
-          .PUT(HttpRequest.BodyPublishers.ofString(direct.encode())).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      assertEquals(201, put.statusCode(), put.body());
-      assertEquals(1, again.registry().followOtherWriters().await(), "one patient picked up from HAPI's history");
-      HttpResponse<Buffer> pixDirect = again.get("openmrs", "/fhir/Patient/$ihe-pix?sourceIdentifier="
-          + system("dhis2") + "|e2e-direct");
-      assertEquals(200, pixDirect.statusCode(), pixDirect.bodyAsString());
-      assertTrue(pixDirect.bodyAsString().contains("e2e-1"), "linked to the same person: " + pixDirect.bodyAsString());
+      // Another writer puts a Patient straight into HAPI while the registry runs: it is picked up too.
+      putDirect(hapi, "bulk-e2e-1", "dhis2", "e2e-direct");
+      assertTrue(again.registry().followOtherWriters().await() >= 2, "both patients picked up from HAPI");
+      for (String value : new String[] {"e2e-pre", "e2e-direct"}) {
+        HttpResponse<Buffer> pixDirect = again.get("openmrs", "/fhir/Patient/$ihe-pix?sourceIdentifier="
+            + system("dhis2") + "|" + value);
+        assertEquals(200, pixDirect.statusCode(), pixDirect.bodyAsString());
+        assertTrue(pixDirect.bodyAsString().contains("e2e-1"), "linked to the same person: "
+            + pixDirect.bodyAsString());
+      }
       HttpResponse<Buffer> read = again.get("admin", "/fhir/Patient/bulk-e2e-1");
       assertEquals(200, read.statusCode(), "adopted under its own id");
       assertEquals(0, again.registry().followOtherWriters().await(), "nothing new the second time");
     }
+  }
+
+  private static void putDirect(HapiTestServer hapi, String id, String client, String value) throws Exception {
+    JsonObject direct = patient(client, value, "Harriet", "Akello", "female", "1979-09-19", "0782190980", null)
+        .put("id", id).put("meta", new JsonObject().put("tag", new JsonArray().add(new JsonObject()
+            .put("system", "http://openclientregistry.org/fhir/clientid").put("code", client))));
+    var put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hapi.baseUrl() + "/Patient/" + id))
+            .header("Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString(direct.encode()))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, put.statusCode(), put.body());
   }
 
   @Test
