@@ -126,7 +126,9 @@ public final class OtherWriters {
             return (Void) null;
           })
           .recover(e -> {
-            LOG.warn("Patient/{} written into the store could not be linked: {}", p.id(), e.getMessage());
+            // The reason's class only: messages may quote identifiers.
+            LOG.warn("Patient/{} written into the store could not be linked ({})", p.id(),
+                e.getClass().getSimpleName());
             return Future.succeededFuture();
           }));
     }

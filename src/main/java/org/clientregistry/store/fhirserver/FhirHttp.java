@@ -83,8 +83,9 @@ final class FhirHttp {
       if (ar.failed()) {
         log.record(new UpstreamCall(name, recorded, new UpstreamCall.Response(0, Map.of(),
             ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage(), Instant.now())));
+        // The path only, never the query: queries carry identifiers, and this message reaches logs.
         return Future.failedFuture(new StoreUnavailableException("FHIR server did not answer " + method + " "
-            + path + ": " + ar.cause().getMessage(), ar.cause(), config.retryAfterSeconds()));
+            + path + " (" + reason(ar.cause()) + ")", null, config.retryAfterSeconds()));
       }
       HttpResponse<Buffer> response = ar.result();
       String text = response.body() == null ? "" : response.bodyAsString();
@@ -92,6 +93,13 @@ final class FhirHttp {
           flat(response.headers()), text, Instant.now())));
       return Future.succeededFuture(new Reply(response.statusCode(), response.headers(), text));
     });
+  }
+
+  private String reason(Throwable e) {
+    if (e instanceof java.util.concurrent.TimeoutException || e.getClass().getSimpleName().contains("Timeout")) {
+      return "no answer within " + config.requestTimeoutMs() + " ms";
+    }
+    return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
   }
 
   Future<Void> close() {
