@@ -142,6 +142,7 @@ public final class Registry {
       return; // the embedded store has no other writers
     }
     otherWriters = new OtherWriters(vertx, worker, store, matching, submissions, config::client, since);
+    submissions.catchUpBeforeRetry(otherWriters::followOnce);
     if (fhir.followSeconds() > 0) {
       otherWriters.start(Duration.ofSeconds(fhir.followSeconds()));
     }

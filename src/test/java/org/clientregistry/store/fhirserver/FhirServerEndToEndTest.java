@@ -125,6 +125,16 @@ class FhirServerEndToEndTest {
       HttpResponse<Buffer> second = b.post("lims", "/fhir/Patient", patient("lims", "rep-L1", "Moses", "Kato",
           "male", "1968-08-08", "0701686808", null));
       assertEquals(cruid(first), cruid(second), "replica b matched replica a's record");
+
+      // Each replica changes the golden record behind the other's back: the next write to it loses the race
+      // (409 from HAPI), catches up with the other replica's writes and succeeds on retry.
+      HttpResponse<Buffer> third = a.post("dhis2", "/fhir/Patient", patient("dhis2", "rep-D1", "Moses", "Kato",
+          "male", "1968-08-08", "0701686808", null));
+      assertEquals(cruid(first), cruid(third), "replica a caught up with b's link and retried");
+      HttpResponse<Buffer> fourth = b.post("openmrs", "/fhir/Patient", patient("openmrs", "rep-2", "Mozes", "Kato",
+          "male", "1968-08-08", "0701686808", null));
+      assertEquals(201, fourth.statusCode(), fourth.bodyAsString());
+      assertEquals(cruid(first), cruid(fourth), "linked after catching up with replica a");
     }
   }
 }
