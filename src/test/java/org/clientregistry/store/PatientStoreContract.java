@@ -132,6 +132,24 @@ public abstract class PatientStoreContract {
   }
 
   @Test
+  void aLargeGoldenRecordKeepsEveryMemberAndTheirIdentifiers() {
+    String g = id();
+    List<ChangeSet.SourceWrite> sources = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      String s = id();
+      ids.add(s);
+      sources.add(new ChangeSet.SourceWrite(s, 0, 1, g, auto(1.0), content("big-" + s, "Big")));
+    }
+    store().commit(new ChangeSet(Instant.now(), sources, List.of(new ChangeSet.GoldenWrite(g, 0, 1, null, ids)),
+        List.of(), List.of())).await();
+    assertEquals(ids.stream().sorted().toList(), store().golden(g).await().orElseThrow().memberIds());
+    List<PatientStore.SourceIdentifier> found = store().identifiersOf(ids).await();
+    assertEquals(240, found.size(), "two identifiers for each of the 120 members");
+    assertEquals(ids.get(119), found.get(239).sourceId(), "in the order asked");
+  }
+
+  @Test
   void mustNotExistYetFailsWhenItExistsAndWritesNothing() {
     String s = id();
     String value = "dup-" + s;

@@ -53,6 +53,7 @@ public final class FhirServerStore implements PatientStore {
   private static final int INLINE_PARSE_LIMIT = 32 * 1024;
   /** Changes this long before the server's clock at the last look are read again (commits in flight). */
   private static final Duration FOLLOW_MARGIN = Duration.ofSeconds(10);
+  private static final int IDS_PER_SEARCH = 100;
   private static final Map<String, String> NO_CACHE = Map.of("Cache-Control", "no-cache");
   private static final String NOT_GOLDEN = "&_tag:not=" + enc(RegistryResources.TAG + "|" + RegistryResources.GOLDEN);
 
@@ -368,14 +369,20 @@ public final class FhirServerStore implements PatientStore {
     });
   }
 
+  /** Patients by id, {@value #IDS_PER_SEARCH} ids per search so that URLs stay short. */
   private Future<Map<String, Patient>> byIds(String name, List<String> ids) {
-    Map<String, Patient> out = new HashMap<>();
-    String query = "/Patient?_id=" + enc(String.join(",", ids)) + "&_count=" + Math.max(ids.size(), 1);
-    return pages(name, query, r -> {
-      if (r instanceof Patient p) {
-        out.put(p.getIdElement().getIdPart(), p);
-      }
-    }).map(n -> out);
+    Map<String, Patient> out = new java.util.concurrent.ConcurrentHashMap<>();
+    Future<Long> chain = Future.succeededFuture(0L);
+    for (int from = 0; from < ids.size(); from += IDS_PER_SEARCH) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_SEARCH));
+      String query = "/Patient?_id=" + enc(String.join(",", chunk)) + "&_count=" + chunk.size();
+      chain = chain.compose(n -> pages(name, query, r -> {
+        if (r instanceof Patient p) {
+          out.put(p.getIdElement().getIdPart(), p);
+        }
+      }));
+    }
+    return chain.map(n -> out);
   }
 
   private Future<List<Patient>> search(String name, String query) {
