@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
 import java.util.Map;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.calls.UpstreamCall;
@@ -89,5 +90,28 @@ class FhirHttpTest {
     assertEquals(3, ((StoreUnavailableException) e).retryAfterSeconds());
     assertEquals(0, log.calls().get(0).response().status());
     wiremock.start();
+  }
+
+  /** An https FHIR server is trusted through the configured PEM (a private CA), and not without it. */
+  @Test
+  void httpsServersAreTrustedThroughTheConfiguredPem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    org.clientregistry.security.DevCertificateAuthority.ensure(dir, List.of());
+    io.vertx.core.http.HttpServer https = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions()
+            .setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                .setCertPath(dir.resolve("server.crt").toString()).setKeyPath(dir.resolve("server.key").toString())))
+        .requestHandler(req -> req.response().putHeader("Content-Type", "application/fhir+json")
+            .end("{\"resourceType\":\"Bundle\"}"))
+        .listen(0, "127.0.0.1").await();
+    String base = "https://127.0.0.1:" + https.actualPort() + "/fhir";
+    RegistryConfig.FhirServer trusted = new RegistryConfig.FhirServer(base, "", "", "", 1000, 1000,
+        dir.resolve("ca.crt").toString(), 0, 100, 3);
+    assertEquals(200, new FhirHttp(vertx, trusted).send("FHIR: ping", HttpMethod.GET, "/Patient", Map.of(), null,
+        CallLog.NONE).await().status());
+    RegistryConfig.FhirServer untrusted = new RegistryConfig.FhirServer(base, "", "", "", 1000, 1000, "", 0, 100,
+        3);
+    assertThrows(StoreUnavailableException.class, () -> new FhirHttp(vertx, untrusted).send("FHIR: ping",
+        HttpMethod.GET, "/Patient", Map.of(), null, CallLog.NONE).await());
+    https.close().await();
   }
 }
