@@ -267,14 +267,6 @@ final class RegistryResources {
         created == null ? lastUpdated(b) : ((InstantType) created.getValue()).getValue().toInstant());
   }
 
-  Basic notSamePersonBasic(String sourceA, String sourceB) {
-    Basic b = new Basic();
-    b.setCode(new CodeableConcept(new Coding(KIND, NOT_SAME_PERSON, null)));
-    b.setSubject(new Reference("Patient/" + sourceA));
-    b.addExtension(OTHER_SOURCE, new Reference("Patient/" + sourceB));
-    return b;
-  }
-
   PatientStore.NotSamePerson notSamePerson(Basic b) {
     return new PatientStore.NotSamePerson(b.getSubject().getReferenceElement().getIdPart(),
         ((Reference) b.getExtensionByUrl(OTHER_SOURCE).getValue()).getReferenceElement().getIdPart());
