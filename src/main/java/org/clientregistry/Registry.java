@@ -33,6 +33,7 @@ import org.clientregistry.fhir.FieldExtractor;
 import org.clientregistry.linking.LookupAudit;
 import org.clientregistry.linking.MatchService;
 import org.clientregistry.linking.MatchingState;
+import org.clientregistry.linking.OtherWriters;
 import org.clientregistry.linking.RulesRuntime;
 import org.clientregistry.linking.PixService;
 import org.clientregistry.linking.SubmissionService;
@@ -44,6 +45,7 @@ import org.clientregistry.security.DevCertificateAuthority;
 import org.clientregistry.security.TlsServerOptions;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.embedded.EmbeddedStore;
+import org.clientregistry.store.fhirserver.FhirServerStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +64,7 @@ public final class Registry {
   private String deploymentId;
   private MediatorLink link;
   private CoreApi core;
+  private OtherWriters otherWriters;
 
   private Registry(Vertx vertx, RegistryConfig config, PatientStore store, WorkerExecutor worker,
                    RulesRuntime matching, MediatorDescription mediator) {
@@ -88,12 +91,19 @@ public final class Registry {
         ? Nicknames.read(config.matching().nicknamesFile()) : Nicknames.NONE;
     DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate,
         nicknames);
-    PatientStore store = EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
+    PatientStore store = openStore(vertx, config);
     int maxCandidates = config.matching().maxCandidates();
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
         maxCandidates, nicknames);
     MediatorDescription mediator = config.mediator().register() ? MediatorDescription.read(config.mediator()) : null;
     return new Registry(vertx, config, store, worker, matching, mediator);
+  }
+
+  private static PatientStore openStore(Vertx vertx, RegistryConfig config) {
+    if (config.store().type().equals("fhirserver")) {
+      return FhirServerStore.open(vertx, config.store().fhirServer(), config.cruidSystem());
+    }
+    return EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
   }
 
   private static void ensureCertificates(RegistryConfig config) throws Exception {
@@ -144,7 +154,10 @@ public final class Registry {
     if (r.mediator == null && r.config.matching().watchRulesSeconds() > 0) {
       r.matching.watch(r.config.matching().rulesFile(), Duration.ofSeconds(r.config.matching().watchRulesSeconds()));
     }
+    // Other writers are followed from a little before the load began, so nothing written meanwhile is missed.
+    java.time.Instant loadStarted = java.time.Instant.now().minusSeconds(60);
     return r.matching.load()
+        .onSuccess(n -> r.followOtherWriters(submissions, loadStarted))
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
                 vertx -> RegistryRouter.create(vertx, routes, gatewayHandler, callerHandler, bodyLimit)),
             new DeploymentOptions().setInstances(r.config.server().instances())))
@@ -178,6 +191,23 @@ public final class Registry {
     return link;
   }
 
+  private void followOtherWriters(SubmissionService submissions, java.time.Instant since) {
+    RegistryConfig.FhirServer fhir = config.store().fhirServer();
+    if (fhir == null) {
+      return; // the embedded store has no other writers
+    }
+    otherWriters = new OtherWriters(vertx, worker, store, matching, submissions, live::client, since);
+    submissions.catchUpBeforeRetry(otherWriters::followOnce);
+    if (fhir.followSeconds() > 0) {
+      otherWriters.start(Duration.ofSeconds(fhir.followSeconds()));
+    }
+  }
+
+  /** Looks at the store for other writers' changes now (tests; the registry also does it on a timer). */
+  public Future<Integer> followOtherWriters() {
+    return otherWriters == null ? Future.succeededFuture(0) : otherWriters.followOnce();
+  }
+
   public RegistryConfig config() {
     return config;
   }
@@ -192,6 +222,9 @@ public final class Registry {
     if (link != null) {
       link.stop(); // no deregistration: that would erase the console's config
       core.close();
+    }
+    if (otherWriters != null) {
+      otherWriters.stop();
     }
     Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
     return undeploy.eventually(store::close).eventually(worker::close);

@@ -3,6 +3,7 @@ package org.clientregistry;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Base of test classes whose tests share one running registry (each test uses its own identifiers). */
@@ -12,8 +13,8 @@ public abstract class SharedRegistryTest {
   protected static TestRegistry registry;
 
   @BeforeAll
-  static void startRegistry() {
-    registry = new TestRegistry(dir).start();
+  static void startRegistry(TestInfo test) {
+    registry = new TestRegistry(dir, OnFhirServer.env(test.getTestClass().orElseThrow())).start();
   }
 
   @AfterAll

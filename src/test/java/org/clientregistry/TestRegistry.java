@@ -64,6 +64,7 @@ public final class TestRegistry implements AutoCloseable {
     }
   }
 
+  /** The running registry (null when stopped). */
   public Registry registry() {
     return registry;
   }

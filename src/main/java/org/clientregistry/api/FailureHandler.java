@@ -33,9 +33,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof FhirException e) {
       return e;
     }
-    if (failure instanceof StoreUnavailableException) {
+    if (failure instanceof StoreUnavailableException e) {
       return new FhirException(503, IssueType.TRANSIENT, "The patient store is unavailable; retry later",
-          Map.of("Retry-After", "5"));
+          Map.of("Retry-After", Integer.toString(e.retryAfterSeconds())));
     }
     if (failure instanceof LockTimeoutException) {
       return new FhirException(503, IssueType.TRANSIENT, failure.getMessage(), Map.of("Retry-After", "1"));

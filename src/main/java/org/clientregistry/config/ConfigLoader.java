@@ -24,6 +24,7 @@ import java.util.Set;
 public final class ConfigLoader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> SYNC_MODES = Set.of("full", "normal");
+  private static final Set<String> STORE_TYPES = Set.of("embedded", "fhirserver");
 
   private ConfigLoader() {}
 
@@ -88,15 +89,7 @@ public final class ConfigLoader {
     RegistryConfig.Tls tls = new RegistryConfig.Tls(certDir, r.bool("tls.createDevCertificates"),
         certDir.resolve(r.text("tls.serverCertificate")), certDir.resolve(r.text("tls.serverKey")),
         certDir.resolve(r.text("tls.caCertificate")));
-    String storeType = r.text("store.type");
-    if (!storeType.equals("embedded")) {
-      throw new ConfigException("store.type", "unknown store '" + storeType + "' (known: embedded)");
-    }
-    String sync = r.text("store.synchronous");
-    if (!SYNC_MODES.contains(sync)) {
-      throw new ConfigException("store.synchronous", "must be one of " + SYNC_MODES + ", got '" + sync + "'");
-    }
-    RegistryConfig.Store store = new RegistryConfig.Store(storeType, Path.of(r.text("store.dataDir")), sync);
+    RegistryConfig.Store store = store(r);
     RegistryConfig.Matching matching = new RegistryConfig.Matching(configDir.resolve(r.text("matching.rulesFile")),
         r.integer("matching.maxCandidates", 1, 1_000_000), r.integer("matching.watchRulesSeconds", 0, 86_400),
         configDir.resolve(r.text("matching.nicknamesFile")));
@@ -160,6 +153,50 @@ public final class ConfigLoader {
       throw new ConfigException("mediator.core.trustAll", "trusts any certificate; set mediator.core.trustCertificate "
           + "to core's certificate, or mediator.allowDevelopmentDefaults for a development machine");
     }
+  }
+
+  private static RegistryConfig.Store store(Reader r) {
+    String storeType = r.text("store.type");
+    if (!STORE_TYPES.contains(storeType)) {
+      throw new ConfigException("store.type", "unknown store '" + storeType + "' (known: " + STORE_TYPES + ")");
+    }
+    String sync = r.text("store.synchronous");
+    if (!SYNC_MODES.contains(sync)) {
+      throw new ConfigException("store.synchronous", "must be one of " + SYNC_MODES + ", got '" + sync + "'");
+    }
+    RegistryConfig.FhirServer fhir = storeType.equals("fhirserver") ? fhirServer(r) : null;
+    return new RegistryConfig.Store(storeType, Path.of(r.text("store.dataDir")), sync, fhir);
+  }
+
+  private static RegistryConfig.FhirServer fhirServer(Reader r) {
+    String base = r.text("store.fhirServer.baseUrl").replaceAll("/+$", "");
+    try {
+      java.net.URI uri = java.net.URI.create(base);
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new ConfigException("store.fhirServer.baseUrl", "must be an http(s) URL, got '" + base + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("store.fhirServer.baseUrl", "is not a URL: " + e.getMessage());
+    }
+    String user = r.optionalText("store.fhirServer.username");
+    String password = r.optionalText("store.fhirServer.password");
+    String bearer = r.optionalText("store.fhirServer.bearerToken");
+    if (user.isEmpty() != password.isEmpty()) {
+      throw new ConfigException(user.isEmpty() ? "store.fhirServer.username" : "store.fhirServer.password",
+          "Basic credentials need both username and password");
+    }
+    if (!user.isEmpty() && !bearer.isEmpty()) {
+      throw new ConfigException("store.fhirServer.bearerToken", "set either Basic credentials or a bearer token");
+    }
+    String trust = r.optionalText("store.fhirServer.trustPem");
+    if (!trust.isEmpty() && !Files.isReadable(Path.of(trust))) {
+      throw new ConfigException("store.fhirServer.trustPem", "cannot read " + trust);
+    }
+    return new RegistryConfig.FhirServer(base, user, password, bearer,
+        r.integer("store.fhirServer.connectTimeoutMs", 100, 600_000),
+        r.integer("store.fhirServer.requestTimeoutMs", 100, 600_000), trust,
+        r.integer("store.fhirServer.followSeconds", 0, 86_400), r.integer("store.fhirServer.pageSize", 10, 10_000),
+        r.integer("store.fhirServer.retryAfterSeconds", 1, 3_600));
   }
 
   private static Map<String, ClientConfig> readClients(Path file) {

@@ -23,7 +23,16 @@ public record RegistryConfig(
   public record Tls(Path certificatesDir, boolean createDevCertificates, Path serverCertificate, Path serverKey,
                     Path caCertificate) {}
 
-  public record Store(String type, Path dataDir, String synchronous) {}
+  public record Store(String type, Path dataDir, String synchronous, FhirServer fhirServer) {}
+
+  /**
+   * The FHIR server behind the {@code fhirserver} store: base URL, Basic ({@code username}/{@code password}) or
+   * bearer credentials (at most one kind), timeouts, extra trusted CA certificates (PEM, empty: the JVM's), how
+   * often to look for other writers' changes, and the page size of index loads.
+   */
+  public record FhirServer(String baseUrl, String username, String password, String bearerToken,
+                           int connectTimeoutMs, int requestTimeoutMs, String trustPem, int followSeconds,
+                           int pageSize, int retryAfterSeconds) {}
 
   /**
    * OpenHIM mediator mode ({@code register}): registration and heartbeat with core, config from the console,

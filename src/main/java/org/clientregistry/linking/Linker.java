@@ -64,14 +64,20 @@ public final class Linker {
       anyChange = true;
       Decision d;
       String id;
-      if (found.isEmpty()) {
-        id = UUID.randomUUID().toString();
+      if (found.isEmpty() || found.get().goldenId() == null) {
+        id = found.map(SourceRecord::id).orElseGet(() -> sourceId(s));
+        if (found.isEmpty() && ws.record(id).isPresent()) {
+          // The record first made under this identifier has since taken another one: a fresh id then.
+          id = UUID.randomUUID().toString();
+        }
+        found.ifPresent(unlinked -> ws.adopt(unlinked.id(), unlinked.version()));
         ws.content(id, s.content());
         d = planner.placeNew(ws, new MatchRecord(id, 0, s.clientId(), null, false, s.values()));
       } else {
         id = found.get().id();
+        String stored = id;
         MatchRecord indexed = ws.record(id).orElseThrow(() -> new IllegalStateException(
-            "Source record " + id + " is stored but missing from the matching index"));
+            "Source record " + stored + " is stored but missing from the matching index"));
         ws.content(id, s.content());
         MatchRecord updated = new MatchRecord(id, indexed.version(), s.clientId(), indexed.goldenId(),
             indexed.manualLink(), s.values());
@@ -90,7 +96,8 @@ public final class Linker {
         results.add(new SubmissionResult(false, existing.get(i).get(), "unchanged"));
         continue;
       }
-      results.add(new SubmissionResult(existing.get(i).isEmpty(), stored(subs.get(i), ids.get(i), d, commit),
+      boolean created = existing.get(i).isEmpty() || existing.get(i).get().goldenId() == null;
+      results.add(new SubmissionResult(created, stored(subs.get(i), ids.get(i), d, commit),
           d.describe()));
     }
     return new Planned(results, anyChange ? commit : auditOnly(commit));
@@ -102,8 +109,17 @@ public final class Linker {
         Map.of());
   }
 
+  /**
+   * A new source record's id, derived from its owner and internal identifier: two registries (replicas) creating
+   * the same record at once pick the same id, so the store's "must not exist yet" check lets only one win.
+   */
+  static String sourceId(PreparedSubmission s) {
+    return UUID.nameUUIDFromBytes((s.clientId() + "|" + s.idSystem() + "|" + s.idValue())
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  }
+
   private static boolean unchanged(SourceRecord stored, PreparedSubmission s) {
-    return stored.resourceJson().equals(s.content().resourceJson()) && stored.idSystem().equals(s.idSystem())
+    return stored.goldenId() != null && stored.resourceJson().equals(s.content().resourceJson()) && stored.idSystem().equals(s.idSystem())
         && stored.idValue().equals(s.idValue());
   }
 

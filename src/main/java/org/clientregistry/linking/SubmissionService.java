@@ -40,6 +40,7 @@ public final class SubmissionService {
   private final int maxCandidates;
   private final Consumer<String> outcomes;
   private final KeyLocks locks;
+  private volatile Supplier<Future<?>> catchUp = Future::succeededFuture;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
                            int maxCandidates, Consumer<String> outcomes) {
@@ -50,6 +51,14 @@ public final class SubmissionService {
     this.matching = matching;
     this.maxCandidates = maxCandidates;
     this.locks = new KeyLocks(vertx, 30_000);
+  }
+
+  /**
+   * What to do before retrying a lost race: with other writers (replicas sharing a FHIR server) the index must
+   * first learn what they wrote, or the retry would plan on the same stale versions again.
+   */
+  public void catchUpBeforeRetry(Supplier<Future<?>> catchUp) {
+    this.catchUp = catchUp;
   }
 
   /** One entry of a transaction: a Patient, and the source id when it is a PUT. */
@@ -106,7 +115,9 @@ public final class SubmissionService {
         .recover(e -> {
           if (e instanceof StoreConflictException && attempt < MAX_ATTEMPTS) {
             LOG.debug("Concurrent change, retrying (attempt {})", attempt + 1);
-            return pause(attempt).compose(v -> attempt(store, linker, client, subs, attempt + 1));
+            return pause(attempt)
+                .compose(v -> catchUp.get().<Void>mapEmpty().otherwiseEmpty())
+                .compose(v -> attempt(store, linker, client, subs, attempt + 1));
           }
           if (e instanceof StoreConflictException) {
             return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,

@@ -30,6 +30,8 @@ final class Workspace implements MatchView {
   private final MatchIndex pending;
   private final Map<String, MatchRecord> changed = new LinkedHashMap<>();
   private final Map<String, LinkFacts> links = new HashMap<>();
+  /** Records stored but not yet linked by any registry (written straight into a FHIR server), by stored version. */
+  private final Map<String, Integer> adopted = new HashMap<>();
   private final Map<String, ChangeSet.Content> contents = new HashMap<>();
   /** Goldens whose membership this work changes, with the version it read them at (0: created here). */
   private final Map<String, Integer> touchedGoldens = new LinkedHashMap<>();
@@ -110,6 +112,11 @@ final class Workspace implements MatchView {
     contents.put(sourceId, content);
   }
 
+  /** A stored record nobody linked yet is linked by this work as if new, but written over its stored version. */
+  void adopt(String sourceId, int storedVersion) {
+    adopted.put(sourceId, storedVersion);
+  }
+
   void replaced(String goldenId, String by) {
     replacedBy.put(goldenId, by);
   }
@@ -132,7 +139,8 @@ final class Workspace implements MatchView {
     List<ChangeSet.SourceWrite> sources = new ArrayList<>();
     List<MatchRecord> indexed = new ArrayList<>();
     for (MatchRecord r : changed.values()) {
-      int stored = base.record(r.sourceId()).map(MatchRecord::version).orElse(0);
+      int stored = base.record(r.sourceId()).map(MatchRecord::version)
+          .orElse(adopted.getOrDefault(r.sourceId(), 0));
       int version = stored + 1;
       sources.add(new ChangeSet.SourceWrite(r.sourceId(), stored, version, r.goldenId(), links.get(r.sourceId()),
           contents.get(r.sourceId())));
@@ -143,7 +151,8 @@ final class Workspace implements MatchView {
     touchedGoldens.forEach((id, read) -> {
       // Only goldens whose membership really changed are written (a golden read but left alone is not).
       if (read == 0 || membershipChanged(id)) {
-        goldens.add(new ChangeSet.GoldenWrite(id, read, read + 1, replacedBy.get(id)));
+        goldens.add(new ChangeSet.GoldenWrite(id, read, read + 1, replacedBy.get(id),
+            members(id).stream().map(MatchRecord::sourceId).toList()));
         goldenVersions.put(id, read + 1);
       }
     });

@@ -26,6 +26,10 @@ public record ChangeSet(Instant at, List<SourceWrite> sources, List<GoldenWrite>
 
   public record Identifier(String system, String value) {}
 
-  /** A golden record created (expected 0), changed in membership (version bump), or emptied (replacedBy set). */
-  public record GoldenWrite(String id, int expectedVersion, int newVersion, String replacedBy) {}
+  /**
+   * A golden record created (expected 0), changed in membership (version bump), or emptied (replacedBy set), with
+   * its members after the change (a FHIR server keeps them as links on the golden Patient).
+   */
+  public record GoldenWrite(String id, int expectedVersion, int newVersion, String replacedBy,
+                            List<String> memberIds) {}
 }

@@ -101,6 +101,12 @@ final class ObservedStore implements PatientStore {
   }
 
   @Override
+  public Future<Instant> otherWrites(Instant since, Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
+                                     Consumer<UnlinkedPatient> unlinked) {
+    return store.otherWrites(since, sources, goldens, unlinked);
+  }
+
+  @Override
   public Future<List<ReviewItem>> openReviewItems(int offset, int count) {
     return call("list review items", "GET", "/review-items", "offset=" + offset + "&count=" + count,
         () -> store.openReviewItems(offset, count), items -> items.size() + " items");

@@ -38,6 +38,16 @@ public interface PatientStore {
   Future<Long> loadChangedSince(java.time.Instant since, Consumer<SourceRecord> sources,
                                 Consumer<GoldenVersion> goldens);
 
+  /**
+   * What other writers (another registry replica, a bulk load straight into a FHIR server) wrote at or after a
+   * time: linked source records and golden versions to index, and patients nobody has linked yet. Completes with
+   * the time to ask from next. A store only this process writes has nothing to report.
+   */
+  default Future<java.time.Instant> otherWrites(java.time.Instant since, Consumer<SourceRecord> sources,
+                                                Consumer<GoldenVersion> goldens, Consumer<UnlinkedPatient> unlinked) {
+    return Future.succeededFuture(since);
+  }
+
   /** Review items, oldest first. */
   Future<List<ReviewItem>> openReviewItems(int offset, int count);
 
@@ -58,4 +68,7 @@ public interface PatientStore {
   record GoldenVersion(String id, int version) {}
 
   record NotSamePerson(String sourceA, String sourceB) {}
+
+  /** A patient written into the store without the registry (no golden link yet), and the client it is tagged with. */
+  record UnlinkedPatient(String id, int version, String clientId, String resourceJson) {}
 }

@@ -108,4 +108,41 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(config, Map.of("CR_SERVER_TLS", "false")));
     assertTrue(plain.getMessage().contains(": server.tls: "), plain.getMessage());
   }
+
+  @Test
+  void theFhirServerStoreIsConfiguredByKeysAndEnvironment() {
+    RegistryConfig config = ConfigLoader.load(CONFIG, Map.of("CR_STORE_TYPE", "fhirserver",
+        "CR_STORE_FHIR_SERVER_BASE_URL", "https://hapi.example.org/fhir/", "CR_STORE_FHIR_SERVER_USERNAME", "cr",
+        "CR_STORE_FHIR_SERVER_PASSWORD", "s3cret", "CR_STORE_FHIR_SERVER_REQUEST_TIMEOUT_MS", "2500"));
+    RegistryConfig.FhirServer fhir = config.store().fhirServer();
+    assertEquals("fhirserver", config.store().type());
+    assertEquals("https://hapi.example.org/fhir", fhir.baseUrl());
+    assertEquals("cr", fhir.username());
+    assertEquals("s3cret", fhir.password());
+    assertEquals(2500, fhir.requestTimeoutMs());
+    assertEquals(1000, fhir.pageSize());
+  }
+
+  @Test
+  void badFhirServerSettingsNameTheKey() {
+    Map<String, String> fhir = Map.of("CR_STORE_TYPE", "fhirserver");
+    assertKey("store.type", Map.of("CR_STORE_TYPE", "mongodb"));
+    assertKey("store.fhirServer.baseUrl", with(fhir, "CR_STORE_FHIR_SERVER_BASE_URL", "ftp://hapi/fhir"));
+    assertKey("store.fhirServer.password", with(fhir, "CR_STORE_FHIR_SERVER_USERNAME", "cr"));
+    assertKey("store.fhirServer.bearerToken", with(with(with(fhir, "CR_STORE_FHIR_SERVER_USERNAME", "cr"),
+        "CR_STORE_FHIR_SERVER_PASSWORD", "pw"), "CR_STORE_FHIR_SERVER_BEARER_TOKEN", "tok"));
+    assertKey("store.fhirServer.trustPem", with(fhir, "CR_STORE_FHIR_SERVER_TRUST_PEM", "/nowhere/ca.pem"));
+    assertKey("store.fhirServer.requestTimeoutMs", with(fhir, "CR_STORE_FHIR_SERVER_REQUEST_TIMEOUT_MS", "5"));
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String key, String value) {
+    Map<String, String> out = new java.util.HashMap<>(env);
+    out.put(key, value);
+    return out;
+  }
+
+  private static void assertKey(String key, Map<String, String> env) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(CONFIG, env));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
 }

@@ -1,0 +1,137 @@
+package org.clientregistry.linking;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.clientregistry.calls.CallLog;
+import org.clientregistry.config.ClientConfig;
+import org.clientregistry.fhir.Fhir;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.MatchRecord;
+import org.clientregistry.store.PatientStore;
+import org.clientregistry.store.SourceRecord;
+import org.hl7.fhir.r4.model.Patient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the matching index in step with what other writers put in the store (another replica, a bulk load into
+ * the FHIR server): their linked records are indexed when newer than the index's, and patients nobody linked yet
+ * are submitted on behalf of the client they are tagged with, so they are matched and linked like any other.
+ */
+public final class OtherWriters {
+  private static final Logger LOG = LoggerFactory.getLogger(OtherWriters.class);
+
+  private final Vertx vertx;
+  private final WorkerExecutor worker;
+  private final PatientStore store;
+  private final RulesRuntime matching;
+  private final SubmissionService submissions;
+  private final Function<String, Optional<ClientConfig>> clients;
+  private final AtomicBoolean running = new AtomicBoolean(false);
+  private Instant since;
+  private long timer = -1;
+
+  public OtherWriters(Vertx vertx, WorkerExecutor worker, PatientStore store, RulesRuntime matching,
+                      SubmissionService submissions, Function<String, Optional<ClientConfig>> clients,
+                      Instant since) {
+    this.vertx = vertx;
+    this.worker = worker;
+    this.store = store;
+    this.matching = matching;
+    this.submissions = submissions;
+    this.clients = clients;
+    this.since = since;
+  }
+
+  public void start(Duration every) {
+    timer = vertx.setPeriodic(every.toMillis(), id -> followOnce()
+        .onFailure(e -> LOG.warn("Following other writers failed (will retry): {}", e.getMessage())));
+  }
+
+  public void stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  /** One look at the store; completes with the number of records indexed or linked (0 when one is running). */
+  public Future<Integer> followOnce() {
+    if (!running.compareAndSet(false, true)) {
+      return Future.succeededFuture(0);
+    }
+    List<SourceRecord> sources = Collections.synchronizedList(new ArrayList<>());
+    Map<String, Integer> goldens = Collections.synchronizedMap(new HashMap<>());
+    List<PatientStore.UnlinkedPatient> unlinked = Collections.synchronizedList(new ArrayList<>());
+    return store.otherWrites(since, sources::add, g -> goldens.merge(g.id(), g.version(), Math::max), unlinked::add)
+        .compose(next -> worker.executeBlocking(() -> index(sources, goldens), false)
+            .compose(indexed -> adopt(unlinked).map(adopted -> {
+              since = next;
+              if (indexed + adopted > 0) {
+                LOG.info("Other writers: {} records indexed, {} new patients linked", indexed, adopted);
+              }
+              return indexed + adopted;
+            })))
+        .eventually(() -> {
+          running.set(false);
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Indexes records and golden versions newer than the index's (older ones are this registry's own past). */
+  private int index(List<SourceRecord> sources, Map<String, Integer> goldens) {
+    MatchingState state = matching.get();
+    MatchIndex index = state.index();
+    List<MatchRecord> newer = new ArrayList<>();
+    for (SourceRecord s : sources) {
+      if (index.record(s.id()).map(r -> r.version() < s.version()).orElse(true)) {
+        newer.add(new MatchRecord(s.id(), s.version(), s.clientId(), s.goldenId(), s.link().manual(),
+            IndexLoader.valuesOf(s, state.rules(), state.extractor())));
+      }
+    }
+    Map<String, Integer> newerGoldens = new HashMap<>();
+    goldens.forEach((id, v) -> {
+      if (index.goldenVersion(id) < v) {
+        newerGoldens.put(id, v);
+      }
+    });
+    index.apply(newer, newerGoldens);
+    return newer.size();
+  }
+
+  /** Submits patients nobody linked yet, one after another, as the client they are tagged with. */
+  private Future<Integer> adopt(List<PatientStore.UnlinkedPatient> patients) {
+    int[] done = {0};
+    Future<Void> chain = Future.succeededFuture();
+    for (PatientStore.UnlinkedPatient p : patients) {
+      Optional<ClientConfig> client = p.clientId() == null ? Optional.empty() : clients.apply(p.clientId());
+      if (client.isEmpty()) {
+        LOG.warn("Patient/{} was written into the store without a known client tag; not linked", p.id());
+        continue;
+      }
+      chain = chain.compose(v -> submissions.submit(client.get(), (Patient) Fhir.parse(p.resourceJson()), null,
+              CallLog.NONE)
+          .map(result -> {
+            done[0]++;
+            return (Void) null;
+          })
+          .recover(e -> {
+            // The reason's class only: messages may quote identifiers.
+            LOG.warn("Patient/{} written into the store could not be linked ({})", p.id(),
+                e.getClass().getSimpleName());
+            return Future.succeededFuture();
+          }));
+    }
+    return chain.map(v -> done[0]);
+  }
+}

@@ -1,0 +1,462 @@
+package org.clientregistry.store.fhirserver;
+
+import ca.uhn.fhir.util.BundleBuilder;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpMethod;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import org.clientregistry.calls.CallLog;
+import org.clientregistry.config.RegistryConfig;
+import org.clientregistry.fhir.Fhir;
+import org.clientregistry.store.ChangeSet;
+import org.clientregistry.store.GoldenRecord;
+import org.clientregistry.store.PatientStore;
+import org.clientregistry.store.ReviewItem;
+import org.clientregistry.store.SourceRecord;
+import org.clientregistry.store.StoreConflictException;
+import org.clientregistry.store.StoreUnavailableException;
+import org.hl7.fhir.r4.model.Basic;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fhirserver adapter: every record lives in a FHIR R4 server (HAPI FHIR JPA in production), reached with the
+ * Vert.x web client. Lookups are searches with {@code Cache-Control: no-cache}; each ChangeSet is one
+ * {@code transaction} Bundle whose updates carry {@code If-Match} (a 409/412 answer is a lost race); the index loads
+ * by paging {@code Patient} and follows other writers through {@code Patient/_history?_since=}. Large bodies are
+ * parsed on this store's worker threads, never on an event loop.
+ */
+public final class FhirServerStore implements PatientStore {
+  private static final Logger LOG = LoggerFactory.getLogger(FhirServerStore.class);
+  /** Bodies above this size are parsed on a worker thread. */
+  private static final int INLINE_PARSE_LIMIT = 32 * 1024;
+  /** Changes this long before the server's clock at the last look are read again (commits in flight). */
+  private static final Duration FOLLOW_MARGIN = Duration.ofSeconds(10);
+  private static final int IDS_PER_SEARCH = 100;
+  private static final Map<String, String> NO_CACHE = Map.of("Cache-Control", "no-cache");
+  private static final String NOT_GOLDEN = "&_tag:not=" + enc(RegistryResources.TAG + "|" + RegistryResources.GOLDEN);
+
+  private final Shared shared;
+  private final CallLog log;
+
+  /** What every per-request view shares: the one HTTP client, the parse workers, the mapping, the config. */
+  private record Shared(FhirHttp http, WorkerExecutor parsers, RegistryResources resources,
+                        RegistryConfig.FhirServer config, Queue<String> unlinkedAtLoad) {}
+
+  private FhirServerStore(Shared shared, CallLog log) {
+    this.shared = shared;
+    this.log = log;
+  }
+
+  public static FhirServerStore open(Vertx vertx, RegistryConfig.FhirServer config, String cruidSystem) {
+    LOG.info("FHIR server store at {}", config.baseUrl());
+    return new FhirServerStore(new Shared(new FhirHttp(vertx, config),
+        vertx.createSharedWorkerExecutor("cr-fhir-parse", 2), new RegistryResources(cruidSystem), config,
+        new ConcurrentLinkedQueue<>()),
+        CallLog.NONE);
+  }
+
+  /** This store recording each of its HTTP exchanges in {@code log}. */
+  @Override
+  public PatientStore observed(CallLog log) {
+    return log == CallLog.NONE ? this : new FhirServerStore(shared, log);
+  }
+
+  // ---- reads
+
+  @Override
+  public Future<Optional<SourceRecord>> sourceByInternalId(String clientId, String system, String value) {
+    String query = "/Patient?identifier=" + enc(system + "|" + value) + "&_tag="
+        + enc(RegistryResources.CLIENT_TAG + "|" + clientId) + NOT_GOLDEN;
+    return search("FHIR: find source record by internal id", query).map(patients -> {
+      Optional<Patient> linked = patients.stream().filter(RegistryResources::isLinkedSource).findFirst();
+      if (linked.isPresent()) {
+        return Optional.of(resources().source(linked.get()));
+      }
+      // Written straight into the server by another writer: the registry adopts it (links it as new).
+      return patients.stream().findFirst().map(p -> resources().unlinkedSource(p, system, value));
+    });
+  }
+
+  @Override
+  public Future<Optional<SourceRecord>> source(String id) {
+    return readPatient("FHIR: read source record", id)
+        .map(p -> p.filter(RegistryResources::isLinkedSource).map(resources()::source));
+  }
+
+  @Override
+  public Future<List<String>> sourceIdsByIdentifier(String system, String value) {
+    return search("FHIR: find source records by identifier", "/Patient?identifier=" + enc(system + "|" + value)
+        + NOT_GOLDEN + "&_count=" + shared.config.pageSize())
+        .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
+            .map(p -> p.getIdElement().getIdPart()).sorted().toList());
+  }
+
+  @Override
+  public Future<List<SourceIdentifier>> identifiersOf(List<String> sourceIds) {
+    if (sourceIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return byIds("FHIR: read identifiers", sourceIds).map(found -> {
+      List<SourceIdentifier> out = new ArrayList<>();
+      for (String id : sourceIds) {
+        Patient p = found.get(id);
+        if (p == null) {
+          continue;
+        }
+        p.getIdentifier().stream().filter(i -> i.hasSystem() && i.hasValue())
+            .map(i -> new SourceIdentifier(id, i.getSystem(), i.getValue())).distinct()
+            .sorted((a, b) -> a.system().equals(b.system()) ? a.value().compareTo(b.value())
+                : a.system().compareTo(b.system()))
+            .forEach(out::add);
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Optional<GoldenRecord>> golden(String id) {
+    return readPatient("FHIR: read golden record", id)
+        .map(p -> p.filter(RegistryResources::isGolden).map(resources()::golden));
+  }
+
+  @Override
+  public Future<Boolean> knowsSystem(String system) {
+    return search("FHIR: check identifier system", "/Patient?identifier=" + enc(system + "|") + NOT_GOLDEN
+        + "&_count=1&_elements=identifier").map(patients -> !patients.isEmpty());
+  }
+
+  @Override
+  public Future<List<ReviewItem>> openReviewItems(int offset, int count) {
+    List<ReviewItem> items = new ArrayList<>();
+    return pages("FHIR: list review items", "/Basic?code=" + enc(RegistryResources.KIND + "|"
+        + RegistryResources.REVIEW_ITEM) + "&_sort=_lastUpdated&_count=" + shared.config.pageSize(), r -> {
+          if (r instanceof Basic b && RegistryResources.open(b)) {
+            items.add(resources().review(b));
+          }
+        }).map(n -> {
+          items.sort((a, b) -> a.created().equals(b.created()) ? a.id().compareTo(b.id())
+              : a.created().compareTo(b.created()));
+          return items.subList(Math.min(offset, items.size()), Math.min(offset + count, items.size()));
+        });
+  }
+
+  @Override
+  public Future<Void> ping() {
+    // A search by an id that never exists: cheap, and it reaches the server's database (/metadata may not).
+    return shared.http.send("FHIR: ping", HttpMethod.GET, "/Patient?_id=registry-ping&_elements=id", NO_CACHE, null,
+        log).compose(reply -> reply.ok() ? Future.succeededFuture() : Future.failedFuture(unavailable("ping", reply)));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return shared.http.close().eventually(shared.parsers::close);
+  }
+
+  // ---- the index
+
+  @Override
+  public Future<Long> load(Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
+                           Consumer<NotSamePerson> marks) {
+    long[] count = {0};
+    long started = System.nanoTime();
+    return pages("FHIR: load patients", "/Patient?_count=" + shared.config.pageSize(), r -> {
+      if (!(r instanceof Patient p)) {
+        return;
+      }
+      if (RegistryResources.isGolden(p)) {
+        if (!RegistryResources.replaced(p)) {
+          goldens.accept(new GoldenVersion(p.getIdElement().getIdPart(), RegistryResources.version(p)));
+        }
+      } else if (!RegistryResources.isLinkedSource(p)) {
+        // Written into the server while no registry ran: handed to the first look for other writers.
+        shared.unlinkedAtLoad.add(p.getIdElement().getIdPart());
+      } else {
+        sources.accept(resources().source(p));
+        if (++count[0] % 100_000 == 0) {
+          LOG.info("Loading the index from the FHIR server: {} source records so far", count[0]);
+        }
+      }
+    }).compose(n -> pages("FHIR: load not-the-same-person marks", "/Basic?code=" + enc(RegistryResources.KIND + "|"
+        + RegistryResources.NOT_SAME_PERSON) + "&_count=" + shared.config.pageSize(), r -> {
+          if (r instanceof Basic b) {
+            marks.accept(resources().notSamePerson(b));
+          }
+        })).map(n -> {
+          LOG.info("Read {} source records from the FHIR server in {} ms", count[0],
+              (System.nanoTime() - started) / 1_000_000);
+          return count[0];
+        });
+  }
+
+  @Override
+  public Future<Long> loadChangedSince(Instant since, Consumer<SourceRecord> sources,
+                                       Consumer<GoldenVersion> goldens) {
+    long[] count = {0};
+    return history(since, sources.andThen(s -> count[0]++), goldens, u -> {}).map(next -> count[0]);
+  }
+
+  @Override
+  public Future<Instant> otherWrites(Instant since, Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
+                                     Consumer<UnlinkedPatient> unlinked) {
+    List<String> found = new ArrayList<>();
+    for (String id; found.size() < shared.config.pageSize() && (id = shared.unlinkedAtLoad.poll()) != null; ) {
+      found.add(id);
+    }
+    Future<Void> atLoad = found.isEmpty() ? Future.succeededFuture()
+        : byIds("FHIR: read patients found unlinked at load", found).map(patients -> {
+          patients.values().stream().filter(p -> !RegistryResources.isLinkedSource(p) && !RegistryResources.isGolden(p))
+              .map(resources()::unlinked).forEach(unlinked);
+          return null;
+        });
+    return atLoad.compose(v -> history(since, sources, goldens, unlinked));
+  }
+
+  /**
+   * Follows {@code Patient/_history?_since=}: the newest version of each patient changed since a time (the history
+   * lists newest first). Completes with the server's clock at the first answer, less a margin.
+   */
+  private Future<Instant> history(Instant since, Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
+                                  Consumer<UnlinkedPatient> unlinked) {
+    Set<String> seen = new java.util.HashSet<>();
+    Instant[] serverTime = {null};
+    String first = "/Patient/_history?_since=" + enc(since.toString()) + "&_count=" + shared.config.pageSize();
+    return pages("FHIR: follow patient history", first, r -> {
+      if (!(r instanceof Patient p) || !seen.add(p.getIdElement().getIdPart())) {
+        return;
+      }
+      if (RegistryResources.isGolden(p)) {
+        goldens.accept(new GoldenVersion(p.getIdElement().getIdPart(), RegistryResources.version(p)));
+      } else if (RegistryResources.isLinkedSource(p)) {
+        sources.accept(resources().source(p));
+      } else {
+        unlinked.accept(resources().unlinked(p));
+      }
+    }, reply -> {
+      if (serverTime[0] == null) {
+        serverTime[0] = serverDate(reply);
+      }
+    }).map(n -> serverTime[0] == null ? since : serverTime[0].minus(FOLLOW_MARGIN));
+  }
+
+  private static Instant serverDate(FhirHttp.Reply reply) {
+    String date = reply.headers().get("Date");
+    try {
+      return date == null ? Instant.now() : ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME)
+          .toInstant();
+    } catch (RuntimeException e) {
+      return Instant.now();
+    }
+  }
+
+  // ---- writes
+
+  /**
+   * One transaction Bundle. Records only re-linked (no new content) are read first in one search, since a PUT
+   * needs their whole body; a typical submission writes content only and so costs this one round trip.
+   */
+  @Override
+  public Future<Void> commit(ChangeSet changes) {
+    List<String> relinked = changes.sources().stream().filter(s -> s.content() == null)
+        .map(ChangeSet.SourceWrite::id).toList();
+    Future<Map<String, Patient>> current = relinked.isEmpty() ? Future.succeededFuture(Map.of())
+        : byIds("FHIR: read re-linked source records", relinked);
+    return current.compose(stored -> {
+      String bundle = Fhir.encode(transaction(changes, stored));
+      return shared.http.send("FHIR: commit transaction (" + summary(changes) + ")", HttpMethod.POST, "",
+          Map.of("Prefer", "return=minimal"), bundle, log);
+    }).compose(reply -> {
+      if (reply.ok()) {
+        return Future.succeededFuture();
+      }
+      if (reply.status() == 409 || reply.status() == 412) {
+        return Future.failedFuture(new StoreConflictException("A record changed concurrently (FHIR server answered "
+            + reply.status() + ")"));
+      }
+      return Future.failedFuture(unavailable("transaction", reply));
+    });
+  }
+
+  private Bundle transaction(ChangeSet changes, Map<String, Patient> stored) {
+    BundleBuilder builder = new BundleBuilder(Fhir.context());
+    Map<String, String> ifMatch = new LinkedHashMap<>();
+    for (ChangeSet.GoldenWrite g : changes.goldens()) {
+      builder.addTransactionUpdateEntry(resources().goldenPatient(g, changes.at()));
+      ifMatch.put("Patient/" + g.id(), version(g.expectedVersion()));
+    }
+    for (ChangeSet.SourceWrite s : changes.sources()) {
+      Patient p;
+      if (s.content() != null) {
+        p = resources().sourcePatient(s, changes.at());
+      } else {
+        Patient current = stored.get(s.id());
+        if (current == null || RegistryResources.version(current) != s.expectedVersion()) {
+          throw new StoreConflictException("Source record changed concurrently");
+        }
+        p = resources().relinked(current, s, changes.at());
+      }
+      builder.addTransactionUpdateEntry(p);
+      ifMatch.put("Patient/" + s.id(), version(s.expectedVersion()));
+    }
+    for (ReviewItem r : changes.reviews()) {
+      // A question asked once: created only when no open item of the same pair exists.
+      builder.addTransactionCreateEntry(resources().reviewBasic(r))
+          .conditional("Basic?identifier=" + enc(RegistryResources.REVIEW_PAIR + "|" + RegistryResources.pair(r)));
+    }
+    changes.audit().forEach(a -> builder.addTransactionCreateEntry(resources().auditEvent(a)));
+    Bundle bundle = builder.getBundleTyped();
+    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
+      String v = ifMatch.get(e.getRequest().getUrl());
+      if (v != null) {
+        e.getRequest().setIfMatch(v);
+      }
+    }
+    return bundle;
+  }
+
+  /**
+   * The If-Match value for an expected version. Version 0 ("must not exist yet") is sent as W/"0": HAPI then
+   * creates the resource if absent and refuses (409/412) when another writer created it first.
+   */
+  private static String version(int expected) {
+    return "W/\"" + expected + "\"";
+  }
+
+  private static String summary(ChangeSet c) {
+    return c.sources().size() + " source, " + c.goldens().size() + " golden, " + c.reviews().size() + " review, "
+        + c.audit().size() + " audit";
+  }
+
+  // ---- HTTP helpers
+
+  private RegistryResources resources() {
+    return shared.resources;
+  }
+
+  private Future<Optional<Patient>> readPatient(String name, String id) {
+    if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return shared.http.send(name, HttpMethod.GET, "/Patient/" + id, NO_CACHE, null, log).compose(reply -> {
+      if (reply.status() == 404 || reply.status() == 410) {
+        return Future.succeededFuture(Optional.<Patient>empty());
+      }
+      if (!reply.ok()) {
+        return Future.failedFuture(unavailable("read", reply));
+      }
+      return parse(reply.body()).map(r -> Optional.of((Patient) r));
+    });
+  }
+
+  /** Patients by id, {@value #IDS_PER_SEARCH} ids per search so that URLs stay short. */
+  private Future<Map<String, Patient>> byIds(String name, List<String> ids) {
+    Map<String, Patient> out = new java.util.concurrent.ConcurrentHashMap<>();
+    Future<Long> chain = Future.succeededFuture(0L);
+    for (int from = 0; from < ids.size(); from += IDS_PER_SEARCH) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_SEARCH));
+      String query = "/Patient?_id=" + enc(String.join(",", chunk)) + "&_count=" + chunk.size();
+      chain = chain.compose(n -> pages(name, query, r -> {
+        if (r instanceof Patient p) {
+          out.put(p.getIdElement().getIdPart(), p);
+        }
+      }));
+    }
+    return chain.map(n -> out);
+  }
+
+  private Future<List<Patient>> search(String name, String query) {
+    List<Patient> out = new ArrayList<>();
+    return shared.http.send(name, HttpMethod.GET, query, NO_CACHE, null, log).compose(reply -> {
+      if (!reply.ok()) {
+        return Future.failedFuture(unavailable("search", reply));
+      }
+      return parse(reply.body());
+    }).map(r -> {
+      for (Bundle.BundleEntryComponent e : ((Bundle) r).getEntry()) {
+        if (e.getResource() instanceof Patient p) {
+          out.add(p);
+        }
+      }
+      return out;
+    });
+  }
+
+  private Future<Long> pages(String name, String first, Consumer<Resource> each) {
+    return pages(name, first, each, reply -> {});
+  }
+
+  /** Reads a search and every next page; each page is parsed and handed over on a worker thread. */
+  private Future<Long> pages(String name, String pathAndQuery, Consumer<Resource> each,
+                             Consumer<FhirHttp.Reply> replies) {
+    return shared.http.send(name, HttpMethod.GET, pathAndQuery, NO_CACHE, null, log).compose(reply -> {
+      if (!reply.ok()) {
+        return Future.failedFuture(unavailable("search", reply));
+      }
+      replies.accept(reply);
+      return onWorker(() -> {
+        Bundle page = (Bundle) Fhir.parse(reply.body());
+        long n = 0;
+        for (Bundle.BundleEntryComponent e : page.getEntry()) {
+          if (e.hasResource()) {
+            each.accept(e.getResource());
+            n++;
+          }
+        }
+        Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
+        return new Page(n, next == null ? null : relative(next.getUrl()));
+      }).compose(page -> page.next() == null || page.count() == 0 ? Future.succeededFuture(page.count())
+          : pages(name, page.next(), each, replies).map(more -> more + page.count()));
+    });
+  }
+
+  private record Page(long count, String next) {}
+
+  /** A next-page link as a path relative to the base URL (servers answer with absolute URLs). */
+  private String relative(String link) {
+    URI uri = URI.create(link);
+    String basePath = URI.create(shared.config.baseUrl()).getRawPath();
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    if (basePath != null && path.startsWith(basePath)) {
+      path = path.substring(basePath.length());
+    }
+    return path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+  }
+
+  private Future<Resource> parse(String body) {
+    return body.length() <= INLINE_PARSE_LIMIT ? Future.succeededFuture(Fhir.parse(body))
+        : onWorker(() -> Fhir.parse(body));
+  }
+
+  private <T> Future<T> onWorker(Callable<T> task) {
+    return shared.parsers.executeBlocking(task, false);
+  }
+
+  private StoreUnavailableException unavailable(String what, FhirHttp.Reply reply) {
+    return new StoreUnavailableException("FHIR server " + what + " failed with HTTP " + reply.status(), null,
+        shared.config.retryAfterSeconds());
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,210 @@
+package org.clientregistry.store.fhirserver;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
+import ca.uhn.fhir.jpa.binstore.MemoryBinaryStorageSvcImpl;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
+import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
+import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
+import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
+import jakarta.persistence.EntityManagerFactory;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.commons.dbcp2.BasicDataSource;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/**
+ * A real HAPI FHIR JPA server (R4, in-memory H2, Jetty on a free port) for the fhirserver store tests. Starting it
+ * takes several seconds, so one instance serves the whole test JVM ({@link #shared()}); tests keep apart by using
+ * their own identifiers.
+ */
+public final class HapiTestServer {
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static HapiTestServer shared;
+
+  private final AnnotationConfigApplicationContext spring;
+  private final Server jetty;
+
+  private final AtomicLong requests;
+
+  private HapiTestServer(AnnotationConfigApplicationContext spring, Server jetty, AtomicLong requests) {
+    this.spring = spring;
+    this.jetty = jetty;
+    this.requests = requests;
+  }
+
+  /** How many HTTP requests the server has answered (FHIR round trips). */
+  public long requests() {
+    return requests.get();
+  }
+
+  /** The server shared by every test of this JVM, started on first use and stopped when the JVM exits. */
+  public static synchronized HapiTestServer shared() {
+    if (shared == null) {
+      shared = start();
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::stop));
+    }
+    return shared;
+  }
+
+  public static HapiTestServer start() {
+    System.setProperty("hapi.test.database", "cr-hapi-" + DATABASES.incrementAndGet());
+    AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext(JpaConfig.class);
+    AtomicLong requests = new AtomicLong();
+    RestfulServer fhir = new RestfulServer(spring.getBean(FhirContext.class)) {
+      @Override
+      protected void service(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res)
+          throws jakarta.servlet.ServletException, java.io.IOException {
+        requests.incrementAndGet();
+        super.service(req, res);
+      }
+    };
+    fhir.registerProviders(spring.getBean("myResourceProvidersR4", ResourceProviderFactory.class).createProviders());
+    fhir.registerProvider(spring.getBean(JpaSystemProvider.class));
+    fhir.setPagingProvider(spring.getBean(DatabaseBackedPagingProvider.class));
+    Server jetty = new Server();
+    ServerConnector connector = new ServerConnector(jetty);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    jetty.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler();
+    context.addServlet(new ServletHolder(fhir), "/fhir/*");
+    jetty.setHandler(context);
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      spring.close();
+      throw new IllegalStateException("HAPI test server did not start", e);
+    }
+    return new HapiTestServer(spring, jetty, requests);
+  }
+
+  public int port() {
+    return ((ServerConnector) jetty.getConnectors()[0]).getLocalPort();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port() + "/fhir";
+  }
+
+  /** A fhirserver store config pointing at this server. */
+  public org.clientregistry.config.RegistryConfig.FhirServer storeConfig() {
+    return new org.clientregistry.config.RegistryConfig.FhirServer(baseUrl(), "", "", "", 2000, 30000, "", 0, 1000,
+        5);
+  }
+
+  /** The env overrides that run a test registry on this server. */
+  public java.util.Map<String, String> registryEnv() {
+    return java.util.Map.of("CR_STORE_TYPE", "fhirserver", "CR_STORE_FHIR_SERVER_BASE_URL", baseUrl(),
+        "CR_STORE_FHIR_SERVER_FOLLOW_SECONDS", "0");
+  }
+
+  /** Removes every resource, so that the next test class starts from an empty server. */
+  public void reset() {
+    try {
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/$expunge"))
+              .header("Content-Type", "application/fhir+json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"resourceType\":\"Parameters\",\"parameter\":"
+                  + "[{\"name\":\"expungeEverything\",\"valueBoolean\":true}]}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("$expunge failed: " + r.statusCode() + " " + r.body());
+      }
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public void stop() {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      // stopping anyway
+    }
+    spring.close();
+  }
+
+  /** HAPI's JPA server wired with plain Spring: the R4 DAOs and providers over an in-memory H2 database. */
+  @Configuration
+  @Import({JpaR4Config.class, HapiJpaConfig.class, JpaBatch2Config.class, Batch2JobsConfig.class,
+      SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class})
+  public static class JpaConfig {
+    @Bean
+    public DataSource dataSource() {
+      BasicDataSource ds = new BasicDataSource();
+      ds.setDriver(new org.h2.Driver());
+      ds.setUrl("jdbc:h2:mem:" + System.getProperty("hapi.test.database") + ";DB_CLOSE_DELAY=-1");
+      ds.setUsername("");
+      ds.setPassword("");
+      ds.setMaxTotal(20);
+      return ds;
+    }
+
+    @Bean
+    public LocalContainerEntityManagerFactoryBean entityManagerFactory(ConfigurableListableBeanFactory beans,
+                                                                       FhirContext fhir,
+                                                                       JpaStorageSettings settings) {
+      LocalContainerEntityManagerFactoryBean emf = HapiEntityManagerFactoryUtil.newEntityManagerFactory(beans, fhir,
+          settings);
+      emf.setPersistenceUnitName("PU_HapiFhirJpaR4");
+      emf.setDataSource(dataSource());
+      Properties p = new Properties();
+      p.put("hibernate.search.enabled", "false");
+      p.put("hibernate.hbm2ddl.auto", "update");
+      p.put("hibernate.dialect", HapiFhirH2Dialect.class.getName());
+      emf.setJpaProperties(p);
+      return emf;
+    }
+
+    @Bean
+    public JpaStorageSettings storageSettings() {
+      JpaStorageSettings s = new JpaStorageSettings();
+      // Like production HAPI servers: client-assigned ids are allowed (the registry names its own records).
+      s.setResourceClientIdStrategy(JpaStorageSettings.ClientIdStrategyEnum.ANY);
+      s.setAllowMultipleDelete(true);
+      // Test classes start from an empty server ($expunge everything), as they would from an empty data dir.
+      s.setExpungeEnabled(true);
+      return s;
+    }
+
+    @Bean
+    public PartitionSettings partitionSettings() {
+      return new PartitionSettings();
+    }
+
+    @Bean
+    @Primary
+    public JpaTransactionManager transactionManager(EntityManagerFactory emf) {
+      return new JpaTransactionManager(emf);
+    }
+
+    @Bean
+    public IBinaryStorageSvc binaryStorage() {
+      return new MemoryBinaryStorageSvcImpl();
+    }
+  }
+}
