@@ -175,10 +175,15 @@ public final class Registry {
   /** Mediator mode: register with core and keep beating in the background; config from core applied live. */
   private void connectToCore() {
     core = new CoreApi(vertx, config.mediator().core());
-    ConfigApplier applier = new ConfigApplier(worker, matching, live, config.matching().rulesFile());
+    ConfigApplier applier = new ConfigApplier(vertx, store, worker, matching, live, config.matching().rulesFile());
     link = new MediatorLink(vertx, core, mediator.forRegistration(config),
         config.mediator().heartbeatSeconds() * 1000L, config.mediator().configEveryBeats(), applier::apply);
     link.start();
+  }
+
+  /** The store in use (embedded or fhirserver). */
+  public PatientStore store() {
+    return store;
   }
 
   /** The settings that change at run time (clients, switches). */

@@ -27,10 +27,20 @@ public final class ConfigApplier {
   private final RulesRuntime rules;
   private final LiveSettings live;
   private final Path rulesFile;
+  private final io.vertx.core.Vertx vertx;
+  private final org.clientregistry.store.PatientStore store;
   private JsonNode appliedRules; // null until core's config first replaced the rules file's
   private Future<MediatorSettings> previous = Future.succeededFuture();
 
   public ConfigApplier(WorkerExecutor worker, RulesRuntime rules, LiveSettings live, Path rulesFile) {
+    this(null, null, worker, rules, live, rulesFile);
+  }
+
+  /** @param store the store, whose FHIR server settings the console may change (fhirserver store only) */
+  public ConfigApplier(io.vertx.core.Vertx vertx, org.clientregistry.store.PatientStore store, WorkerExecutor worker,
+                       RulesRuntime rules, LiveSettings live, Path rulesFile) {
+    this.vertx = vertx;
+    this.store = store;
     this.worker = worker;
     this.rules = rules;
     this.live = live;
@@ -56,12 +66,16 @@ public final class ConfigApplier {
           JsonNode inForce = currentRules() != null ? currentRules() : JSON.readTree(fileRules);
           return new Checked(settings, tree, !tree.equals(inForce));
         }, false)
-        .compose(c -> !c.rulesChanged()
-            ? Future.succeededFuture(c.settings())
-            : rules.replace(c.settings().rulesJson()).map(state -> {
+        .compose(c -> reconnect(c.settings().fhirServer()).compose(moved -> {
+          if (c.rulesChanged()) {
+            return rules.replace(c.settings().rulesJson()).map(state -> {
               setRules(c.rules());
               return c.settings();
-            }))
+            });
+          }
+          // Another FHIR server holds other records: the index is built again from it.
+          return moved ? rules.reindex().map(c.settings()) : Future.succeededFuture(c.settings());
+        }))
         .onSuccess(settings -> {
           live.set(settings.values());
           LOG.info("Config from OpenHIM core applied: {} client(s), orchestration bodies {}, lookup audit {}",
@@ -70,6 +84,29 @@ public final class ConfigApplier {
         })
         .onFailure(e -> LOG.error("Config from OpenHIM core refused, the previous config stays: {}",
             e.getMessage()));
+  }
+
+  /**
+   * Points the fhirserver store at the console's server settings when they differ from those in use (it must
+   * answer first). Completes with whether the base URL changed. The embedded store has no server settings.
+   */
+  private Future<Boolean> reconnect(MediatorSettings.FhirServer wanted) {
+    if (wanted == null) {
+      return Future.succeededFuture(false);
+    }
+    if (!(store instanceof org.clientregistry.store.fhirserver.FhirServerStore fhir)) {
+      LOG.info("FHIR server settings from the console are not used: this registry runs on the embedded store");
+      return Future.succeededFuture(false);
+    }
+    var current = fhir.settings();
+    var next = new org.clientregistry.config.RegistryConfig.FhirServer(wanted.baseUrl(), wanted.username(),
+        wanted.password(), wanted.bearerToken(), current.connectTimeoutMs(), current.requestTimeoutMs(),
+        current.trustPem(), current.followSeconds(), current.pageSize(), current.retryAfterSeconds());
+    if (next.equals(current)) {
+      return Future.succeededFuture(false);
+    }
+    boolean moved = !next.baseUrl().equals(current.baseUrl());
+    return fhir.reconnect(vertx, next).map(moved);
   }
 
   private synchronized JsonNode currentRules() {

@@ -20,7 +20,10 @@ import org.clientregistry.config.Role;
  * The config core pushes (the {@code configDefs} of mediator.json), validated in full before anything is applied.
  * Messages name the parameter at fault, never a value (password parameters must not reach the logs).
  */
-public record MediatorSettings(String rulesJson, LiveSettings.Values values) {
+public record MediatorSettings(String rulesJson, LiveSettings.Values values, FhirServer fhirServer) {
+
+  /** FHIR server connection from the console; null when its base URL is empty (the registry's own config). */
+  public record FhirServer(String baseUrl, String username, String password, String bearerToken) {}
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -33,7 +36,33 @@ public record MediatorSettings(String rulesJson, LiveSettings.Values values) {
     String withThresholds = applyThresholds(base, array(config, "thresholds"));
     Map<String, ClientConfig> clients = clients(array(config, "clients"));
     return new MediatorSettings(withThresholds, new LiveSettings.Values(clients,
-        bool(config, "orchestrationBodies"), bool(config, "auditLookups")));
+        bool(config, "orchestrationBodies"), bool(config, "auditLookups")), fhirServer(config));
+  }
+
+  private static FhirServer fhirServer(JsonObject config) {
+    Object v = config.getValue("fhirServer");
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof JsonObject o)) {
+      throw new ConfigException("fhirServer", "must be an object");
+    }
+    String baseUrl = o.getString("baseUrl", "").trim();
+    if (baseUrl.isEmpty()) {
+      return null;
+    }
+    if (!baseUrl.matches("https?://[^\\s/]+(/\\S*)?")) {
+      throw new ConfigException("fhirServer.baseUrl", "must be an http(s) URL");
+    }
+    FhirServer s = new FhirServer(baseUrl.replaceAll("/+$", ""), o.getString("username", ""),
+        o.getString("password", ""), o.getString("bearerToken", ""));
+    if (s.username().isEmpty() != s.password().isEmpty()) {
+      throw new ConfigException("fhirServer.password", "user name and password go together");
+    }
+    if (!s.username().isEmpty() && !s.bearerToken().isEmpty()) {
+      throw new ConfigException("fhirServer.bearerToken", "use a user name and password, or a bearer token, not both");
+    }
+    return s;
   }
 
   private static Map<String, ClientConfig> clients(JsonArray list) {

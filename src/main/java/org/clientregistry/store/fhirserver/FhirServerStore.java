@@ -59,9 +59,26 @@ public final class FhirServerStore implements PatientStore {
   private final Shared shared;
   private final CallLog log;
 
-  /** What every per-request view shares: the one HTTP client, the parse workers, the mapping, the config. */
-  private record Shared(FhirHttp http, WorkerExecutor parsers, RegistryResources resources,
-                        RegistryConfig.FhirServer config, Queue<String> unlinkedAtLoad) {}
+  /**
+   * What every per-request view shares: the one HTTP client, the parse workers, the mapping, the config. The client
+   * and config change together when the console points the registry at other server settings.
+   */
+  private static final class Shared {
+    private volatile FhirHttp http;
+    private volatile RegistryConfig.FhirServer config;
+    private final WorkerExecutor parsers;
+    private final RegistryResources resources;
+    private final Queue<String> unlinkedAtLoad;
+
+    Shared(FhirHttp http, WorkerExecutor parsers, RegistryResources resources, RegistryConfig.FhirServer config,
+           Queue<String> unlinkedAtLoad) {
+      this.http = http;
+      this.parsers = parsers;
+      this.resources = resources;
+      this.config = config;
+      this.unlinkedAtLoad = unlinkedAtLoad;
+    }
+  }
 
   private FhirServerStore(Shared shared, CallLog log) {
     this.shared = shared;
@@ -158,6 +175,35 @@ public final class FhirServerStore implements PatientStore {
           items.sort((a, b) -> a.created().equals(b.created()) ? a.id().compareTo(b.id())
               : a.created().compareTo(b.created()));
           return items.subList(Math.min(offset, items.size()), Math.min(offset + count, items.size()));
+        });
+  }
+
+  /** The server settings in use. */
+  public RegistryConfig.FhirServer settings() {
+    return shared.config;
+  }
+
+  /**
+   * Uses other server settings from now on (new credentials, another base URL): the new ones must answer a ping
+   * first, else nothing changes; requests already sent finish on the old client, closed a minute later.
+   */
+  public Future<Void> reconnect(Vertx vertx, RegistryConfig.FhirServer next) {
+    FhirHttp candidate = new FhirHttp(vertx, next);
+    return candidate.send("FHIR: ping", HttpMethod.GET, "/Patient?_id=registry-ping&_elements=id", NO_CACHE, null,
+        CallLog.NONE).transform(ar -> {
+          if (ar.failed() || !ar.result().ok()) {
+            candidate.close();
+            return Future.failedFuture(ar.failed() ? ar.cause() : unavailable("ping", ar.result()));
+          }
+          FhirHttp old;
+          synchronized (shared) {
+            old = shared.http;
+            shared.http = candidate;
+            shared.config = next;
+          }
+          vertx.setTimer(60_000, t -> old.close());
+          LOG.info("FHIR server store now at {}", next.baseUrl());
+          return Future.succeededFuture();
         });
   }
 
