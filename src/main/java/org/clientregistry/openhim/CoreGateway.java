@@ -8,6 +8,7 @@ import java.util.Base64;
 import java.util.Optional;
 import org.clientregistry.api.FhirHandlers;
 import org.clientregistry.calls.CallLog;
+import org.clientregistry.calls.TransactionIds;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.fhir.FhirException;
 import org.clientregistry.security.ClientIdentity;

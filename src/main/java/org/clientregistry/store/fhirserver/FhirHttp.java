@@ -67,6 +67,10 @@ final class FhirHttp {
     HttpRequest<Buffer> request = client.request(method, port, host, full).timeout(config.requestTimeoutMs())
         .putHeader("Accept", FHIR_JSON);
     headers.forEach(request::putHeader);
+    String transaction = org.clientregistry.calls.TransactionIds.current();
+    if (transaction != null) {
+      request.putHeader("X-Request-ID", transaction); // HAPI logs it: the OpenHIM transaction in the server's log
+    }
     if (body != null) {
       request.putHeader("Content-Type", FHIR_JSON);
     }

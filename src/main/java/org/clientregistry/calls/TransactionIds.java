@@ -1,4 +1,4 @@
-package org.clientregistry.openhim;
+package org.clientregistry.calls;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
