@@ -120,34 +120,15 @@ public final class Registry {
   }
 
   private static Future<Registry> serve(Registry r) {
-    Metrics metrics = new Metrics(() -> r.matching.get().index());
-    LookupAudit audit = new LookupAudit(r.store, () -> r.live.get().auditLookups());
-    if (r.mediator != null) {
-      metrics.gauge("cr_openhim_registered", "1 while registered with OpenHIM core.",
-          () -> r.link != null && r.link.registered() ? 1 : 0);
-      metrics.gauge("cr_openhim_heartbeat_failures", "Heartbeats core did not accept, since start.",
-          () -> r.link == null ? 0 : r.link.heartbeatFailures());
-    }
+    Metrics metrics = r.metrics();
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
-    PatientRoutes patients = new PatientRoutes(submissions, r.store, r.worker, r.config.baseUrl(),
-        r.config.cruidSystem());
-    RegistryRouter.Routes routes = new RegistryRouter.Routes(patients,
-        new BundleRoutes(submissions, r.worker, patients, r.config.server().maxBundleEntries()),
-        new PixRoutes(new PixService(r.store, r.config.cruidSystem(), r.live::systems), audit),
-        new MatchRoutes(new MatchService(r.matching), r.worker, r.config.cruidSystem(), audit),
-        new OpsRoutes(r.store, r.matching::loaded, () -> r.matching.get().index().size(),
-            () -> r.mediator == null || (r.link != null && r.link.registered())),
-        org.clientregistry.api.MetadataFactory.capabilityStatement(r.config.baseUrl(), VERSION), metrics);
-    Handler<RoutingContext> gateway = RoutingContext::next;
-    Handler<RoutingContext> caller = new CallerHandler(r.live::client);
-    if (r.mediator != null) {
-      gateway = new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),
-          () -> r.live.get().orchestrationBodies()));
-      caller = new ClientHeaderHandler(r.live::client);
-    }
-    Handler<RoutingContext> gatewayHandler = gateway;
-    Handler<RoutingContext> callerHandler = caller;
+    RegistryRouter.Routes routes = r.routes(submissions, metrics);
+    Handler<RoutingContext> gateway = r.mediator == null ? RoutingContext::next
+        : new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),
+            () -> r.live.get().orchestrationBodies()));
+    Handler<RoutingContext> caller = r.mediator == null ? new CallerHandler(r.live::client)
+        : new ClientHeaderHandler(r.live::client);
     HttpServerOptions options = TlsServerOptions.forServer(r.config);
     long bodyLimit = r.config.server().bodyLimitBytes();
     // In mediator mode the console is where rules change (config pushes); a file watch would fight it.
@@ -159,7 +140,7 @@ public final class Registry {
     return r.matching.load()
         .onSuccess(n -> r.followOtherWriters(submissions, loadStarted))
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
-                vertx -> RegistryRouter.create(vertx, routes, gatewayHandler, callerHandler, bodyLimit)),
+                vertx -> RegistryRouter.create(vertx, routes, gateway, caller, bodyLimit)),
             new DeploymentOptions().setInstances(r.config.server().instances())))
         .map(id -> {
           r.deploymentId = id;
@@ -170,6 +151,30 @@ public final class Registry {
           }
           return r;
         });
+  }
+
+  private Metrics metrics() {
+    Metrics metrics = new Metrics(() -> matching.get().index());
+    if (mediator != null) {
+      metrics.gauge("cr_openhim_registered", "1 while registered with OpenHIM core.",
+          () -> link != null && link.registered() ? 1 : 0);
+      metrics.gauge("cr_openhim_heartbeat_failures", "Heartbeats core did not accept, since start.",
+          () -> link == null ? 0 : link.heartbeatFailures());
+    }
+    return metrics;
+  }
+
+  /** The route handlers, built once and shared by every server instance. */
+  private RegistryRouter.Routes routes(SubmissionService submissions, Metrics metrics) {
+    LookupAudit audit = new LookupAudit(store, () -> live.get().auditLookups());
+    PatientRoutes patients = new PatientRoutes(submissions, store, worker, config.baseUrl(), config.cruidSystem());
+    return new RegistryRouter.Routes(patients,
+        new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries()),
+        new PixRoutes(new PixService(store, config.cruidSystem(), live::systems), audit),
+        new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit),
+        new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(),
+            () -> mediator == null || (link != null && link.registered())),
+        org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics);
   }
 
   /** Mediator mode: register with core and keep beating in the background; config from core applied live. */
