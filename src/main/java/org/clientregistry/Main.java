@@ -23,6 +23,10 @@ public final class Main {
       EvaluateCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("bench")) {
+      org.clientregistry.bench.BenchCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("estimate")) {
       EstimateCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;

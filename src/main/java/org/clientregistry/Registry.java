@@ -155,6 +155,8 @@ public final class Registry {
 
   private Metrics metrics() {
     Metrics metrics = new Metrics(() -> matching.get().index());
+    metrics.gauge("cr_jvm_heap_used_bytes", "Heap in use (after a collection it is what the registry keeps).",
+        () -> Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
     if (mediator != null) {
       metrics.gauge("cr_openhim_registered", "1 while registered with OpenHIM core.",
           () -> link != null && link.registered() ? 1 : 0);

@@ -102,7 +102,7 @@ public final class EvaluateCommand {
   }
 
   /** {@code --name value} pairs; prints the usage and exits 2 when they are malformed or a required one is missing. */
-  static Map<String, String> options(String[] args, String usage, String... required) {
+  public static Map<String, String> options(String[] args, String usage, String... required) {
     Map<String, String> out = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!args[i].startsWith("--") || i + 1 >= args.length) {

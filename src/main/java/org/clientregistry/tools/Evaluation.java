@@ -64,22 +64,19 @@ final class Evaluation {
       valuesByEntity.computeIfAbsent(r.entity(), k -> new ArrayList<>()).add(prepared.values());
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    Map<String, Long> byGolden = new HashMap<>();
-    Map<String, Long> byEntity = new HashMap<>();
-    Map<String, Long> byBoth = new HashMap<>();
+    List<String> goldens = new ArrayList<>(records.size());
+    List<String> entities = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
-      String golden = index.record(sourceIds.get(i)).orElseThrow().goldenId();
-      String entity = records.get(i).entity();
-      byGolden.merge(golden, 1L, Long::sum);
-      byEntity.merge(entity, 1L, Long::sum);
-      byBoth.merge(golden + "\u0001" + entity, 1L, Long::sum);
+      goldens.add(index.record(sourceIds.get(i)).orElseThrow().goldenId());
+      entities.add(records.get(i).entity());
     }
-    long linked = pairs(byGolden);
-    long truth = pairs(byEntity);
-    long tp = pairs(byBoth);
-    double precision = linked == 0 ? 1 : (double) tp / linked;
-    double recall = truth == 0 ? 1 : (double) tp / truth;
-    double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+    PairwiseQuality q = PairwiseQuality.of(entities, goldens);
+    long linked = q.linkedPairs();
+    long truth = q.truePairs();
+    long tp = q.truePositives();
+    double precision = q.precision();
+    double recall = q.recall();
+    double f1 = q.f1();
     MatchIndex.Stats stats = index.stats();
     return new Result(rules.ruleSets().get(0).autoThreshold(), records.size(), truth, linked, tp, precision, recall,
         f1, blockingRecall(index, valuesByEntity, null), blockingRecall(index, valuesByEntity, new Matcher(rules, index)),
@@ -124,9 +121,6 @@ final class Evaluation {
     return new org.clientregistry.matching.MatchRecord("", 0, CLIENT.id(), "", false, values);
   }
 
-  private static long pairs(Map<String, Long> groupSizes) {
-    return groupSizes.values().stream().mapToLong(n -> n * (n - 1) / 2).sum();
-  }
 
   /** The same rules with every rule set's auto-link threshold set to t (potential lowered to t when above). */
   static DecisionRules withAutoThreshold(DecisionRules rules, double t) {

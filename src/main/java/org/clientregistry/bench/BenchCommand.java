@@ -1,0 +1,197 @@
+package org.clientregistry.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vertx.core.Future;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.clientregistry.tools.EvaluateCommand;
+import org.clientregistry.tools.PairwiseQuality;
+
+/**
+ * {@code bench}: starts the registry as its own process, loads synthetic patients with known truth through the
+ * real HTTPS API (bundles for the bulk, then single submissions with N clients in flight), measures lookups, heap
+ * per record, CPU, the restart time, and the link quality; writes JSON and a markdown table.
+ */
+public final class BenchCommand {
+  private static final String USAGE = """
+      usage: bench [--records N] [--preload N] [--clients N] [--bundle-size N] [--bundle-clients N]
+                   [--lookups N] [--duplicates 0.3] [--seed 42] [--heap 2g] [--out target/bench]
+        --records   single POST /fhir/Patient submissions measured (default 10000)
+        --preload   records loaded first through batch Bundles (default 0), to measure at a larger registry size
+        --clients   requests in flight for single submissions and lookups (default 16)
+        --lookups   $ihe-pix and $match requests measured (default 2000 each)
+      The registry runs from config/ (as shipped) with its data in <out>/run; figures go to <out>/bench-<size>.json
+      and .md.""";
+
+  private BenchCommand() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> o = EvaluateCommand.options(args, USAGE);
+    int records = Integer.parseInt(o.getOrDefault("records", "10000"));
+    int preload = Integer.parseInt(o.getOrDefault("preload", "0"));
+    int clients = Integer.parseInt(o.getOrDefault("clients", "16"));
+    int bundleSize = Integer.parseInt(o.getOrDefault("bundle-size", "500"));
+    int bundleClients = Integer.parseInt(o.getOrDefault("bundle-clients", "2"));
+    int lookups = Integer.parseInt(o.getOrDefault("lookups", "2000"));
+    double duplicates = Double.parseDouble(o.getOrDefault("duplicates", "0.3"));
+    long seed = Long.parseLong(o.getOrDefault("seed", "42"));
+    Path out = Path.of(o.getOrDefault("out", "target/bench"));
+    Path run = out.resolve("run");
+    deleteTree(run);
+    Files.createDirectories(run);
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("when", Instant.now().toString());
+    report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java",
+        System.getProperty("java.version"), "loadAverageAtStart", loadAverage()));
+    report.put("settings", Map.of("records", records, "preload", preload, "clients", clients, "bundleSize",
+        bundleSize, "duplicates", duplicates, "seed", seed, "serverHeap", o.getOrDefault("heap", "2g")));
+    SyntheticPatients generator = new SyntheticPatients(seed, duplicates);
+    List<String> persons = new ArrayList<>();
+    List<String> goldens = new ArrayList<>();
+    int port = freePort();
+    try (ServerProcess server = new ServerProcess(run, port, o.getOrDefault("heap", "2g"), Map.of())) {
+      System.out.println("Starting the registry (empty store)");
+      report.put("startEmptyMs", server.start(Duration.ofMinutes(5)));
+      long baselineHeap = server.heapAfterGc();
+      try (LoadRunner load = new LoadRunner(run.resolve("certificates"), port)) {
+        if (preload > 0) {
+          report.put("bulk", bulk(load, server, generator, preload, bundleSize, bundleClients, persons, goldens));
+        }
+        List<SyntheticPatients.Record> singles = generator.next(records);
+        report.put("singleSubmissions", phase("single submissions", load, server, records, clients,
+            i -> load.submit(singles.get(i)), (i, id) -> {
+              persons.add(Long.toString(singles.get(i).person()));
+              goldens.add(id);
+            }));
+        SplittableRandom pick = new SplittableRandom(seed + 1);
+        List<SyntheticPatients.Record> sample = new ArrayList<>();
+        for (int i = 0; i < lookups; i++) {
+          sample.add(singles.get(pick.nextInt(singles.size())));
+        }
+        report.put("pix", phase("$ihe-pix", load, server, lookups, clients, i -> load.pix(sample.get(i)), null));
+        report.put("match", phase("$match", load, server, lookups, clients, i -> load.match(sample.get(i)), null));
+      }
+      long stored = preload + records;
+      long heap = server.heapAfterGc();
+      report.put("heap", Map.of("baselineBytes", baselineHeap, "afterLoadBytes", heap, "storedRecords", stored,
+          "bytesPerRecord", stored == 0 ? 0 : (heap - baselineHeap) / stored));
+      PairwiseQuality q = PairwiseQuality.of(persons, goldens);
+      report.put("quality", q);
+      System.out.printf("Link quality: precision %.4f recall %.4f F1 %.4f%n", q.precision(), q.recall(), q.f1());
+      System.out.println("Restarting (index load from the store)");
+      server.stop();
+      report.put("restartReadyMs", server.start(Duration.ofMinutes(30)));
+    }
+    report.put("loadAverageAtEnd", loadAverage());
+    String name = "bench-" + size(preload + records);
+    Files.writeString(out.resolve(name + ".md"), BenchReport.markdown(report));
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(name + ".json").toFile(),
+        report);
+    System.out.println(BenchReport.markdown(report));
+    System.out.println("figures: " + out.resolve(name + ".json"));
+  }
+
+  /** Batch Bundles of one client's records at a time, a few in flight. */
+  private static Map<String, Object> bulk(LoadRunner load, ServerProcess server, SyntheticPatients generator,
+                                          int preload, int bundleSize, int inFlight, List<String> persons,
+                                          List<String> goldens) {
+    System.out.printf("Bulk load: %,d records in Bundles of %d%n", preload, bundleSize);
+    List<List<SyntheticPatients.Record>> bundles = new ArrayList<>();
+    Map<String, List<SyntheticPatients.Record>> open = new LinkedHashMap<>();
+    for (int i = 0; i < preload; i++) {
+      SyntheticPatients.Record r = generator.next();
+      List<SyntheticPatients.Record> b = open.computeIfAbsent(r.client(), k -> new ArrayList<>());
+      b.add(r);
+      if (b.size() == bundleSize) {
+        bundles.add(b);
+        open.remove(r.client());
+      }
+    }
+    bundles.addAll(open.values());
+    Map<String, Object> figures = phase("bundles", load, server, bundles.size(), inFlight,
+        i -> load.submitBatch(bundles.get(i).get(0).client(), bundles.get(i)), (i, ids) -> {
+          List<SyntheticPatients.Record> b = bundles.get(i);
+          for (int k = 0; k < b.size(); k++) {
+            persons.add(Long.toString(b.get(k).person()));
+            goldens.add(ids == null ? null : ids.get(k));
+          }
+        });
+    double seconds = (double) figures.get("seconds");
+    figures.put("recordsPerSecond", preload / seconds);
+    return figures;
+  }
+
+  interface Sink<T> {
+    void accept(int index, T result);
+  }
+
+  /** One measured phase: throughput, latency percentiles, server CPU (cores busy) and load average. */
+  private static <T> Map<String, Object> phase(String label, LoadRunner load, ServerProcess server, int n,
+                                               int inFlight, java.util.function.IntFunction<Future<T>> request,
+                                               Sink<T> sink) {
+    System.out.printf("%s: %,d requests, %d in flight%n", label, n, inFlight);
+    Latencies latencies = new Latencies();
+    double cpu0 = server.cpuSeconds();
+    long t0 = System.nanoTime();
+    List<T> results = load.run(label, n, inFlight, request, latencies);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double cpu = server.cpuSeconds() - cpu0;
+    long failed = results.stream().filter(r -> r == null).count();
+    if (sink != null) {
+      for (int i = 0; i < results.size(); i++) {
+        sink.accept(i, results.get(i));
+      }
+    }
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("requests", n);
+    figures.put("failed", failed);
+    figures.put("seconds", seconds);
+    figures.put("perSecond", n / seconds);
+    figures.putAll(latencies.summary());
+    figures.put("serverCpuCores", cpu < 0 ? -1 : cpu / seconds);
+    figures.put("loadAverage", loadAverage());
+    System.out.printf("  %s: %.0f/s, p50 %.1f ms, p99 %.1f ms, server CPU %.2f cores%n", label, n / seconds,
+        figures.get("p50Ms"), figures.get("p99Ms"), cpu / seconds);
+    return figures;
+  }
+
+  static String size(long n) {
+    return n >= 1_000_000 && n % 1_000_000 == 0 ? n / 1_000_000 + "M" : n >= 1000 && n % 1000 == 0 ? n / 1000 + "k"
+        : Long.toString(n);
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

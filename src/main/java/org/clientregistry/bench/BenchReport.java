@@ -1,0 +1,39 @@
+package org.clientregistry.bench;
+
+import java.util.Map;
+import org.clientregistry.tools.PairwiseQuality;
+
+/** The bench figures as a markdown table. */
+final class BenchReport {
+  private BenchReport() {}
+
+  @SuppressWarnings("unchecked")
+  static String markdown(Map<String, Object> r) {
+    Map<String, Object> settings = (Map<String, Object>) r.get("settings");
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("Registry size after the run: %,d records (%,d bulk + %,d single), %s clients in flight,"
+            + " load average at start %s%n%n", ((Number) settings.get("preload")).longValue()
+            + ((Number) settings.get("records")).longValue(), settings.get("preload"), settings.get("records"),
+        settings.get("clients"), ((Map<String, Object>) r.get("machine")).get("loadAverageAtStart")));
+    b.append("| phase | requests | per second | p50 ms | p95 ms | p99 ms | server CPU (cores) | failed |\n");
+    b.append("|---|---|---|---|---|---|---|---|\n");
+    for (String phase : new String[] {"bulk", "singleSubmissions", "pix", "match"}) {
+      Map<String, Object> f = (Map<String, Object>) r.get(phase);
+      if (f == null) {
+        continue;
+      }
+      b.append(String.format("| %s | %,d | %,.0f | %.1f | %.1f | %.1f | %.2f | %d |%n", phase,
+          ((Number) f.get("requests")).longValue(),
+          ((Number) f.getOrDefault("recordsPerSecond", f.get("perSecond"))).doubleValue(),
+          f.get("p50Ms"), f.get("p95Ms"), f.get("p99Ms"), f.get("serverCpuCores"), f.get("failed")));
+    }
+    Map<String, Object> heap = (Map<String, Object>) r.get("heap");
+    PairwiseQuality q = (PairwiseQuality) r.get("quality");
+    b.append(String.format("%nBulk figures are records per second (Bundles of %s). Heap per stored record: %,d bytes"
+            + " (after a full GC, less the empty registry's heap). Ready after restart: %,d ms (index loaded from"
+            + " the store). Link quality on the generated truth: precision %.4f, recall %.4f, F1 %.4f.%n",
+        settings.get("bundleSize"), heap.get("bytesPerRecord"), r.get("restartReadyMs"), q.precision(), q.recall(),
+        q.f1()));
+    return b.toString();
+  }
+}
