@@ -59,9 +59,11 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       try {
-        registry.stop().eventually(vertx::close).await(20, TimeUnit.SECONDS);
+        registry.stop().await(20, TimeUnit.SECONDS); // drains requests, closes the store
+        vertx.close().await(10, TimeUnit.SECONDS);
+        LOG.info("Stopped");
       } catch (Exception e) {
-        LOG.warn("Unclean shutdown: {}", e.getMessage());
+        LOG.warn("Unclean shutdown: {}", e.toString());
       }
     }, "shutdown"));
   }
