@@ -24,6 +24,7 @@ public final class BenchCommand {
   private static final String USAGE = """
       usage: bench [--records N] [--preload N] [--clients N] [--bundle-size N] [--bundle-clients N]
                    [--lookups N] [--duplicates 0.3] [--seed 42] [--heap 2g] [--out target/bench]
+                   [--server-jvm-args "-XX:StartFlightRecording=filename=server.jfr"]
         --records   single POST /fhir/Patient submissions measured (default 10000)
         --preload   records loaded first through batch Bundles (default 0), to measure at a larger registry size
         --clients   requests in flight for single submissions and lookups (default 16)
@@ -58,7 +59,8 @@ public final class BenchCommand {
     List<String> persons = new ArrayList<>();
     List<String> goldens = new ArrayList<>();
     int port = freePort();
-    try (ServerProcess server = new ServerProcess(run, port, o.getOrDefault("heap", "2g"), Map.of())) {
+    try (ServerProcess server = new ServerProcess(run, port, o.getOrDefault("heap", "2g"),
+        o.getOrDefault("server-jvm-args", ""), Map.of())) {
       System.out.println("Starting the registry (empty store)");
       report.put("startEmptyMs", server.start(Duration.ofMinutes(5)));
       long baselineHeap = server.heapAfterGc();

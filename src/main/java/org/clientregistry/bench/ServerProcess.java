@@ -32,12 +32,17 @@ final class ServerProcess implements AutoCloseable {
   private final HttpClient http;
   private Process process;
 
-  ServerProcess(Path dir, int port, String heap, Map<String, String> extraEnv) {
+  /** @param jvmArgs extra JVM options for the server (a profiler, say), space-separated; may be empty */
+  ServerProcess(Path dir, int port, String heap, String jvmArgs, Map<String, String> extraEnv) {
     this.port = port;
     this.log = dir.resolve("server.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    this.command = List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC", "-cp",
-        System.getProperty("java.class.path"), "org.clientregistry.Main");
+    List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap, "-XX:+UseParallelGC"));
+    if (!jvmArgs.isBlank()) {
+      cmd.addAll(List.of(jvmArgs.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.clientregistry.Main"));
+    this.command = List.copyOf(cmd);
     this.env = new java.util.HashMap<>(Map.of(
         "CR_SERVER_PORT", Integer.toString(port),
         "CR_STORE_DATA_DIR", dir.resolve("data").toString(),
