@@ -31,6 +31,7 @@ final class ServerProcess implements AutoCloseable {
   private final int port;
   private final HttpClient http;
   private Process process;
+  private int starts;
 
   /** @param jvmArgs extra JVM options for the server (a profiler, say), space-separated; may be empty */
   ServerProcess(Path dir, int port, String heap, String jvmArgs, Map<String, String> extraEnv) {
@@ -55,7 +56,10 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts the server and waits for /ready; returns the milliseconds it took. */
   long start(Duration timeout) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+    starts++;
+    // "{start}" in the JVM options becomes 1, 2, ...: one profile file per server start
+    List<String> cmd = command.stream().map(a -> a.replace("{start}", Integer.toString(starts))).toList();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     long started = System.nanoTime();

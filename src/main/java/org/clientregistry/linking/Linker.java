@@ -47,7 +47,7 @@ public final class Linker {
   }
 
   Planned plan(String clientId, List<PreparedSubmission> subs, List<Optional<SourceRecord>> existing) {
-    Workspace ws = new Workspace(index, new MatchIndex(matcher.rules(), maxCandidates));
+    Workspace ws = new Workspace(index, index.emptyLike());
     List<String> ids = new ArrayList<>();
     List<Decision> decisions = new ArrayList<>();
     boolean anyChange = false;

@@ -33,6 +33,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   private final LongAdder candidatesFound = new LongAdder();
   private final LongAdder cappedLookups = new LongAdder();
   private final List<String> ruleSetNames;
+  private final DecisionRules rules;
   private final LongAdder[] candidatesByRuleSet;
 
   private record Indexed(MatchRecord record, Set<String> keys) {}
@@ -42,9 +43,19 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     final Set<String> members = new LinkedHashSet<>();
   }
 
-  @SuppressWarnings("unchecked")
   public MatchIndex(DecisionRules rules, int maxCandidates) {
-    this.blocking = new BlockingKeys(rules);
+    this(rules, new BlockingKeys(rules), maxCandidates);
+  }
+
+  /** An empty index keyed like this one (a submission's pending overlay): the key plan is worked out once. */
+  public MatchIndex emptyLike() {
+    return new MatchIndex(rules, blocking, maxCandidates);
+  }
+
+  @SuppressWarnings("unchecked")
+  private MatchIndex(DecisionRules rules, BlockingKeys blocking, int maxCandidates) {
+    this.rules = rules;
+    this.blocking = blocking;
     this.maxCandidates = maxCandidates;
     this.valueCounts = new Map[rules.slots().size()];
     this.ruleSetNames = rules.ruleSets().stream().map(RuleSet::name).toList();
