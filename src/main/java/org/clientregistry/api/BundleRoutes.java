@@ -147,9 +147,8 @@ public final class BundleRoutes {
 
   private void fill(BundleEntryComponent out, SubmissionResult r) {
     SourceRecord record = r.record();
-    FhirResponse single = patients.answer(r);
-    out.setFullUrl(single.headers().get("Location"));
-    out.setResource((Resource) single.body());
+    out.setFullUrl(patients.location(record));
+    out.setResource(PatientViews.source(record));
     BundleEntryResponseComponent response = out.getResponse();
     response.setStatus(r.created() ? "201 Created" : "200 OK")
         .setLocation("Patient/" + record.id() + "/_history/" + record.version())

@@ -77,7 +77,7 @@ public final class FhirHandlers {
 
   private static Future<String> encode(RoutingContext ctx, FhirResponse r) {
     if (r.body() == null) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(r.json());
     }
     if (r.body() instanceof Bundle) {
       // Bundles can hold thousands of entries: encode them off the event loop.

@@ -4,12 +4,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
-/** What a FHIR route answers, before it is written: kept apart from the wire so a wrapper (OpenHIM) can use it. */
-public record FhirResponse(int status, Map<String, String> headers, IBaseResource body,
+/**
+ * What a FHIR route answers, before it is written: kept apart from the wire so a wrapper (OpenHIM) can use it.
+ * The body is a resource to encode, or ({@code json}) one already encoded on a faster path; at most one is set.
+ */
+public record FhirResponse(int status, Map<String, String> headers, IBaseResource body, String json,
                            Map<String, String> properties) {
 
   public static FhirResponse of(int status, IBaseResource body) {
-    return new FhirResponse(status, new LinkedHashMap<>(), body, new LinkedHashMap<>());
+    return new FhirResponse(status, new LinkedHashMap<>(), body, null, new LinkedHashMap<>());
+  }
+
+  /** An answer whose FHIR JSON body is already written. */
+  public static FhirResponse ofJson(int status, String json) {
+    return new FhirResponse(status, new LinkedHashMap<>(), null, json, new LinkedHashMap<>());
   }
 
   public FhirResponse header(String name, String value) {

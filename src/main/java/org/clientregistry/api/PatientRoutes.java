@@ -5,11 +5,11 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import org.clientregistry.fhir.FhirException;
 import org.clientregistry.fhir.PatientViews;
+import org.clientregistry.fhir.SourceRecordJson;
 import org.clientregistry.linking.SubmissionResult;
 import org.clientregistry.linking.SubmissionService;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.SourceRecord;
-import org.hl7.fhir.r4.model.Patient;
 
 /** POST/PUT of one Patient (pos), and reads of source and golden records (admin). */
 public final class PatientRoutes {
@@ -46,7 +46,7 @@ public final class PatientRoutes {
     PatientStore store = this.store.observed(FhirHandlers.calls(ctx));
     return store.source(id).compose(source -> {
       if (source.isPresent()) {
-        return Future.succeededFuture(FhirResponse.of(200, PatientViews.source(source.get()))
+        return Future.succeededFuture(FhirResponse.ofJson(200, SourceRecordJson.of(source.get()))
             .header("ETag", etag(source.get().version())));
       }
       return store.golden(id).map(golden -> FhirResponse.of(200, PatientViews.golden(
@@ -57,9 +57,8 @@ public final class PatientRoutes {
 
   FhirResponse answer(SubmissionResult result) {
     SourceRecord r = result.record();
-    Patient body = PatientViews.source(r);
-    return FhirResponse.of(result.created() ? 201 : 200, body)
-        .header("Location", baseUrl + "/fhir/Patient/" + r.id())
+    return FhirResponse.ofJson(result.created() ? 201 : 200, SourceRecordJson.of(r))
+        .header("Location", location(r))
         .header("LocationCRUID", "Patient/" + r.goldenId())
         .header("ETag", etag(r.version()))
         .header("Last-Modified", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
@@ -67,6 +66,10 @@ public final class PatientRoutes {
         .property("cruid", r.goldenId())
         .property("outcome", outcome(result))
         .property("linking", result.outcome());
+  }
+
+  String location(SourceRecord r) {
+    return baseUrl + "/fhir/Patient/" + r.id();
   }
 
   /** The OpenHIM property: review (uncertain links to look at), linked, updated or created. */
