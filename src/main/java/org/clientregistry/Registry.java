@@ -144,7 +144,9 @@ public final class Registry {
             new DeploymentOptions().setInstances(r.config.server().instances())))
         .map(id -> {
           r.deploymentId = id;
-          LOG.info("Client registry {} serving {} on port {}{}", VERSION, r.config.server().tls() ? "HTTPS" : "HTTP",
+          LOG.info("Client registry {} serving {} on port {}{}", VERSION, r.config.server().tls()
+                  ? "HTTPS (" + (io.vertx.core.net.OpenSSLEngineOptions.isAvailable() ? "BoringSSL" : "JDK TLS") + ")"
+                  : "HTTP",
               r.config.server().port(), r.mediator == null ? "" : " as OpenHIM mediator " + r.mediator.urn());
           if (r.mediator != null) {
             r.connectToCore();

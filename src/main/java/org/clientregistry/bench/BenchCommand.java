@@ -22,10 +22,11 @@ import org.clientregistry.tools.PairwiseQuality;
  */
 public final class BenchCommand {
   private static final String USAGE = """
-      usage: bench [--records N] [--preload N] [--clients N] [--bundle-size N] [--bundle-clients N]
+      usage: bench [--records N] [--warmup N] [--preload N] [--clients N] [--bundle-size N] [--bundle-clients N]
                    [--lookups N] [--duplicates 0.3] [--seed 42] [--heap 2g] [--out target/bench]
                    [--server-jvm-args "-XX:StartFlightRecording=filename=server.jfr"]
-        --records   single POST /fhir/Patient submissions measured (default 10000)
+        --records   single POST /fhir/Patient submissions (default 10000)
+        --warmup    how many of those go first, unmeasured, so the JIT has compiled the hot path (default 3000)
         --preload   records loaded first through batch Bundles (default 0), to measure at a larger registry size
         --clients   requests in flight for single submissions and lookups (default 16)
         --lookups   $ihe-pix and $match requests measured (default 2000 each)
@@ -37,6 +38,7 @@ public final class BenchCommand {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = EvaluateCommand.options(args, USAGE);
     int records = Integer.parseInt(o.getOrDefault("records", "10000"));
+    int warmup = Math.min(records / 2, Integer.parseInt(o.getOrDefault("warmup", "3000")));
     int preload = Integer.parseInt(o.getOrDefault("preload", "0"));
     int clients = Integer.parseInt(o.getOrDefault("clients", "16"));
     int bundleSize = Integer.parseInt(o.getOrDefault("bundle-size", "500"));
@@ -53,7 +55,7 @@ public final class BenchCommand {
     report.put("when", Instant.now().toString());
     report.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(), "java",
         System.getProperty("java.version"), "loadAverageAtStart", loadAverage()));
-    report.put("settings", Map.of("records", records, "preload", preload, "clients", clients, "bundleSize",
+    report.put("settings", Map.of("records", records, "warmup", warmup, "preload", preload, "clients", clients, "bundleSize",
         bundleSize, "duplicates", duplicates, "seed", seed, "serverHeap", o.getOrDefault("heap", "2g")));
     SyntheticPatients generator = new SyntheticPatients(seed, duplicates);
     List<String> persons = new ArrayList<>();
@@ -68,8 +70,14 @@ public final class BenchCommand {
         if (preload > 0) {
           report.put("bulk", bulk(load, server, generator, preload, bundleSize, bundleClients, persons, goldens));
         }
-        List<SyntheticPatients.Record> singles = generator.next(records);
-        report.put("singleSubmissions", phase("single submissions", load, server, records, clients,
+        List<SyntheticPatients.Record> warm = generator.next(warmup);
+        report.put("warmup", phase("warm-up (not measured)", load, server, warmup, clients,
+            i -> load.submit(warm.get(i)), (i, id) -> {
+              persons.add(Long.toString(warm.get(i).person()));
+              goldens.add(id);
+            }));
+        List<SyntheticPatients.Record> singles = generator.next(records - warmup);
+        report.put("singleSubmissions", phase("single submissions", load, server, singles.size(), clients,
             i -> load.submit(singles.get(i)), (i, id) -> {
               persons.add(Long.toString(singles.get(i).person()));
               goldens.add(id);
@@ -82,6 +90,7 @@ public final class BenchCommand {
         report.put("pix", phase("$ihe-pix", load, server, lookups, clients, i -> load.pix(sample.get(i)), null));
         report.put("match", phase("$match", load, server, lookups, clients, i -> load.match(sample.get(i)), null));
       }
+      report.put("candidates", server.candidateStatistics());
       long stored = preload + records;
       long heap = server.heapAfterGc();
       report.put("heap", Map.of("baselineBytes", baselineHeap, "afterLoadBytes", heap, "storedRecords", stored,

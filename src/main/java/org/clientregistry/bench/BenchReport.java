@@ -34,6 +34,16 @@ final class BenchReport {
             + " the store). Link quality on the generated truth: precision %.4f, recall %.4f, F1 %.4f.%n",
         settings.get("bundleSize"), heap.get("bytesPerRecord"), r.get("restartReadyMs"), q.precision(), q.recall(),
         q.f1()));
+    Map<String, Object> c = (Map<String, Object>) r.get("candidates");
+    if (c != null) {
+      b.append(String.format("Blocking: %.1f candidates per lookup over %,d lookups, %,d cut by the cap.%n",
+          ((Number) c.get("candidatesPerLookup")).doubleValue(), ((Number) c.get("lookups")).longValue(),
+          ((Number) c.get("capped")).longValue()));
+    }
+    if (settings.get("warmup") != null) {
+      b.append(String.format("The first %,d single submissions warmed the JIT and are not in the figures.%n",
+          ((Number) settings.get("warmup")).longValue()));
+    }
     return b.toString();
   }
 }

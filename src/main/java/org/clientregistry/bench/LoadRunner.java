@@ -38,7 +38,7 @@ final class LoadRunner implements AutoCloseable {
 
   private synchronized WebClient client(String id) {
     return clients.computeIfAbsent(id, k -> WebClient.create(vertx, new WebClientOptions()
-        .setSsl(true).setDefaultHost("localhost").setDefaultPort(port).setKeepAlive(true)
+        .setSsl(true).setSslEngineOptions(org.clientregistry.security.TlsServerOptions.engine()).setDefaultHost("localhost").setDefaultPort(port).setKeepAlive(true)
         .setTrustOptions(new PemTrustOptions().addCertPath(certificates.resolve("ca.crt").toString()))
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(certificates.resolve("clients/" + k + ".crt").toString())

@@ -118,6 +118,24 @@ final class ServerProcess implements AutoCloseable {
     return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
+  /** The blocking index's candidate searches so far: lookups, candidates per lookup, lookups cut by the cap. */
+  Map<String, Object> candidateStatistics() throws IOException, InterruptedException {
+    String body = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    double lookups = metric(body, "cr_candidate_lookups_total");
+    double candidates = metric(body, "cr_candidates_total");
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("lookups", (long) lookups);
+    out.put("candidatesPerLookup", lookups == 0 ? 0 : candidates / lookups);
+    out.put("capped", (long) metric(body, "cr_candidate_lookups_capped_total"));
+    return out;
+  }
+
+  private static double metric(String prometheus, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(prometheus);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+
   /** SIGTERM and wait: the registry drains and closes its store. */
   void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {

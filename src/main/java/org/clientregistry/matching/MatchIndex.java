@@ -18,14 +18,31 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The in-memory matching index: every source record's normalised values, the blocking postings that find
  * candidates without scanning, golden-record membership and versions, and not-the-same-person marks. A cache of
  * the store: rebuilt from it at start, updated after each committed write. Thread-safe.
+ *
+ * <p>Compact, because a national registry keeps millions of records here: records and golden records are numbered
+ * densely ({@link IdTable}) and their facts kept in plain arrays, values are packed in one byte array per record
+ * ({@link PackedValues}), and blocking keys are 32-bit hashes in a primitive table ({@link Postings}). A record's
+ * keys are not stored: they are derived again from its values when it changes.
  */
 public final class MatchIndex implements MatchView, TermFrequencies {
   private final BlockingKeys blocking;
   private final int maxCandidates;
+  private final int slotCount;
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
-  private final Map<String, Indexed> records = new HashMap<>();
-  private final Map<String, List<String>> postings = new HashMap<>();
-  private final Map<String, Golden> goldens = new HashMap<>();
+  private final IdTable sourceIds = new IdTable();
+  private final IdTable goldenIds = new IdTable();
+  private final Postings postings = new Postings();
+  private final List<String> clientNames = new ArrayList<>();
+  private final Map<String, Short> clientNumbers = new HashMap<>();
+  // Per source record (by slot).
+  private byte[][] values = new byte[16][];
+  private int[] versions = new int[16];
+  private int[] goldenOf = new int[16];
+  private short[] clientOf = new short[16];
+  private boolean[] manual = new boolean[16];
+  // Per golden record (by slot): version, and members as [count, slot, slot, ...]; null once emptied.
+  private int[] goldenVersions = new int[16];
+  private int[][] members = new int[16][];
   private final Map<String, Set<String>> marks = new HashMap<>();
   /** Per slot with term-frequency adjustment: how many records carry each value (null for other slots). */
   private final Map<String, Integer>[] valueCounts;
@@ -35,13 +52,6 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   private final List<String> ruleSetNames;
   private final DecisionRules rules;
   private final LongAdder[] candidatesByRuleSet;
-
-  private record Indexed(MatchRecord record, Set<String> keys) {}
-
-  private static final class Golden {
-    int version;
-    final Set<String> members = new LinkedHashSet<>();
-  }
 
   public MatchIndex(DecisionRules rules, int maxCandidates) {
     this(rules, new BlockingKeys(rules), maxCandidates);
@@ -57,7 +67,8 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     this.rules = rules;
     this.blocking = blocking;
     this.maxCandidates = maxCandidates;
-    this.valueCounts = new Map[rules.slots().size()];
+    this.slotCount = rules.slots().size();
+    this.valueCounts = new Map[slotCount];
     this.ruleSetNames = rules.ruleSets().stream().map(RuleSet::name).toList();
     this.candidatesByRuleSet = new LongAdder[ruleSetNames.size()];
     for (int i = 0; i < candidatesByRuleSet.length; i++) {
@@ -75,7 +86,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     lock.readLock().lock();
     try {
       Integer n = valueCounts[slot].get(value);
-      return n == null || records.isEmpty() ? Double.NaN : (double) n / records.size();
+      return n == null || sourceIds.size() == 0 ? Double.NaN : (double) n / sourceIds.size();
     } finally {
       lock.readLock().unlock();
     }
@@ -86,41 +97,41 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   }
 
   @Override
-  public Candidates candidates(String[][] values, String excludeSourceId) {
-    Set<String> keys = blocking.of(values);
+  public Candidates candidates(String[][] query, String excludeSourceId) {
+    Set<String> keys = blocking.of(query);
     lock.readLock().lock();
     try {
-      Map<String, MatchRecord> found = new LinkedHashMap<>();
-      List<Set<String>> byRuleSet = new ArrayList<>();
+      int exclude = excludeSourceId == null ? -1 : sourceIds.find(excludeSourceId);
+      Set<Integer> found = new LinkedHashSet<>();
+      List<Set<Integer>> byRuleSet = new ArrayList<>(ruleSetNames.size());
       ruleSetNames.forEach(n -> byRuleSet.add(new HashSet<>()));
-      boolean capped = false;
+      boolean[] capped = {false};
       for (String key : keys) {
-        List<String> ids = postings.get(key);
-        if (ids == null) {
-          continue;
-        }
-        Set<String> ofRuleSet = byRuleSet.get(BlockingKeys.ruleSetOf(key));
-        for (String id : ids) {
-          if (id.equals(excludeSourceId)) {
-            continue;
+        Set<Integer> ofRuleSet = byRuleSet.get(BlockingKeys.ruleSetOf(key));
+        postings.forEach(hash(key), slot -> {
+          if (slot == exclude) {
+            return true;
           }
-          if (!found.containsKey(id) && found.size() >= maxCandidates) {
-            capped = true;
-            break;
+          if (!found.contains(slot) && found.size() >= maxCandidates) {
+            capped[0] = true;
+            return false;
           }
-          ofRuleSet.add(id);
-          found.putIfAbsent(id, records.get(id).record());
-        }
+          ofRuleSet.add(slot);
+          found.add(slot);
+          return true;
+        });
       }
       lookups.increment();
       candidatesFound.add(found.size());
       for (int i = 0; i < byRuleSet.size(); i++) {
         candidatesByRuleSet[i].add(byRuleSet.get(i).size());
       }
-      if (capped) {
+      if (capped[0]) {
         cappedLookups.increment();
       }
-      return new Candidates(new ArrayList<>(found.values()), capped);
+      List<MatchRecord> out = new ArrayList<>(found.size());
+      found.forEach(slot -> out.add(recordAt(slot)));
+      return new Candidates(out, capped[0]);
     } finally {
       lock.readLock().unlock();
     }
@@ -130,8 +141,8 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   public Optional<MatchRecord> record(String sourceId) {
     lock.readLock().lock();
     try {
-      Indexed i = records.get(sourceId);
-      return i == null ? Optional.empty() : Optional.of(i.record());
+      int slot = sourceIds.find(sourceId);
+      return slot < 0 ? Optional.empty() : Optional.of(recordAt(slot));
     } finally {
       lock.readLock().unlock();
     }
@@ -141,12 +152,15 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   public List<MatchRecord> members(String goldenId) {
     lock.readLock().lock();
     try {
-      Golden g = goldens.get(goldenId);
-      if (g == null) {
+      int g = goldenIds.find(goldenId);
+      int[] m = g < 0 ? null : members[g];
+      if (m == null) {
         return List.of();
       }
-      List<MatchRecord> out = new ArrayList<>(g.members.size());
-      g.members.forEach(id -> out.add(records.get(id).record()));
+      List<MatchRecord> out = new ArrayList<>(m[0]);
+      for (int k = 1; k <= m[0]; k++) {
+        out.add(recordAt(m[k]));
+      }
       return out;
     } finally {
       lock.readLock().unlock();
@@ -157,8 +171,8 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   public int goldenVersion(String goldenId) {
     lock.readLock().lock();
     try {
-      Golden g = goldens.get(goldenId);
-      return g == null ? 0 : g.version;
+      int g = goldenIds.find(goldenId);
+      return g < 0 || members[g] == null ? 0 : goldenVersions[g];
     } finally {
       lock.readLock().unlock();
     }
@@ -199,23 +213,33 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   public int size() {
     lock.readLock().lock();
     try {
-      return records.size();
+      return sourceIds.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Distinct blocking keys held (statistics). */
+  public int keyCount() {
+    lock.readLock().lock();
+    try {
+      return postings.keyCount();
     } finally {
       lock.readLock().unlock();
     }
   }
 
   /** Applies committed changes: records (added or replaced, with their golden link) and golden versions. */
-  public void apply(Collection<MatchRecord> changedRecords, Map<String, Integer> goldenVersions) {
+  public void apply(Collection<MatchRecord> changedRecords, Map<String, Integer> newGoldenVersions) {
     lock.writeLock().lock();
     try {
       changedRecords.forEach(this::putLocked);
-      goldenVersions.forEach((id, version) -> {
-        Golden g = goldens.get(id);
-        if (g != null) {
-          g.version = version;
-          if (g.members.isEmpty()) {
-            goldens.remove(id);
+      newGoldenVersions.forEach((id, version) -> {
+        int g = goldenIds.find(id);
+        if (g >= 0 && members[g] != null) {
+          goldenVersions[g] = version;
+          if (members[g][0] == 0) {
+            members[g] = null; // emptied: gone from the index, as from the golden record's links
           }
         }
       });
@@ -238,52 +262,141 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
-  private void putLocked(MatchRecord record) {
-    Indexed old = records.get(record.sourceId());
-    countValues(old == null ? null : old.record().values(), -1);
-    countValues(record.values(), 1);
-    Set<String> keys = blocking.of(record.values());
-    if (old != null) {
-      for (String k : old.keys()) {
-        if (!keys.contains(k)) {
-          removePosting(k, record.sourceId());
-        }
-      }
-      if (!old.record().goldenId().equals(record.goldenId())) {
-        Golden g = goldens.get(old.record().goldenId());
-        if (g != null) {
-          g.members.remove(record.sourceId());
-        }
-      }
-    }
-    for (String k : keys) {
-      if (old == null || !old.keys().contains(k)) {
-        postings.computeIfAbsent(k, x -> new ArrayList<>(2)).add(record.sourceId());
-      }
-    }
-    records.put(record.sourceId(), new Indexed(record, keys));
-    goldens.computeIfAbsent(record.goldenId(), x -> new Golden()).members.add(record.sourceId());
+  private MatchRecord recordAt(int slot) {
+    return new MatchRecord(sourceIds.id(slot), versions[slot], clientNames.get(clientOf[slot]),
+        goldenIds.id(goldenOf[slot]), manual[slot], PackedValues.unpack(values[slot], slotCount));
   }
 
-  private void countValues(String[][] values, int delta) {
-    if (values == null) {
+  private void putLocked(MatchRecord record) {
+    int slot = sourceIds.find(record.sourceId());
+    String[][] oldValues = slot >= 0 ? PackedValues.unpack(values[slot], slotCount) : null;
+    countValues(oldValues, -1);
+    countValues(record.values(), 1);
+    Set<String> keys = blocking.of(record.values());
+    Set<String> oldKeys = oldValues == null ? Set.of() : blocking.of(oldValues);
+    int golden = goldenSlot(record.goldenId());
+    boolean alreadyMember = false;
+    if (slot >= 0) {
+      for (String k : oldKeys) {
+        if (!keys.contains(k)) {
+          postings.remove(hash(k), slot);
+        }
+      }
+      if (goldenOf[slot] != golden) {
+        removeMember(goldenOf[slot], slot);
+      } else {
+        alreadyMember = members[golden] != null && contains(members[golden], slot);
+      }
+    } else {
+      slot = sourceIds.add(record.sourceId());
+      ensureSourceCapacity(slot + 1);
+    }
+    for (String k : keys) {
+      if (!oldKeys.contains(k)) {
+        postings.add(hash(k), slot);
+      }
+    }
+    values[slot] = PackedValues.pack(record.values());
+    versions[slot] = record.version();
+    goldenOf[slot] = golden;
+    clientOf[slot] = clientNumber(record.clientId());
+    manual[slot] = record.manualLink();
+    if (!alreadyMember) {
+      addMember(golden, slot);
+    }
+  }
+
+  private int goldenSlot(String goldenId) {
+    int g = goldenIds.add(goldenId);
+    if (g >= goldenVersions.length) {
+      int n = Math.max(g + 1, goldenVersions.length * 2);
+      goldenVersions = java.util.Arrays.copyOf(goldenVersions, n);
+      members = java.util.Arrays.copyOf(members, n);
+    }
+    return g;
+  }
+
+  /** Joins a golden record, bringing it back (at version 0, until a write says otherwise) if it had emptied. */
+  private void addMember(int g, int slot) {
+    int[] m = members[g];
+    if (m == null) {
+      goldenVersions[g] = 0;
+      members[g] = new int[] {1, slot};
+      return;
+    }
+    if (m[0] + 1 == m.length) {
+      m = java.util.Arrays.copyOf(m, m.length * 2);
+      members[g] = m;
+    }
+    m[++m[0]] = slot;
+  }
+
+  private void removeMember(int g, int slot) {
+    int[] m = members[g];
+    if (m == null) {
+      return;
+    }
+    for (int k = 1; k <= m[0]; k++) {
+      if (m[k] == slot) {
+        System.arraycopy(m, k + 1, m, k, m[0] - k);
+        m[0]--;
+        return;
+      }
+    }
+  }
+
+  private static boolean contains(int[] m, int slot) {
+    for (int k = 1; k <= m[0]; k++) {
+      if (m[k] == slot) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private short clientNumber(String clientId) {
+    Short n = clientNumbers.get(clientId);
+    if (n == null) {
+      n = (short) clientNames.size();
+      clientNames.add(clientId);
+      clientNumbers.put(clientId, n);
+    }
+    return n;
+  }
+
+  private void ensureSourceCapacity(int n) {
+    if (n <= values.length) {
+      return;
+    }
+    int c = Math.max(n, values.length * 2);
+    values = java.util.Arrays.copyOf(values, c);
+    versions = java.util.Arrays.copyOf(versions, c);
+    goldenOf = java.util.Arrays.copyOf(goldenOf, c);
+    clientOf = java.util.Arrays.copyOf(clientOf, c);
+    manual = java.util.Arrays.copyOf(manual, c);
+  }
+
+  /** A blocking key's 32-bit hash (FNV-1a over its characters, then mixed). */
+  static int hash(String key) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < key.length(); i++) {
+      h ^= key.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    h ^= h >>> 32;
+    h *= 0xd6e8feb86659fd93L;
+    return (int) (h ^ (h >>> 32));
+  }
+
+  private void countValues(String[][] recordValues, int delta) {
+    if (recordValues == null) {
       return;
     }
     for (int slot = 0; slot < valueCounts.length; slot++) {
       if (valueCounts[slot] != null) {
-        for (String v : values[slot]) {
+        for (String v : recordValues[slot]) {
           valueCounts[slot].merge(v, delta, (x, y) -> x + y == 0 ? null : x + y);
         }
-      }
-    }
-  }
-
-  private void removePosting(String key, String sourceId) {
-    List<String> ids = postings.get(key);
-    if (ids != null) {
-      ids.remove(sourceId);
-      if (ids.isEmpty()) {
-        postings.remove(key);
       }
     }
   }
