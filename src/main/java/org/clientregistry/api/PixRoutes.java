@@ -34,6 +34,6 @@ public final class PixRoutes {
     List<String> targets = ctx.queryParam("targetSystem").stream()
         .flatMap(t -> java.util.Arrays.stream(t.split(","))).map(String::trim).toList();
     return audit.around(FhirHandlers.client(ctx).id(), "pix", "sourceIdentifier=" + source.get(0),
-        pix.observed(FhirHandlers.calls(ctx)).lookup(source.get(0), targets)).map(p -> FhirResponse.of(200, p));
+        pix.observed(FhirHandlers.calls(ctx)).lookup(source.get(0), targets)).map(p -> FhirResponse.ofJson(200, p));
   }
 }

@@ -1,18 +1,17 @@
 package org.clientregistry.linking;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.clientregistry.fhir.FhirException;
 import org.clientregistry.store.GoldenRecord;
 import org.clientregistry.store.PatientStore;
-import org.clientregistry.store.SourceRecord;
 import org.hl7.fhir.r4.model.Identifier;
-import org.hl7.fhir.r4.model.Parameters;
-import org.hl7.fhir.r4.model.Reference;
 
 /**
  * IHE PIXm (ITI-83): from one identifier to every identifier of the same person, the CRUID, and references to each
@@ -20,6 +19,7 @@ import org.hl7.fhir.r4.model.Reference;
  */
 public final class PixService {
   private static final int MAX_REPLACED_BY_HOPS = 16;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PatientStore store;
   private final String cruidSystem;
@@ -37,13 +37,14 @@ public final class PixService {
     return new PixService(store.observed(log), cruidSystem, configuredSystems);
   }
 
-  public Future<Parameters> lookup(String sourceIdentifier, List<String> targetSystems) {
+  /** The ITI-83 answer, a FHIR {@code Parameters} resource as JSON (written straight, it is the hot path). */
+  public Future<String> lookup(String sourceIdentifier, List<String> targetSystems) {
     Identifier source = parse(sourceIdentifier);
     return checkTargetSystems(targetSystems)
-        .compose(v -> goldenIdOf(source))
-        .compose(goldenId -> resolve(goldenId, 0))
-        .compose(golden -> store.identifiersOf(golden.memberIds())
-            .map(ids -> answer(source, targetSystems, golden, ids)));
+        .compose(v -> store.person(source.getSystem(), source.getValue(), cruidSystem, MAX_REPLACED_BY_HOPS))
+        .map(person -> answer(source, targetSystems, person.orElseThrow(() -> FhirException.notFound(
+            source.getSystem().equals(cruidSystem) ? "No patient with CRUID " + source.getValue()
+                : "No patient with identifier " + source.getSystem() + "|" + source.getValue()))));
   }
 
   private static Identifier parse(String sourceIdentifier) {
@@ -76,54 +77,32 @@ public final class PixService {
     return chain;
   }
 
-  private Future<String> goldenIdOf(Identifier source) {
-    if (source.getSystem().equals(cruidSystem)) {
-      return Future.succeededFuture(source.getValue());
-    }
-    return store.sourceIdsByIdentifier(source.getSystem(), source.getValue()).compose(ids -> {
-      if (ids.isEmpty()) {
-        return Future.failedFuture(FhirException.notFound("No patient with identifier " + source.getSystem() + "|"
-            + source.getValue()));
-      }
-      // Several records can share a shared identifier (e.g. a national id); the first one's person answers.
-      return store.source(ids.get(0)).map(found -> found.map(SourceRecord::goldenId)
-          .orElseThrow(() -> FhirException.notFound("No patient with identifier " + source.getSystem())));
-    });
-  }
-
-  /** Follows replaced-by links so that an old CRUID still resolves to the surviving golden record. */
-  private Future<GoldenRecord> resolve(String goldenId, int hops) {
-    return store.golden(goldenId).compose((Optional<GoldenRecord> found) -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(FhirException.notFound("No patient with CRUID " + goldenId));
-      }
-      GoldenRecord g = found.get();
-      if (g.replacedBy() != null && hops < MAX_REPLACED_BY_HOPS) {
-        return resolve(g.replacedBy(), hops + 1);
-      }
-      return Future.succeededFuture(g);
-    });
-  }
-
-  private Parameters answer(Identifier source, List<String> targetSystems, GoldenRecord golden,
-                            List<PatientStore.SourceIdentifier> identifiers) {
-    Parameters out = new Parameters();
+  private String answer(Identifier source, List<String> targetSystems, PatientStore.Person person) {
+    GoldenRecord golden = person.golden();
+    ObjectNode out = JSON.createObjectNode().put("resourceType", "Parameters");
+    ArrayNode parameters = out.putArray("parameter");
     Set<String> seen = new LinkedHashSet<>();
-    List<Identifier> targets = new ArrayList<>();
-    for (PatientStore.SourceIdentifier id : identifiers) {
+    for (PatientStore.SourceIdentifier id : person.identifiers()) {
       boolean isQuery = id.system().equals(source.getSystem()) && id.value().equals(source.getValue());
       if (!isQuery && wanted(targetSystems, id.system()) && seen.add(id.system() + "|" + id.value())) {
-        targets.add(new Identifier().setSystem(id.system()).setValue(id.value()));
+        targetIdentifier(parameters, id.system(), id.value());
       }
     }
     if (wanted(targetSystems, cruidSystem) && !source.getSystem().equals(cruidSystem)) {
-      targets.add(new Identifier().setSystem(cruidSystem).setValue(golden.id()));
+      targetIdentifier(parameters, cruidSystem, golden.id());
     }
-    targets.forEach(t -> out.addParameter().setName("targetIdentifier").setValue(t));
-    golden.memberIds().forEach(id -> out.addParameter().setName("targetId")
-        .setValue(new Reference("Patient/" + id)));
-    out.addParameter().setName("targetId").setValue(new Reference("Patient/" + golden.id()));
-    return out;
+    golden.memberIds().forEach(id -> targetId(parameters, id));
+    targetId(parameters, golden.id());
+    return out.toString();
+  }
+
+  private static void targetIdentifier(ArrayNode parameters, String system, String value) {
+    parameters.addObject().put("name", "targetIdentifier").putObject("valueIdentifier").put("system", system)
+        .put("value", value);
+  }
+
+  private static void targetId(ArrayNode parameters, String id) {
+    parameters.addObject().put("name", "targetId").putObject("valueReference").put("reference", "Patient/" + id);
   }
 
   private static boolean wanted(List<String> targetSystems, String system) {

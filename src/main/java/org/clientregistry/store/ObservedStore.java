@@ -76,6 +76,12 @@ final class ObservedStore implements PatientStore {
   }
 
   @Override
+  public Future<Optional<Person>> person(String system, String value, String cruidSystem, int maxHops) {
+    return call("read person by identifier", "GET", "/persons", null,
+        () -> store.person(system, value, cruidSystem, maxHops), ObservedStore::found);
+  }
+
+  @Override
   public Future<Boolean> knowsSystem(String system) {
     return call("check identifier system", "GET", "/identifier-systems", null, () -> store.knowsSystem(system),
         known -> known ? "known" : "unknown");

@@ -24,6 +24,29 @@ public interface PatientStore {
 
   Future<Optional<GoldenRecord>> golden(String id);
 
+  /**
+   * Everything a PIX answer needs: the golden record {@code system|value} belongs to (for the CRUID system, the
+   * golden record of that id; for any other, the person of the first source record carrying it), replaced-by links
+   * followed up to {@code maxHops}, and its members' identifiers. Empty when no record carries the identifier or the
+   * golden record does not exist. Stores that can answer in one step (one read transaction) override this.
+   */
+  default Future<Optional<Person>> person(String system, String value, String cruidSystem, int maxHops) {
+    Future<Optional<String>> goldenId = system.equals(cruidSystem) ? Future.succeededFuture(Optional.of(value))
+        : sourceIdsByIdentifier(system, value).compose(ids -> ids.isEmpty()
+            ? Future.succeededFuture(Optional.<String>empty())
+            : source(ids.get(0)).map(found -> found.map(SourceRecord::goldenId)));
+    return goldenId.compose(id -> id.isEmpty() ? Future.succeededFuture(Optional.<GoldenRecord>empty())
+            : resolve(id.get(), maxHops))
+        .compose(golden -> golden.isEmpty() ? Future.succeededFuture(Optional.<Person>empty())
+            : identifiersOf(golden.get().memberIds()).map(ids -> Optional.of(new Person(golden.get(), ids))));
+  }
+
+  /** A golden record, following replaced-by links (at most {@code hops} of them). */
+  private Future<Optional<GoldenRecord>> resolve(String goldenId, int hops) {
+    return golden(goldenId).compose(found -> found.isPresent() && found.get().replacedBy() != null && hops > 0
+        ? resolve(found.get().replacedBy(), hops - 1) : Future.succeededFuture(found));
+  }
+
   /** Whether any stored record carries an identifier of this system. */
   Future<Boolean> knowsSystem(String system);
 
@@ -64,6 +87,9 @@ public interface PatientStore {
   }
 
   record SourceIdentifier(String sourceId, String system, String value) {}
+
+  /** A person as PIX sees it: the golden record and every identifier of its members. */
+  record Person(GoldenRecord golden, List<SourceIdentifier> identifiers) {}
 
   record GoldenVersion(String id, int version) {}
 
