@@ -27,6 +27,9 @@ import org.hl7.fhir.r4.model.Resource;
 public final class BundleRoutes {
   public static final String CRUID_EXTENSION = "http://openclientregistry.org/fhir/StructureDefinition/cruid";
 
+  /** Batch entries submitted at once (each still waits for the locks of the records it could match). */
+  static final int BATCH_IN_FLIGHT = 8;
+
   private final SubmissionService submissions;
   private final RequestBodies bodies;
   private final WorkerExecutor worker;
@@ -63,29 +66,45 @@ public final class BundleRoutes {
     });
   }
 
-  /** Each entry on its own, one after the other (so later entries match earlier ones). */
+  /**
+   * Each entry on its own, up to {@link #BATCH_IN_FLIGHT} at a time in entry order. Entries that could match each
+   * other still meet: they share blocking keys, whose locks make the later one wait for the earlier one's commit
+   * (linking.md, concurrency). Running several at once lets the store commit them together.
+   */
   private Future<FhirResponse> batch(ClientConfig client, Bundle bundle, CallLog log) {
     int size = bundle.getEntry().size();
-    List<Object> outcomes = new ArrayList<>(size); // a SubmissionResult or the failure, per entry
-    Future<Void> chain = Future.succeededFuture();
-    for (int i = 0; i < size; i++) {
-      BundleEntryComponent entry = bundle.getEntry().get(i);
-      int index = i;
-      chain = chain.compose(v -> {
-        Future<SubmissionResult> result;
-        try {
-          SubmissionService.Entry e = toEntry(entry, index);
-          result = submissions.submit(client, e.patient(), e.targetId(), log);
-        } catch (FhirException ex) {
-          result = Future.failedFuture(ex);
-        }
-        return result.<Object>map(r -> r).recover(Future::succeededFuture).map(o -> {
-          outcomes.add(o);
-          return (Void) null;
-        });
-      });
+    Object[] outcomes = new Object[size]; // a SubmissionResult or the failure, per entry
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < Math.min(BATCH_IN_FLIGHT, size); lane++) {
+      lanes.add(nextEntry(client, bundle, log, outcomes, next));
     }
-    return chain.compose(v -> respond(BundleType.BATCHRESPONSE, outcomes));
+    return Future.all(lanes).compose(v -> respond(BundleType.BATCHRESPONSE, java.util.Arrays.asList(outcomes)));
+  }
+
+  /** One lane of a batch: takes the next entry not yet taken, submits it, and goes on until none are left. */
+  private Future<Void> nextEntry(ClientConfig client, Bundle bundle, CallLog log, Object[] outcomes,
+                                 java.util.concurrent.atomic.AtomicInteger next) {
+    int index;
+    SubmissionService.Entry e;
+    while (true) { // entries refused before submission are answered here, in a loop rather than a deep chain
+      index = next.getAndIncrement();
+      if (index >= outcomes.length) {
+        return Future.succeededFuture();
+      }
+      try {
+        e = toEntry(bundle.getEntry().get(index), index);
+        break;
+      } catch (FhirException ex) {
+        outcomes[index] = ex;
+      }
+    }
+    int taken = index;
+    return submissions.submit(client, e.patient(), e.targetId(), log).<Object>map(r -> r).recover(Future::succeededFuture)
+        .compose(o -> {
+          outcomes[taken] = o;
+          return nextEntry(client, bundle, log, outcomes, next);
+        });
   }
 
   private Future<FhirResponse> transaction(ClientConfig client, Bundle bundle, CallLog log) {
