@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import org.clientregistry.fhir.Fhir;
 import org.clientregistry.fhir.FhirException;
+import org.clientregistry.linking.SubmissionPreparer;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -37,6 +38,8 @@ final class RequestBodies {
       if (!(resource instanceof Patient patient)) {
         throw FhirException.badRequest("Expected a Patient resource, got " + resource.fhirType());
       }
+      // The body as sent: the registry stores it from this (HAPI has validated it) instead of encoding again.
+      patient.setUserData(SubmissionPreparer.SUBMITTED_JSON, ctx.body().asString());
       if (urlId != null && patient.hasIdElement() && patient.getIdElement().hasIdPart()
           && !patient.getIdElement().getIdPart().equals(urlId)) {
         throw FhirException.badRequest("The Patient id '" + patient.getIdElement().getIdPart()

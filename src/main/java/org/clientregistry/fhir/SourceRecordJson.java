@@ -21,7 +21,47 @@ public final class SourceRecordJson {
 
   private SourceRecordJson() {}
 
+  private static final String PREFIX = "{\"resourceType\":\"Patient\"";
+
   public static String of(SourceRecord record) {
+    String json = record.resourceJson();
+    if (json.startsWith(PREFIX) && json.endsWith("}") && (json.charAt(PREFIX.length()) == ','
+        || json.length() == PREFIX.length() + 1) && !hasRegistryElements(json)) {
+      return spliced(record, json);
+    }
+    return rebuilt(record);
+  }
+
+  /**
+   * Every stored record starts with resourceType and holds no id, meta or link of its own (both stores write it
+   * so), so the registry's elements go in by concatenation; Jackson only quotes the strings.
+   */
+  private static String spliced(SourceRecord r, String json) {
+    StringBuilder b = new StringBuilder(json.length() + 300).append(PREFIX)
+        .append(",\"id\":").append(quote(r.id()))
+        .append(",\"meta\":{\"versionId\":\"").append(r.version()).append("\",\"lastUpdated\":\"")
+        .append(INSTANT.format(r.lastUpdated())).append("\",\"tag\":[{\"system\":")
+        .append(quote(PatientViews.CLIENT_TAG_SYSTEM)).append(",\"code\":").append(quote(r.clientId()))
+        .append("}]}");
+    b.append(json, PREFIX.length(), json.length() - 1);
+    return b.append(",\"link\":[{\"other\":{\"reference\":").append(quote("Patient/" + r.goldenId()))
+        .append("},\"type\":\"refer\"}]}").toString();
+  }
+
+  /** Top-level id, meta or link would have to be replaced, not added: left to the tree path. */
+  private static boolean hasRegistryElements(String json) {
+    return json.contains("\"id\":") || json.contains("\"meta\":") || json.contains("\"link\":");
+  }
+
+  private static String quote(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String rebuilt(SourceRecord record) {
     ObjectNode stored;
     try {
       stored = (ObjectNode) JSON.readTree(record.resourceJson());

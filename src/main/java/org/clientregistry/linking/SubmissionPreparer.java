@@ -2,6 +2,7 @@ package org.clientregistry.linking;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,8 @@ import org.hl7.fhir.r4.model.Patient;
 /** Checks a submitted Patient and extracts everything linking needs from it (CPU work: run it on a worker). */
 public final class SubmissionPreparer {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** User data on a parsed Patient: the request body it was parsed from. */
+  public static final String SUBMITTED_JSON = "cr.submittedJson";
 
   private final FieldExtractor extractor;
   private final DecisionRules rules;
@@ -31,8 +34,9 @@ public final class SubmissionPreparer {
 
   public PreparedSubmission prepare(ClientConfig client, Patient submitted, String targetId) {
     Identifier internal = internalIdentifier(client, submitted);
-    Patient content = submitted.copy();
-    // The registry owns id, meta and links; the client's versions of them are not stored.
+    // The registry owns id, meta and links; the client's versions of them are not stored. The submitted
+    // resource is this request's own parse, so it is cleared in place rather than copied.
+    Patient content = submitted;
     content.setId((String) null);
     content.setMeta(null);
     content.setLink(null);
@@ -51,7 +55,7 @@ public final class SubmissionPreparer {
       throw new IllegalStateException(e);
     }
     ChangeSet.Content stored = new ChangeSet.Content(client.id(), internal.getSystem(), internal.getValue(),
-        identifiers, Fhir.encode(content), fieldsJson);
+        identifiers, contentJson(content), fieldsJson);
     List<String> lockKeys = new ArrayList<>(index.keysOf(values));
     lockKeys.add("id:" + client.id() + "|" + internal.getSystem() + "|" + internal.getValue());
     if (targetId != null) {
@@ -59,6 +63,30 @@ public final class SubmissionPreparer {
     }
     return new PreparedSubmission(client.id(), internal.getSystem(), internal.getValue(), content, stored, values,
         lockKeys, targetId);
+  }
+
+  /**
+   * The stored JSON: the submitted body with the registry's elements taken out (resourceType first, as every stored
+   * record starts), or HAPI's encoding where no body came with the resource (bundle entries, other writers).
+   */
+  static String contentJson(Patient content) {
+    Object submitted = content.getUserData(SUBMITTED_JSON);
+    if (submitted instanceof String body) {
+      try {
+        ObjectNode in = (ObjectNode) JSON.readTree(body);
+        ObjectNode out = JSON.createObjectNode().put("resourceType", "Patient");
+        in.fields().forEachRemaining(e -> {
+          switch (e.getKey()) {
+            case "resourceType", "id", "meta", "link" -> { }
+            default -> out.set(e.getKey(), e.getValue());
+          }
+        });
+        return out.toString();
+      } catch (JsonProcessingException | ClassCastException e) {
+        // HAPI parsed this body, so Jackson should too; if not, HAPI's encoding is as good.
+      }
+    }
+    return Fhir.encode(content);
   }
 
   private static Identifier internalIdentifier(ClientConfig client, Patient patient) {

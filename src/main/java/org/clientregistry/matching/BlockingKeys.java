@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -170,7 +171,35 @@ public final class BlockingKeys {
     return Integer.parseInt(key.substring(0, key.indexOf(':')));
   }
 
+  /**
+   * The keys of a record's values. One submission asks for the keys of the same values several times (its locks,
+   * the committed index, its own overlay, the index update), so the last few answers are kept by identity of the
+   * values array, which the registry never changes once made.
+   */
   public Set<String> of(String[][] values) {
+    synchronized (recent) {
+      Set<String> known = recent.get(values);
+      if (known != null) {
+        return known;
+      }
+    }
+    Set<String> keys = java.util.Collections.unmodifiableSet(compute(values));
+    synchronized (recent) {
+      recent.put(values, keys);
+    }
+    return keys;
+  }
+
+  private static final int RECENT = 256;
+  /** Arrays hash and compare by identity, so this is an identity cache; the oldest entry goes first. */
+  private final Map<String[][], Set<String>> recent = new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String[][], Set<String>> eldest) {
+      return size() > RECENT;
+    }
+  };
+
+  private Set<String> compute(String[][] values) {
     Set<String> keys = new HashSet<>();
     for (int r = 0; r < plans.length; r++) {
       List<FieldRule> fields = rules.ruleSets().get(r).fields();
