@@ -39,6 +39,28 @@ class PatientSubmissionTest extends SharedRegistryTest {
   }
 
   @Test
+  void theClientsOwnIdMetaAndLinksAreNotStored() {
+    JsonObject sent = jane("openmrs", "om-own").put("id", "client-chosen")
+        .put("meta", new JsonObject().put("versionId", "42").put("tag", new JsonArray()
+            .add(new JsonObject().put("system", "http://x").put("code", "forged"))))
+        .put("link", new JsonArray().add(new JsonObject().put("type", "seealso")
+            .put("other", new JsonObject().put("reference", "Patient/someone-else"))));
+    HttpResponse<Buffer> r = registry.post("openmrs", "/fhir/Patient", sent);
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    String id = r.bodyAsJsonObject().getString("id");
+    assertNotEquals("client-chosen", id);
+    JsonObject stored = registry.get("admin", "/fhir/Patient/" + id).bodyAsJsonObject();
+    for (JsonObject body : new JsonObject[] {r.bodyAsJsonObject(), stored}) {
+      assertEquals("1", body.getJsonObject("meta").getString("versionId"));
+      assertEquals(1, body.getJsonObject("meta").getJsonArray("tag").size());
+      assertEquals("openmrs", body.getJsonObject("meta").getJsonArray("tag").getJsonObject(0).getString("code"));
+      assertEquals(1, body.getJsonArray("link").size());
+      assertEquals(crudOf(r), body.getJsonArray("link").getJsonObject(0).getJsonObject("other").getString("reference"));
+      assertEquals("Jane", body.getJsonArray("name").getJsonObject(0).getJsonArray("given").getString(0));
+    }
+  }
+
+  @Test
   void sameOfPersonFromTwoSystemsGetsOneCruidAndGoldenHasNoDemographics() {
     HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "om-2", "Moses",
         "Okello", "male", "1985-01-30", "0772 555 111", "CM85013012XYZQ"));
