@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.clientregistry.fhir.Fhir;
 import org.clientregistry.fhir.FieldExtractor;
 import org.clientregistry.matching.DecisionRules;
@@ -25,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class IndexLoader {
   private static final Logger LOG = LoggerFactory.getLogger(IndexLoader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int READS_IN_FLIGHT = 64;
   private static final TypeReference<Map<String, List<String>>> FIELDS = new TypeReference<>() {};
 
   private final PatientStore store;
@@ -40,17 +43,112 @@ public final class IndexLoader {
   public Future<Long> load(MatchIndex index) {
     long started = System.nanoTime();
     Map<String, Integer> goldenVersions = new HashMap<>();
-    int[] reExtracted = {0};
-    return store.load(source -> {
-      index.put(recordOf(source, reExtracted));
-    }, golden -> goldenVersions.put(golden.id(), golden.version()),
-        mark -> index.markNotSame(mark.sourceA(), mark.sourceB()))
+    Batches batches = new Batches(index);
+    return store.load(batches::add, golden -> goldenVersions.put(golden.id(), golden.version()),
+            mark -> index.markNotSame(mark.sourceA(), mark.sourceB()))
+        .compose(count -> {
+          batches.finish();
+          return reExtract(index, batches.withoutValues).map(count);
+        })
         .map(count -> {
           index.apply(List.of(), goldenVersions);
           LOG.info("Matching index loaded: {} source records, {} golden records in {} ms ({} re-extracted)",
-              count, goldenVersions.size(), (System.nanoTime() - started) / 1_000_000, reExtracted[0]);
+              count, goldenVersions.size(), (System.nanoTime() - started) / 1_000_000,
+              batches.withoutValues.size());
           return count;
         });
+  }
+
+  /**
+   * Records come in batches: their values are prepared (stored values parsed, normalised, blocking keys made) on
+   * every core at once, then the batch enters the index on a thread of its own while the next batch is prepared.
+   * Start-up time is mostly this work.
+   */
+  private final class Batches {
+    private static final int SIZE = 200; // two batches in the pipeline stay within the blocking keys' cache
+    private final MatchIndex index;
+    private final java.util.concurrent.ExecutorService indexer = java.util.concurrent.Executors
+        .newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "cr-index-load");
+          t.setDaemon(true); // never what keeps a failed start-up alive
+          return t;
+        });
+    private java.util.concurrent.Future<?> applying = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private List<SourceRecord> pending = new ArrayList<>(SIZE);
+    /** Records written under rules with other expressions and loaded without their resource: read after. */
+    final List<String> withoutValues = new ArrayList<>();
+
+    Batches(MatchIndex index) {
+      this.index = index;
+    }
+
+    void add(SourceRecord source) {
+      pending.add(source);
+      if (pending.size() == SIZE) {
+        flush();
+      }
+    }
+
+    private void flush() {
+      List<SourceRecord> batch = pending;
+      pending = new ArrayList<>(SIZE);
+      MatchRecord[] prepared = new MatchRecord[batch.size()];
+      IntStream.range(0, prepared.length).parallel().forEach(i -> {
+        SourceRecord s = batch.get(i);
+        String[][] values = valuesOf(s, rules, extractor);
+        if (values != null) {
+          index.keysOf(values);
+          prepared[i] = new MatchRecord(s.id(), s.version(), s.clientId(), s.goldenId(), s.link().manual(), values);
+        }
+      });
+      List<MatchRecord> ready = new ArrayList<>(prepared.length);
+      for (int i = 0; i < prepared.length; i++) {
+        if (prepared[i] != null) {
+          ready.add(prepared[i]);
+        } else {
+          withoutValues.add(batch.get(i).id());
+        }
+      }
+      awaitApplying();
+      applying = indexer.submit(() -> index.apply(ready, Map.of()));
+    }
+
+    /** The last batch in, and the index thread gone. */
+    void finish() {
+      flush();
+      awaitApplying();
+      indexer.shutdown();
+    }
+
+    private void awaitApplying() {
+      try {
+        applying.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while loading the matching index", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("Loading the matching index failed", e.getCause());
+      }
+    }
+  }
+
+  /**
+   * Reads the records whose stored values do not fit the rules (new expressions after a rules change), and
+   * evaluates the rules on their resource: {@link #READS_IN_FLIGHT} reads at a time, one chunk after another.
+   */
+  private Future<Void> reExtract(MatchIndex index, List<String> ids) {
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < ids.size(); from += READS_IN_FLIGHT) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READS_IN_FLIGHT));
+      chain = chain.compose(v -> Future.all(chunk.stream().map(store::source).toList()).map(all -> {
+        for (int i = 0; i < all.size(); i++) {
+          all.<java.util.Optional<SourceRecord>>resultAt(i).ifPresent(s -> index.put(new MatchRecord(s.id(),
+              s.version(), s.clientId(), s.goldenId(), s.link().manual(), valuesOf(s, rules, extractor))));
+        }
+        return null;
+      }));
+    }
+    return chain;
   }
 
   /** Reads again the records and golden versions written since a time, into an index built before them. */
@@ -66,25 +164,27 @@ public final class IndexLoader {
   }
 
   private MatchRecord recordOf(SourceRecord source, int[] reExtracted) {
-    if (!storedValuesFit(source, extractor)) {
+    Map<String, List<String>> raw = parseFields(source.fieldsJson());
+    if (!raw.keySet().containsAll(extractor.expressions())) {
       reExtracted[0]++;
     }
     return new MatchRecord(source.id(), source.version(), source.clientId(), source.goldenId(),
         source.link().manual(), valuesOf(source, rules, extractor));
   }
 
-  /** A stored record's normalised rule values: from the values kept at write time, or evaluated again. */
+  /**
+   * A stored record's normalised rule values: from the values kept at write time, or evaluated again on its
+   * resource; null when the kept values do not fit these rules and the resource was not loaded with the record.
+   */
   public static String[][] valuesOf(SourceRecord source, DecisionRules rules, FieldExtractor extractor) {
     Map<String, List<String>> raw = parseFields(source.fieldsJson());
     if (!raw.keySet().containsAll(extractor.expressions())) {
+      if (source.resourceJson() == null) {
+        return null;
+      }
       raw = extractor.extract((Patient) Fhir.parse(source.resourceJson()));
     }
     return rules.normalise(raw);
-  }
-
-  /** Whether the values kept at write time cover every expression of these rules. */
-  private static boolean storedValuesFit(SourceRecord source, FieldExtractor extractor) {
-    return parseFields(source.fieldsJson()).keySet().containsAll(extractor.expressions());
   }
 
   private static Map<String, List<String>> parseFields(String json) {

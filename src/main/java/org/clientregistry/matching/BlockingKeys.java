@@ -190,7 +190,7 @@ public final class BlockingKeys {
     return keys;
   }
 
-  private static final int RECENT = 256;
+  private static final int RECENT = 1024;
   /** Arrays hash and compare by identity, so this is an identity cache; the oldest entry goes first. */
   private final Map<String[][], Set<String>> recent = new java.util.LinkedHashMap<>() {
     @Override

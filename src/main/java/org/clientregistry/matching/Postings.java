@@ -9,9 +9,11 @@ import java.util.Arrays;
  * keys whose hashes collide merely share candidates, which the comparison then sorts out. Not thread-safe.
  */
 final class Postings {
-  private int[] keys = new int[16];
-  /** 0 empty; slot + 1 for a single record; -(list + 1) for a shared key. */
-  private int[] cells = new int[16];
+  /**
+   * Open addressing with linear probing over pairs: table[2i] a key, table[2i+1] its cell (0 empty; slot + 1 for a
+   * single record; -(list + 1) for a shared key). Key and cell share a cache line, which is what a lookup waits on.
+   */
+  private int[] table = new int[32];
   private int used;
   /** Shared keys' lists: [count, slot, slot, ...]; freed lists are reused. */
   private int[][] lists = new int[4][];
@@ -30,7 +32,7 @@ final class Postings {
     if (i < 0) {
       return;
     }
-    int cell = cells[i];
+    int cell = table[2 * i + 1];
     if (cell > 0) {
       consumer.accept(cell - 1);
       return;
@@ -46,19 +48,19 @@ final class Postings {
   void add(int key, int slot) {
     int i = find(key);
     if (i < 0) {
-      if ((used + 1) * 4 > keys.length * 3) {
-        rehash(keys.length * 2);
+      if ((used + 1) * 10 > capacity() * 7) {
+        rehash(capacity() * 2);
       }
       i = probe(key);
-      keys[i] = key;
-      cells[i] = slot + 1;
+      table[2 * i] = key;
+      table[2 * i + 1] = slot + 1;
       used++;
       return;
     }
-    int cell = cells[i];
+    int cell = table[2 * i + 1];
     if (cell > 0) {
       int list = newList(cell - 1, slot);
-      cells[i] = -(list + 1);
+      table[2 * i + 1] = -(list + 1);
       return;
     }
     int[] list = lists[-cell - 1];
@@ -74,7 +76,7 @@ final class Postings {
     if (i < 0) {
       return;
     }
-    int cell = cells[i];
+    int cell = table[2 * i + 1];
     if (cell > 0) {
       if (cell - 1 == slot) {
         delete(i);
@@ -92,7 +94,7 @@ final class Postings {
       }
     }
     if (n == 1) {
-      cells[i] = list[1] + 1;
+      table[2 * i + 1] = list[1] + 1;
       freeList(index);
     }
   }
@@ -102,22 +104,26 @@ final class Postings {
     return used;
   }
 
+  private int capacity() {
+    return table.length / 2;
+  }
+
   private int find(int key) {
-    int mask = keys.length - 1;
+    int mask = capacity() - 1;
     for (int i = spread(key) & mask; ; i = (i + 1) & mask) {
-      if (cells[i] == 0) {
+      if (table[2 * i + 1] == 0) {
         return -1;
       }
-      if (keys[i] == key) {
+      if (table[2 * i] == key) {
         return i;
       }
     }
   }
 
   private int probe(int key) {
-    int mask = keys.length - 1;
+    int mask = capacity() - 1;
     int i = spread(key) & mask;
-    while (cells[i] != 0) {
+    while (table[2 * i + 1] != 0) {
       i = (i + 1) & mask;
     }
     return i;
@@ -125,32 +131,30 @@ final class Postings {
 
   /** Backward-shift deletion keeps every remaining key reachable from its home cell without tombstones. */
   private void delete(int hole) {
-    int mask = keys.length - 1;
-    cells[hole] = 0;
+    int mask = capacity() - 1;
+    table[2 * hole + 1] = 0;
     used--;
-    for (int i = (hole + 1) & mask; cells[i] != 0; i = (i + 1) & mask) {
-      int home = spread(keys[i]) & mask;
+    for (int i = (hole + 1) & mask; table[2 * i + 1] != 0; i = (i + 1) & mask) {
+      int home = spread(table[2 * i]) & mask;
       // Move the entry at i into the hole when its home does not lie cyclically in (hole, i].
       boolean movable = hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
       if (movable) {
-        keys[hole] = keys[i];
-        cells[hole] = cells[i];
-        cells[i] = 0;
+        table[2 * hole] = table[2 * i];
+        table[2 * hole + 1] = table[2 * i + 1];
+        table[2 * i + 1] = 0;
         hole = i;
       }
     }
   }
 
-  private void rehash(int capacity) {
-    int[] oldKeys = keys;
-    int[] oldCells = cells;
-    keys = new int[capacity];
-    cells = new int[capacity];
-    for (int i = 0; i < oldKeys.length; i++) {
-      if (oldCells[i] != 0) {
-        int j = probe(oldKeys[i]);
-        keys[j] = oldKeys[i];
-        cells[j] = oldCells[i];
+  private void rehash(int newCapacity) {
+    int[] old = table;
+    table = new int[newCapacity * 2];
+    for (int i = 0; i < old.length; i += 2) {
+      if (old[i + 1] != 0) {
+        int j = probe(old[i]);
+        table[2 * j] = old[i];
+        table[2 * j + 1] = old[i + 1];
       }
     }
   }

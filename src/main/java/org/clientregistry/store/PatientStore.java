@@ -53,7 +53,11 @@ public interface PatientStore {
   /** Writes all of it or nothing. Fails with StoreConflictException when a version check fails. */
   Future<Void> commit(ChangeSet changes);
 
-  /** Streams every source record (for the matching index) and golden version; returns the record count. */
+  /**
+   * Streams every source record (for the matching index) and golden version; returns the record count. A store may
+   * leave out what the index does not read (the resource, identifiers, link details other than the method, times):
+   * whoever needs a record's resource reads it with {@link #source}.
+   */
   Future<Long> load(Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
                     Consumer<NotSamePerson> marks);
 

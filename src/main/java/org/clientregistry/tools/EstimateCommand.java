@@ -83,8 +83,18 @@ public final class EstimateCommand {
     Vertx vertx = Vertx.vertx();
     try {
       EmbeddedStore store = EmbeddedStore.open(vertx, dataDir, "normal");
-      store.load(source -> out.add(IndexLoader.valuesOf(source, rules, extractor)), golden -> { }, mark -> { })
-          .await();
+      List<String> withoutValues = new ArrayList<>();
+      store.load(source -> {
+        String[][] values = IndexLoader.valuesOf(source, rules, extractor);
+        if (values != null) {
+          out.add(values);
+        } else {
+          withoutValues.add(source.id());
+        }
+      }, golden -> { }, mark -> { }).await();
+      for (String id : withoutValues) { // written under rules with other expressions: evaluated on the resource
+        store.source(id).await().ifPresent(s -> out.add(IndexLoader.valuesOf(s, rules, extractor)));
+      }
       store.close().await();
     } finally {
       vertx.close().await();
