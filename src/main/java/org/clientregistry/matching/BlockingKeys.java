@@ -212,6 +212,15 @@ public final class BlockingKeys {
         perField.add(f.partner() < 0 ? fieldKeys(f, values[f.slot()])
             : fieldKeys(f, concat(values[f.slot()], values[fields.get(f.partner()).slot()])));
       }
+      // Fields keyed on their own whatever the plan (alwaysKey), in the space of single-field keys.
+      for (int f = 0; f < fields.size(); f++) {
+        FieldRule field = fields.get(f);
+        if (field.alwaysKey()) {
+          for (String k : fieldKeys(field, values[field.slot()])) {
+            keys.add(r + ":" + f + ":" + k);
+          }
+        }
+      }
       if (!plans[r].pairs()) {
         for (int i = 0; i < perField.size(); i++) {
           for (String k : perField.get(i)) {
@@ -241,6 +250,39 @@ public final class BlockingKeys {
     return keys;
   }
 
+  private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-(\\d{2})-(\\d{2}).*");
+  private static final int[] DAYS_BEFORE_MONTH = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+
+  /**
+   * Day-of-year buckets 2n wide on two grids n days apart: two days less than n apart always share a bucket on one
+   * grid, whatever the years.
+   */
+  static List<String> nearDayKeys(String value, int n) {
+    java.util.regex.Matcher m = DATE.matcher(value);
+    if (!m.matches()) {
+      return List.of();
+    }
+    int month = Integer.parseInt(m.group(1));
+    int day = Integer.parseInt(m.group(2));
+    if (month < 1 || month > 12 || day < 1 || day > 31) {
+      return List.of();
+    }
+    int doy = DAYS_BEFORE_MONTH[month - 1] + day - 1;
+    return List.of("@a" + doy / (2 * n), "@b" + (doy + n) / (2 * n));
+  }
+
+  /** The first n letters and digits of a value, or null when it has fewer. */
+  static String prefix(String value, int n) {
+    StringBuilder b = new StringBuilder(n);
+    for (int i = 0; i < value.length() && b.length() < n; i++) {
+      char c = value.charAt(i);
+      if (Character.isLetterOrDigit(c)) {
+        b.append(c);
+      }
+    }
+    return b.length() < n ? null : b.toString();
+  }
+
   private static String[] concat(String[] a, String[] b) {
     String[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
@@ -254,6 +296,15 @@ public final class BlockingKeys {
     Set<String> out = new LinkedHashSet<>();
     for (String v : values) {
       out.addAll(field.algorithm().blockingKeys(v));
+      if (field.prefixKey() > 0) {
+        String prefix = prefix(v, field.prefixKey());
+        if (prefix != null) {
+          out.add("^" + prefix); // marked: never equal to an algorithm's own key
+        }
+      }
+      if (field.nearDayKey() > 0) {
+        out.addAll(nearDayKeys(v, field.nearDayKey()));
+      }
       if (out.size() >= MAX_KEYS_PER_FIELD) {
         break;
       }

@@ -234,8 +234,20 @@ public final class DecisionRulesParser {
     if (termFrequency && type != MatchingType.PROBABILISTIC) {
       throw new RulesException(path + ".termFrequency", "applies to probabilistic rule sets only");
     }
+    JsonNode alwaysKey = node.path("alwaysKey");
+    if (!alwaysKey.isMissingNode() && !alwaysKey.isBoolean()) {
+      throw new RulesException(path + ".alwaysKey", "must be true or false");
+    }
+    JsonNode prefix = node.path("prefixKey");
+    if (!prefix.isMissingNode() && (!prefix.canConvertToInt() || !prefix.isIntegralNumber() || prefix.asInt() < 2)) {
+      throw new RulesException(path + ".prefixKey", "must be a whole number of characters, 2 or more");
+    }
+    JsonNode nearDay = node.path("nearDayKey");
+    if (!nearDay.isMissingNode() && (!nearDay.isIntegralNumber() || nearDay.asInt() < 1 || nearDay.asInt() > 31)) {
+      throw new RulesException(path + ".nearDayKey", "must be a whole number of days from 1 to 31");
+    }
     return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both, Set.copyOf(systems),
-        termFrequency, -1);
+        termFrequency, -1, alwaysKey.asBoolean(false), prefix.asInt(0), nearDay.asInt(0));
   }
 
   /**

@@ -9,15 +9,22 @@ import java.util.Set;
  * the condition does not apply and counts as passed. {@code termFrequency} (probabilistic only): an exact agreement
  * on a value weighs log2(m / share of records with that value) instead of log2(m/u), so a rare name counts more.
  * {@code partner} (the index of another field of the rule set, or -1): the two fields may be compared in either
- * order (given and family names swapped between records); the better orientation counts.
+ * order (given and family names swapped between records); the better orientation counts. {@code alwaysKey}: the
+ * field's blocking keys are also used on their own, whatever the weights say (for weak fields that real duplicates
+ * often share when little else survives, such as a city); it widens candidate lists, so use it with a cap in mind.
+ * {@code prefixKey} (0 = none): the first N letters and digits of each value are a blocking key of the field too,
+ * besides its algorithm's own (phonetic codes miss typos near the start; a prefix misses those near the end).
+ * {@code nearDayKey} (0 = none; dates): dates whose day of the year is less than N days apart share a key whatever
+ * their years, so that a mistyped year with a day or two off still finds its record.
  */
 public record FieldRule(String name, Algorithm algorithm, double threshold, double weight, double mValue,
                         double uValue, int slot, NullHandling oneNull, NullHandling bothNull, Set<String> systems,
-                        boolean termFrequency, int partner) {
+                        boolean termFrequency, int partner, boolean alwaysKey, int prefixKey,
+                        int nearDayKey) {
 
   public FieldRule withPartner(int index) {
     return new FieldRule(name, algorithm, threshold, weight, mValue, uValue, slot, oneNull, bothNull, systems,
-        termFrequency, index);
+        termFrequency, index, alwaysKey, prefixKey, nearDayKey);
   }
 
   /** Whether the field applies to a pair of records from these clients. */

@@ -73,6 +73,10 @@ class DecisionRulesParserTest {
       "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\"}}}]}|rules[0].autoMatchThreshold",
       "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\", \"termFrequency\": true}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.termFrequency",
       "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\", \"normalize\": [\"last-digits:0\"]}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.normalize",
+      "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\", \"alwaysKey\": \"yes\"}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.alwaysKey",
+      "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\", \"prefixKey\": 1}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.prefixKey",
+      "{\"rules\": [{\"fields\": {\"g\": {\"algorithm\": \"exact\", \"fhirpath\": \"gender\", \"prefixKey\": 2.5}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.g.prefixKey",
+      "{\"rules\": [{\"fields\": {\"b\": {\"algorithm\": \"date\", \"threshold\": 1, \"fhirpath\": \"birthDate\", \"nearDayKey\": 40}}, \"autoMatchThreshold\": 1}]}|rules[0].fields.b.nearDayKey",
       "not json|(file)"})
   void invalidRulesNameTheFieldAtFault(String json, String path) {
     RulesException e = assertThrows(RulesException.class, () -> parse(json));

@@ -238,6 +238,51 @@ class MatcherTest {
     assertEquals(false, greedy.pairs(), "given (1, greedy) + birthDate (2) reach 2 with one keyed field");
   }
 
+  private static final String EXTRA_KEYS = """
+      { "rules": [ { "name": "extra", "matchingType": "deterministic", "fields": {
+          "family": { "algorithm": "jaro-winkler-similarity", "threshold": 0.85, "fhirpath": "name.family",
+                      "weight": 2 %s },
+          "birthDate": { "algorithm": "date", "threshold": 31, "fhirpath": "birthDate", "weight": 2 %s },
+          "city": { "algorithm": "exact", "fhirpath": "address.city", "weight": 0.5 %s } },
+        "potentialMatchThreshold": 2, "autoMatchThreshold": 3 } ] }""";
+
+  /** Whether records with these values share a blocking key under the rules. */
+  private static boolean meet(String json, String[][] a, String[][] b) {
+    MatchIndex index = new MatchIndex(DecisionRulesParser.parse(json, FieldExtractor::validate), 100);
+    index.put(new MatchRecord("a", 1, "openmrs", "g", false, a));
+    return !index.candidates(b, null).records().isEmpty();
+  }
+
+  @Test
+  void extraBlockingKeysFindWhatTheAlgorithmsKeysMiss() {
+    // family, birthDate, city slots. "harper"/"harppe" differ in soundex both ways but share a 4-letter prefix;
+    // 1971-07-18/1972-07-20 share neither year nor month-day but lie two days apart in the year; the city is too
+    // light to be keyed unless asked.
+    String[][] a = {{"harper"}, {"1971-07-18"}, {"york"}};
+    String[][] prefixOnly = {{"harppe"}, {}, {}};
+    String[][] nearDayOnly = {{}, {"1972-07-20"}, {}};
+    String[][] cityOnly = {{}, {}, {"york"}};
+    String plain = String.format(EXTRA_KEYS, "", "", "");
+    String extra = String.format(EXTRA_KEYS, ", \"prefixKey\": 4", ", \"nearDayKey\": 4", ", \"alwaysKey\": true");
+    for (String[][] b : new String[][][] {prefixOnly, nearDayOnly, cityOnly}) {
+      assertEquals(false, meet(plain, a, b), java.util.Arrays.deepToString(b));
+      assertEquals(true, meet(extra, a, b), java.util.Arrays.deepToString(b));
+    }
+    // Day-of-year buckets: fewer than 4 days apart always meet, across any year; far apart never.
+    for (int d = 0; d < 365; d++) {
+      java.time.LocalDate x = java.time.LocalDate.of(2001, 1, 1).plusDays(d);
+      for (int gap = 0; gap < 4 && d + gap < 365; gap++) {
+        java.time.LocalDate y = x.plusDays(gap).withYear(1977);
+        java.util.Set<String> kx = new java.util.HashSet<>(BlockingKeys.nearDayKeys(x.toString(), 4));
+        kx.retainAll(BlockingKeys.nearDayKeys(y.toString(), 4));
+        assertEquals(false, kx.isEmpty(), x + " and " + y);
+      }
+    }
+    java.util.Set<String> far = new java.util.HashSet<>(BlockingKeys.nearDayKeys("2001-03-01", 4));
+    far.retainAll(BlockingKeys.nearDayKeys("2001-03-20", 4));
+    assertEquals(true, far.isEmpty());
+  }
+
   private static final String ANY_ORDER = """
       { "rules": [ { "name": "any-order", "matchingType": "%s", "fields": {
           "given": { "algorithm": "jaro-winkler-similarity", "threshold": 0.85, "fhirpath": "name.given",
