@@ -208,6 +208,26 @@ class CoreProtocolTest {
         com.github.tomakehurst.wiremock.client.WireMock.anyUrl())).size(), "never deregisters");
   }
 
+  @Test
+  void everyNthBeatAsksForTheConfigAgain() throws Exception {
+    core.stubFor(post("/mediators").willReturn(aResponse().withStatus(201)));
+    core.stubFor(post("/mediators/" + URN + "/heartbeat").willReturn(aResponse().withStatus(200).withBody("")));
+    RegistryConfig config = config("basic", 2);
+    MediatorLink link = new MediatorLink(vertx, api(config),
+        MediatorDescription.read(config.mediator()).forRegistration(config), 50, 3, c -> Future.succeededFuture());
+    link.start();
+    waitFor(() -> core.findAll(postRequestedFor(urlEqualTo("/mediators/" + URN + "/heartbeat"))).size() >= 8,
+        10_000);
+    link.stop();
+    List<LoggedRequest> beats = core.findAll(postRequestedFor(urlEqualTo("/mediators/" + URN + "/heartbeat")));
+    for (int i = 0; i < 8; i++) {
+      JsonObject beat = new JsonObject(beats.get(i).getBodyAsString());
+      assertTrue(beat.containsKey("uptime"), beat.encode());
+      // beats 0, 3, 6 ask: the first after registering, then every third
+      assertEquals(i % 3 == 0, beat.getBoolean("config", false), "beat " + i + ": " + beat.encode());
+    }
+  }
+
   private static void waitFor(java.util.function.BooleanSupplier condition, long millis) throws InterruptedException {
     long deadline = System.currentTimeMillis() + millis;
     while (!condition.getAsBoolean()) {
