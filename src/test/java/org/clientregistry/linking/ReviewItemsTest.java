@@ -68,4 +68,35 @@ class ReviewItemsTest extends SharedRegistryTest {
       }
     }
   }
+
+  @Test
+  void anAutoMatchOnASecondGoldenRecordLinksToTheBestAndFlagsTheOther() throws Exception {
+    // A and B: same name, birth date and sex (3.5: review, not linked), different phones; B has a national id.
+    HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "dup-a", "Ruth", "Apio",
+        "female", "1988-05-05", "0772 880 505", null));
+    HttpResponse<Buffer> b = registry.post("lims", "/fhir/Patient", patient("lims", "dup-b", "Ruth", "Apio",
+        "female", "1988-05-05", "0701 000 222", "CM88050512RUTH"));
+    assertNotEquals(a.getHeader("LocationCRUID"), b.getHeader("LocationCRUID"));
+    // C auto-matches both: A through the phone (4.5 of 4.5 possible), B through the national id (5.5 of 6.5).
+    HttpResponse<Buffer> c = registry.post("dhis2", "/fhir/Patient", patient("dhis2", "dup-c", "Ruth", "Apio",
+        "female", "1988-05-05", "0772880505", "CM88050512RUTH"));
+    // Linked to one of them (the best comparison: A's, which agrees on every field both records have) ...
+    String chosen = c.getHeader("LocationCRUID");
+    assertTrue(chosen.equals(a.getHeader("LocationCRUID")) || chosen.equals(b.getHeader("LocationCRUID")), chosen);
+    // ... never to both, and the other golden record waits for an administrator as a possible duplicate.
+    String otherGolden = (chosen.equals(a.getHeader("LocationCRUID")) ? b : a).getHeader("LocationCRUID")
+        .substring("Patient/".length());
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/registry.db"));
+         PreparedStatement ps = db.prepareStatement(
+             "SELECT grade, reason, status FROM review_item WHERE source_id = ? AND golden_id = ?")) {
+      ps.setString(1, c.bodyAsJsonObject().getString("id"));
+      ps.setString(2, otherGolden);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next(), "the other golden record is flagged for review");
+        assertEquals("certain", rs.getString("grade"));
+        assertTrue(rs.getString("reason").contains("possible duplicate golden records"), rs.getString("reason"));
+        assertEquals("open", rs.getString("status"));
+      }
+    }
+  }
 }

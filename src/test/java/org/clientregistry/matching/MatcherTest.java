@@ -122,6 +122,50 @@ class MatcherTest {
     assertEquals(FieldResult.Result.NULL, one.explanation().get(0).result());
   }
 
+  private static final String PROBABILISTIC_NULLS = """
+      { "rules": [ { "name": "p", "matchingType": "probabilistic", "fields": {
+          "given": { "algorithm": "exact", "fhirpath": "name.given", "mValue": 0.9, "uValue": 0.1,
+                     "null_handling": "%s", "null_handling_both": "%s" },
+          "family": { "algorithm": "exact", "fhirpath": "name.family", "mValue": 0.9, "uValue": 0.01 },
+          "birthDate": { "algorithm": "exact", "fhirpath": "birthDate", "mValue": 0.9, "uValue": 0.01 } },
+        "potentialMatchThreshold": 5, "autoMatchThreshold": 10 } ] }""";
+
+  /** Every pair of null_handling and null_handling_both, deterministic and probabilistic: what the field adds. */
+  @ParameterizedTest(name = "{0}: one side {1}, both sides {2}")
+  @CsvSource({
+      "deterministic, conservative, conservative", "deterministic, conservative, moderate",
+      "deterministic, conservative, greedy", "deterministic, moderate, conservative",
+      "deterministic, moderate, moderate", "deterministic, moderate, greedy",
+      "deterministic, greedy, conservative", "deterministic, greedy, moderate", "deterministic, greedy, greedy",
+      "probabilistic, conservative, conservative", "probabilistic, conservative, moderate",
+      "probabilistic, conservative, greedy", "probabilistic, moderate, conservative",
+      "probabilistic, moderate, moderate", "probabilistic, moderate, greedy",
+      "probabilistic, greedy, conservative", "probabilistic, greedy, moderate", "probabilistic, greedy, greedy"})
+  void everyNullHandlingCaseAddsItsWeight(String type, String oneNull, String bothNull) {
+    DecisionRules rules = type.equals("deterministic") ? rules(oneNull, bothNull)
+        : DecisionRulesParser.parse(String.format(PROBABILISTIC_NULLS, oneNull, bothNull), FieldExtractor::validate);
+    // given: weight 1 (deterministic), or pass log2(0.9/0.1) and fail log2(0.1/0.9) (probabilistic)
+    double pass = type.equals("deterministic") ? 1 : Math.log(9) / Math.log(2);
+    double fail = type.equals("deterministic") ? 0 : -Math.log(9) / Math.log(2);
+    Matcher matcher = new Matcher(rules);
+    FieldResult one = matcher.compare(record(rules, null, "Okot", "1990-01-01", "male"),
+        record(rules, "Sam", "Okot", "1990-01-01", "male")).explanation().get(0);
+    FieldResult both = matcher.compare(record(rules, null, "Okot", "1990-01-01", "male"),
+        record(rules, null, "Okot", "1990-01-01", "male")).explanation().get(0);
+    assertEquals(FieldResult.Result.NULL, one.result());
+    assertEquals(FieldResult.Result.NULL, both.result());
+    assertEquals(expected(oneNull, pass, fail), one.weight(), 1e-9, "one side missing");
+    assertEquals(expected(bothNull, pass, fail), both.weight(), 1e-9, "both sides missing");
+  }
+
+  private static double expected(String handling, double pass, double fail) {
+    return switch (handling) {
+      case "greedy" -> pass;
+      case "conservative" -> fail;
+      default -> 0;
+    };
+  }
+
   @Test
   void normalisedScoreLeavesModerateNullsOutAndCountsConservativeOnes() {
     DecisionRules moderate = rules("moderate", "moderate");
