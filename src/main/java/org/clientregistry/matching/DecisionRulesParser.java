@@ -221,7 +221,7 @@ public final class DecisionRulesParser {
       }
     }
     NullHandling one = nullHandling(node, "null_handling", path, NullHandling.MODERATE);
-    NullHandling both = nullHandling(node, "null_handling_both", path, one);
+    NullHandling both = nullHandling(node, "null_handling_both", path, NullHandling.MODERATE); // spec: default moderate
     Set<String> steps = normalisers(node.path("normalize"), path + ".normalize");
     int lastDigits = steps.stream().filter(st -> st.startsWith("last-digits:"))
         .mapToInt(st -> Integer.parseInt(st.substring("last-digits:".length()))).findFirst().orElse(0);

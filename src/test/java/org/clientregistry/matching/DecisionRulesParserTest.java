@@ -17,6 +17,21 @@ class DecisionRulesParserTest {
   }
 
   @Test
+  void nullHandlingDefaultsToModerateOnEachSideOnItsOwn() {
+    DecisionRules rules = parse("""
+        { "rules": [ { "fields": {
+            "g": { "algorithm": "exact", "fhirpath": "gender", "null_handling": "greedy" },
+            "b": { "algorithm": "exact", "fhirpath": "birthDate" } },
+          "autoMatchThreshold": 1 } ] }""");
+    FieldRule g = rules.ruleSets().get(0).fields().get(0);
+    FieldRule b = rules.ruleSets().get(0).fields().get(1);
+    assertEquals(NullHandling.GREEDY, g.oneNull());
+    assertEquals(NullHandling.MODERATE, g.bothNull(), "null_handling_both is not taken from null_handling");
+    assertEquals(NullHandling.MODERATE, b.oneNull());
+    assertEquals(NullHandling.MODERATE, b.bothNull());
+  }
+
+  @Test
   void shippedRulesParse() {
     DecisionRules rules = DecisionRulesParser.parse(Path.of("config", "decision-rules.json"),
         FieldExtractor::validate);
