@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
@@ -74,17 +76,17 @@ public final class BundleRoutes {
   private Future<FhirResponse> batch(ClientConfig client, Bundle bundle, CallLog log) {
     int size = bundle.getEntry().size();
     Object[] outcomes = new Object[size]; // a SubmissionResult or the failure, per entry
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger next = new AtomicInteger();
     List<Future<Void>> lanes = new ArrayList<>();
     for (int lane = 0; lane < Math.min(BATCH_IN_FLIGHT, size); lane++) {
       lanes.add(nextEntry(client, bundle, log, outcomes, next));
     }
-    return Future.all(lanes).compose(v -> respond(BundleType.BATCHRESPONSE, java.util.Arrays.asList(outcomes)));
+    return Future.all(lanes).compose(v -> respond(BundleType.BATCHRESPONSE, Arrays.asList(outcomes)));
   }
 
   /** One lane of a batch: takes the next entry not yet taken, submits it, and goes on until none are left. */
   private Future<Void> nextEntry(ClientConfig client, Bundle bundle, CallLog log, Object[] outcomes,
-                                 java.util.concurrent.atomic.AtomicInteger next) {
+                                 AtomicInteger next) {
     int index;
     SubmissionService.Entry e;
     while (true) { // entries refused before submission are answered here, in a loop rather than a deep chain
@@ -100,7 +102,8 @@ public final class BundleRoutes {
       }
     }
     int taken = index;
-    return submissions.submit(client, e.patient(), e.targetId(), log).<Object>map(r -> r).recover(Future::succeededFuture)
+    return submissions.submit(client, e.patient(), e.targetId(), log).<Object>map(r -> r)
+        .recover(Future::succeededFuture)
         .compose(o -> {
           outcomes[taken] = o;
           return nextEntry(client, bundle, log, outcomes, next);

@@ -29,7 +29,14 @@ final class RequestBodies {
           + "' is not supported; send application/fhir+json"));
     }
     String body = ctx.body().asString();
-    return worker.executeBlocking(() -> Fhir.parse(body), false);
+    return worker.executeBlocking(() -> {
+      Resource resource = Fhir.parse(body);
+      if (resource instanceof Patient patient) {
+        // The body as sent: the registry stores it (less its own elements) instead of encoding the Patient again.
+        patient.setUserData(SubmissionPreparer.SUBMITTED_JSON, body);
+      }
+      return resource;
+    }, false);
   }
 
   /** A Patient body; for PUT its id, when present, must match the URL. */
@@ -38,8 +45,6 @@ final class RequestBodies {
       if (!(resource instanceof Patient patient)) {
         throw FhirException.badRequest("Expected a Patient resource, got " + resource.fhirType());
       }
-      // The body as sent: the registry stores it from this (HAPI has validated it) instead of encoding again.
-      patient.setUserData(SubmissionPreparer.SUBMITTED_JSON, ctx.body().asString());
       if (urlId != null && patient.hasIdElement() && patient.getIdElement().hasIdPart()
           && !patient.getIdElement().getIdPart().equals(urlId)) {
         throw FhirException.badRequest("The Patient id '" + patient.getIdElement().getIdPart()

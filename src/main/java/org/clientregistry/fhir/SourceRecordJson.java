@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Iterator;
-import java.util.Map;
 import org.clientregistry.store.SourceRecord;
 
 /**
  * The FHIR JSON of a stored source record (what {@link PatientViews#source} gives, encoded) written straight from
- * the stored JSON with Jackson: the registry's id, meta and refer link spliced in, without a HAPI parse and encode
- * round trip. Every submission answers with one, so this is on the hot path.
+ * the stored JSON: the registry's id, meta and refer link spliced in, without a HAPI parse and encode round trip.
+ * Every submission answers with one, so this is on the hot path.
  */
 public final class SourceRecordJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,17 +23,42 @@ public final class SourceRecordJson {
 
   public static String of(SourceRecord record) {
     String json = record.resourceJson();
-    if (json.startsWith(PREFIX) && json.endsWith("}") && (json.charAt(PREFIX.length()) == ','
-        || json.length() == PREFIX.length() + 1) && !hasRegistryElements(json)) {
-      return spliced(record, json);
-    }
-    return rebuilt(record);
+    // Both stores write the stored JSON in this shape; anything else (an older row, say) is brought to it first.
+    return spliced(record, spliceable(json) ? json : content(json));
   }
 
   /**
-   * Every stored record starts with resourceType and holds no id, meta or link of its own (both stores write it
-   * so), so the registry's elements go in by concatenation; Jackson only quotes the strings.
+   * A Patient's JSON as the registry stores it: resourceType first, without the registry's own top-level elements
+   * (id, meta, link), everything else as it was.
    */
+  public static String content(String patientJson) {
+    ObjectNode in;
+    try {
+      in = (ObjectNode) JSON.readTree(patientJson);
+    } catch (JsonProcessingException | ClassCastException e) {
+      throw new IllegalArgumentException("not a JSON object", e);
+    }
+    ObjectNode out = JSON.createObjectNode().put("resourceType", "Patient");
+    in.properties().forEach(e -> {
+      switch (e.getKey()) {
+        case "resourceType", "id", "meta", "link" -> { } // the registry's own
+        default -> out.set(e.getKey(), e.getValue());
+      }
+    });
+    return out.toString();
+  }
+
+  /**
+   * Whether the registry's elements can go in by concatenation: the JSON starts with resourceType and (checked
+   * crudely: a nested "id" also sends it to {@link #content}) holds no id, meta or link of its own.
+   */
+  private static boolean spliceable(String json) {
+    return json.startsWith(PREFIX) && json.endsWith("}")
+        && (json.charAt(PREFIX.length()) == ',' || json.length() == PREFIX.length() + 1)
+        && !json.contains("\"id\":") && !json.contains("\"meta\":") && !json.contains("\"link\":");
+  }
+
+  /** The stored JSON with the registry's id, meta and refer link put in; Jackson only quotes the strings. */
   private static String spliced(SourceRecord r, String json) {
     StringBuilder b = new StringBuilder(json.length() + 300).append(PREFIX)
         .append(",\"id\":").append(quote(r.id()))
@@ -48,42 +71,11 @@ public final class SourceRecordJson {
         .append("},\"type\":\"refer\"}]}").toString();
   }
 
-  /** Top-level id, meta or link would have to be replaced, not added: left to the tree path. */
-  private static boolean hasRegistryElements(String json) {
-    return json.contains("\"id\":") || json.contains("\"meta\":") || json.contains("\"link\":");
-  }
-
   private static String quote(String s) {
     try {
       return JSON.writeValueAsString(s);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String rebuilt(SourceRecord record) {
-    ObjectNode stored;
-    try {
-      stored = (ObjectNode) JSON.readTree(record.resourceJson());
-    } catch (JsonProcessingException | ClassCastException e) {
-      throw new IllegalStateException("Stored record " + record.id() + " is not JSON", e);
-    }
-    ObjectNode out = JSON.createObjectNode();
-    out.put("resourceType", "Patient");
-    out.put("id", record.id());
-    ObjectNode meta = out.putObject("meta");
-    meta.put("versionId", Integer.toString(record.version()));
-    meta.put("lastUpdated", INSTANT.format(record.lastUpdated()));
-    meta.putArray("tag").addObject().put("system", PatientViews.CLIENT_TAG_SYSTEM).put("code", record.clientId());
-    for (Iterator<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>> it = stored.fields(); it.hasNext(); ) {
-      Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e = it.next();
-      switch (e.getKey()) {
-        case "resourceType", "id", "meta", "link" -> { } // the registry's own, set here
-        default -> out.set(e.getKey(), e.getValue());
-      }
-    }
-    out.putArray("link").addObject().put("type", "refer").putObject("other")
-        .put("reference", "Patient/" + record.goldenId());
-    return out.toString();
   }
 }

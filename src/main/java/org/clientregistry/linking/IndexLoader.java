@@ -50,6 +50,10 @@ public final class IndexLoader {
           batches.finish();
           return reExtract(index, batches.withoutValues).map(count);
         })
+        .eventually(() -> {
+          batches.stop(); // also when the load failed
+          return Future.succeededFuture();
+        })
         .map(count -> {
           index.apply(List.of(), goldenVersions);
           LOG.info("Matching index loaded: {} source records, {} golden records in {} ms ({} re-extracted)",
@@ -97,8 +101,8 @@ public final class IndexLoader {
         SourceRecord s = batch.get(i);
         String[][] values = valuesOf(s, rules, extractor);
         if (values != null) {
-          index.keysOf(values);
-          prepared[i] = new MatchRecord(s.id(), s.version(), s.clientId(), s.goldenId(), s.link().manual(), values);
+          index.keysOf(values); // made here on every core; the index finds them in its keys' cache
+          prepared[i] = record(s, values);
         }
       });
       List<MatchRecord> ready = new ArrayList<>(prepared.length);
@@ -113,10 +117,13 @@ public final class IndexLoader {
       applying = indexer.submit(() -> index.apply(ready, Map.of()));
     }
 
-    /** The last batch in, and the index thread gone. */
+    /** The last batch in. */
     void finish() {
       flush();
       awaitApplying();
+    }
+
+    void stop() {
       indexer.shutdown();
     }
 
@@ -142,8 +149,8 @@ public final class IndexLoader {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READS_IN_FLIGHT));
       chain = chain.compose(v -> Future.all(chunk.stream().map(store::source).toList()).map(all -> {
         for (int i = 0; i < all.size(); i++) {
-          all.<java.util.Optional<SourceRecord>>resultAt(i).ifPresent(s -> index.put(new MatchRecord(s.id(),
-              s.version(), s.clientId(), s.goldenId(), s.link().manual(), valuesOf(s, rules, extractor))));
+          all.<java.util.Optional<SourceRecord>>resultAt(i)
+              .ifPresent(s -> index.put(record(s, valuesOf(s, rules, extractor))));
         }
         return null;
       }));
@@ -154,8 +161,7 @@ public final class IndexLoader {
   /** Reads again the records and golden versions written since a time, into an index built before them. */
   public Future<Long> loadChangedSince(MatchIndex index, java.time.Instant since) {
     Map<String, Integer> goldenVersions = new HashMap<>();
-    int[] reExtracted = {0};
-    return store.loadChangedSince(since, source -> index.put(recordOf(source, reExtracted)),
+    return store.loadChangedSince(since, source -> index.put(record(source, valuesOf(source, rules, extractor))),
         golden -> goldenVersions.put(golden.id(), golden.version()))
         .map(count -> {
           index.apply(List.of(), goldenVersions);
@@ -163,13 +169,8 @@ public final class IndexLoader {
         });
   }
 
-  private MatchRecord recordOf(SourceRecord source, int[] reExtracted) {
-    Map<String, List<String>> raw = parseFields(source.fieldsJson());
-    if (!raw.keySet().containsAll(extractor.expressions())) {
-      reExtracted[0]++;
-    }
-    return new MatchRecord(source.id(), source.version(), source.clientId(), source.goldenId(),
-        source.link().manual(), valuesOf(source, rules, extractor));
+  private static MatchRecord record(SourceRecord s, String[][] values) {
+    return new MatchRecord(s.id(), s.version(), s.clientId(), s.goldenId(), s.link().manual(), values);
   }
 
   /**

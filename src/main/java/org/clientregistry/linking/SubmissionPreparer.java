@@ -2,7 +2,6 @@ package org.clientregistry.linking;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,7 @@ import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
 import org.clientregistry.fhir.FieldExtractor;
 import org.clientregistry.fhir.Fhir;
+import org.clientregistry.fhir.SourceRecordJson;
 import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.MatchIndex;
 import org.clientregistry.store.ChangeSet;
@@ -70,20 +70,11 @@ public final class SubmissionPreparer {
    * record starts), or HAPI's encoding where no body came with the resource (bundle entries, other writers).
    */
   static String contentJson(Patient content) {
-    Object submitted = content.getUserData(SUBMITTED_JSON);
-    if (submitted instanceof String body) {
+    if (content.getUserData(SUBMITTED_JSON) instanceof String body) {
       try {
-        ObjectNode in = (ObjectNode) JSON.readTree(body);
-        ObjectNode out = JSON.createObjectNode().put("resourceType", "Patient");
-        in.fields().forEachRemaining(e -> {
-          switch (e.getKey()) {
-            case "resourceType", "id", "meta", "link" -> { }
-            default -> out.set(e.getKey(), e.getValue());
-          }
-        });
-        return out.toString();
-      } catch (JsonProcessingException | ClassCastException e) {
-        // HAPI parsed this body, so Jackson should too; if not, HAPI's encoding is as good.
+        return SourceRecordJson.content(body);
+      } catch (IllegalArgumentException e) {
+        // HAPI parsed this body, so Jackson reads it too; were it not so, HAPI's encoding is as good.
       }
     }
     return Fhir.encode(content);

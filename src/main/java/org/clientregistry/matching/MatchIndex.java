@@ -219,16 +219,6 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
-  /** Distinct blocking keys held (statistics). */
-  public int keyCount() {
-    lock.readLock().lock();
-    try {
-      return postings.keyCount();
-    } finally {
-      lock.readLock().unlock();
-    }
-  }
-
   /** Applies committed changes: records (added or replaced, with their golden link) and golden versions. */
   public void apply(Collection<MatchRecord> changedRecords, Map<String, Integer> newGoldenVersions) {
     lock.writeLock().lock();
