@@ -125,7 +125,7 @@ final class Evaluation {
   /** The same rules with every rule set's auto-link threshold set to t (potential lowered to t when above). */
   static DecisionRules withAutoThreshold(DecisionRules rules, double t) {
     List<RuleSet> sets = rules.ruleSets().stream().map(s -> new RuleSet(s.name(), s.type(), s.fields(), s.filters(),
-        Math.min(s.potentialThreshold(), t), t)).toList();
+        Math.min(s.potentialThreshold(), t), t, s.pairBlocking())).toList();
     return new DecisionRules(sets, rules.slots());
   }
 
