@@ -27,21 +27,19 @@ public final class BlockingKeys {
   private final Plan[] plans;
 
   /**
-   * Which fields of a rule set carry keys, and whether keys combine fields; if so, which combinations (each a pair
-   * or a triple of positions in {@code fields}).
+   * Which fields of a rule set carry keys, and whether keys pair two fields; with pairs, which pairs (positions in
+   * {@code fields}) and, for each pair, the fields that can narrow it ({@code narrowing[p]}, positions; empty when
+   * some minimal matching set is the pair itself, so that it must always be searched whole).
    */
-  record Plan(int[] fields, boolean pairs, int[][] keyTuples) {
+  record Plan(int[] fields, boolean pairs, int[][] keyPairs, int[][] narrowing) {
     Plan(int[] fields, boolean pairs) {
-      this(fields, pairs, pairs ? allPairs(fields.length) : new int[0][]);
+      this(fields, pairs, pairs ? allPairs(fields.length) : new int[0][],
+          new int[pairs ? allPairs(fields.length).length : 0][0]);
     }
   }
 
   /** Above this many keyed fields the subsets are not enumerated: every pair is keyed. */
   private static final int MAX_ENUMERATED_FIELDS = 16;
-  /** Above this many minimal sets of three fields, they are keyed by pairs (keys per record grow with triples). */
-  private static final int MAX_TRIPLES = 12;
-  /** In a triple, each field contributes at most this many keys (at most 64 combinations). */
-  private static final int MAX_KEYS_PER_FIELD_IN_TRIPLE = 4;
 
   public BlockingKeys(DecisionRules rules) {
     this.rules = rules;
@@ -68,8 +66,7 @@ public final class BlockingKeys {
     }
     kept.sort(Comparator.comparingDouble(i -> weight(set, fields.get(i))));
     if (kept.size() >= 2 && dropped + weight(set, fields.get(kept.get(kept.size() - 1))) < threshold) {
-      int[] keyed = dropLight(set, kept, dropped, true);
-      return new Plan(keyed, true, selectiveTuples(set, keyed));
+      return selectivePairs(set, dropLight(set, kept, dropped, true));
     }
     if (!kept.isEmpty() && dropped < threshold) {
       return new Plan(dropLight(set, kept, dropped, false), false);
@@ -79,18 +76,17 @@ public final class BlockingKeys {
   }
 
   /**
-   * The field combinations worth keying. A potential match passes some minimal set of keyed fields whose weights
-   * (with every unkeyed field counted as passing, to be safe) reach the threshold. A minimal set of two or three
-   * fields is keyed whole: a candidate must then agree on all of them, which stays selective when common names make
-   * every pair of name fields (or a name and a birth year) common. Larger sets, or too many triples, are keyed by
-   * their most selective pair: the two heaviest fields (a high pass weight means values rarely agree by chance).
-   * Weak pairs that no minimal set needs (state and postcode) are not keyed: they would find many candidates and no
-   * match the others miss.
+   * The pairs worth keying. A potential match passes some minimal set of keyed fields whose weights (with every
+   * unkeyed field counted as passing, to be safe) reach the threshold; it is enough to key, for each such minimal
+   * set, its most selective pair: the two heaviest fields (a high pass weight means values rarely agree by chance).
+   * Pairs of weak fields (state and postcode) that no minimal set needs are not keyed: they would find many
+   * candidates and no match the others miss. A pair keyed for larger minimal sets can be narrowed by the heaviest
+   * other field of each: a match through that set agrees on it too (see {@link #narrowed}).
    */
-  static int[][] selectiveTuples(RuleSet set, int[] keyed) {
+  static Plan selectivePairs(RuleSet set, int[] keyed) {
     int n = keyed.length;
     if (n > MAX_ENUMERATED_FIELDS) {
-      return allPairs(n);
+      return new Plan(keyed, true);
     }
     double[] w = new double[n];
     double unkeyed = 0;
@@ -104,18 +100,14 @@ public final class BlockingKeys {
         unkeyed += Math.max(0, weight(set, set.fields().get(f)));
       }
     }
-    Set<Integer> chosen = new LinkedHashSet<>();
-    Set<Integer> small = new LinkedHashSet<>(); // minimal sets of two or three fields
+    // pair (best1 << 16 | best2) -> narrowing fields, or null once a minimal set is the pair alone
+    Map<Integer, Set<Integer>> chosen = new java.util.LinkedHashMap<>();
     for (int mask = 1; mask < (1 << n); mask++) {
       double sum = unkeyed;
       for (int i = 0; i < n; i++) {
         sum += (mask & (1 << i)) != 0 ? w[i] : 0;
       }
       if (sum < set.potentialThreshold() || !minimal(mask, w, sum, set.potentialThreshold())) {
-        continue;
-      }
-      if (Integer.bitCount(mask) <= (set.pairBlocking() ? 2 : 3)) {
-        small.add(mask);
         continue;
       }
       int best1 = -1;
@@ -129,40 +121,30 @@ public final class BlockingKeys {
           }
         }
       }
-      if (best1 >= 0) {
-        chosen.add((1 << best1) | (1 << best2));
+      if (best1 < 0) {
+        continue;
+      }
+      int pair = best1 << 16 | best2;
+      int third = -1;
+      for (int i = 0; i < n; i++) {
+        if ((mask & (1 << i)) != 0 && i != best1 && i != best2 && (third < 0 || w[i] > w[third] + 1e-9)) {
+          third = i;
+        }
+      }
+      if (!chosen.containsKey(pair)) {
+        chosen.put(pair, new LinkedHashSet<>());
+      }
+      Set<Integer> narrowing = chosen.get(pair);
+      if (third < 0) {
+        chosen.put(pair, null);
+      } else if (narrowing != null) {
+        narrowing.add(third);
       }
     }
-    if (small.stream().filter(m -> Integer.bitCount(m) == 3).count() > MAX_TRIPLES) {
-      // Too many triples would multiply each record's keys: their heaviest pairs instead.
-      for (int m : small) {
-        chosen.add(Integer.bitCount(m) == 2 ? m : m & ~lightest(m, w));
-      }
-    } else {
-      chosen.addAll(small);
-    }
-    return chosen.stream().map(BlockingKeys::positions).toArray(int[][]::new);
-  }
-
-  /** The mask of the lightest field of a mask (the first one on a tie). */
-  private static int lightest(int mask, double[] w) {
-    int best = -1;
-    for (int i = 0; i < w.length; i++) {
-      if ((mask & (1 << i)) != 0 && (best < 0 || w[i] < w[best] - 1e-9)) {
-        best = i;
-      }
-    }
-    return 1 << best;
-  }
-
-  private static int[] positions(int mask) {
-    int[] out = new int[Integer.bitCount(mask)];
-    for (int i = 0, k = 0; i < 32; i++) {
-      if ((mask & (1 << i)) != 0) {
-        out[k++] = i;
-      }
-    }
-    return out;
+    int[][] pairs = chosen.keySet().stream().map(p -> new int[] {p >> 16, p & 0xffff}).toArray(int[][]::new);
+    int[][] narrowing = chosen.values().stream()
+        .map(f -> f == null ? new int[0] : f.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    return new Plan(keyed, true, pairs, narrowing);
   }
 
   private static boolean minimal(int mask, double[] w, double sum, double threshold) {
@@ -212,18 +194,30 @@ public final class BlockingKeys {
   }
 
   /**
-   * The keys of a record's values. One submission asks for the keys of the same values several times (its locks,
-   * the committed index, its own overlay, the index update), so the last few answers are kept by identity of the
-   * values array, which the registry never changes once made.
+   * A record's keys, and for each pair key that can be narrowed, its narrower keys: the pair key with one key of a
+   * narrowing field added. The index searches a pair key's narrower keys instead of the pair key once that pair key
+   * is common (see {@link MatchIndex}).
    */
+  record Keys(Set<String> all, Map<String, List<String>> narrowing) {}
+
+  /** The keys of a record's values. */
   public Set<String> of(String[][] values) {
+    return keys(values).all();
+  }
+
+  /**
+   * The keys of a record's values with their narrower keys. One submission asks for the keys of the same values
+   * several times (its locks, the committed index, its own overlay, the index update), so the last few answers are
+   * kept by identity of the values array, which the registry never changes once made.
+   */
+  Keys keys(String[][] values) {
     synchronized (recent) {
-      Set<String> known = recent.get(values);
+      Keys known = recent.get(values);
       if (known != null) {
         return known;
       }
     }
-    Set<String> keys = java.util.Collections.unmodifiableSet(compute(values));
+    Keys keys = compute(values);
     synchronized (recent) {
       recent.put(values, keys);
     }
@@ -231,16 +225,19 @@ public final class BlockingKeys {
   }
 
   private static final int RECENT = 1024;
+  /** In a narrower key, each narrowing field contributes at most this many keys. */
+  private static final int MAX_NARROWING_KEYS = 4;
   /** Arrays hash and compare by identity, so this is an identity cache; the oldest entry goes first. */
-  private final Map<String[][], Set<String>> recent = new java.util.LinkedHashMap<>() {
+  private final Map<String[][], Keys> recent = new java.util.LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String[][], Set<String>> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String[][], Keys> eldest) {
       return size() > RECENT;
     }
   };
 
-  private Set<String> compute(String[][] values) {
+  private Keys compute(String[][] values) {
     Set<String> keys = new HashSet<>();
+    Map<String, List<String>> narrowing = new java.util.HashMap<>();
     for (int r = 0; r < plans.length; r++) {
       List<FieldRule> fields = rules.ruleSets().get(r).fields();
       int[] keyed = plans[r].fields();
@@ -269,63 +266,41 @@ public final class BlockingKeys {
         }
         continue;
       }
-      for (int[] tuple : plans[r].keyTuples()) {
-        addTupleKeys(keys, r, tuple, space, perField);
-      }
-    }
-    return keys;
-  }
-
-  /**
-   * The keys of one field combination: every combination of its fields' keys, as the key spaces (sorted) and the
-   * codes in that order. Partner fields share a space, so their codes are sorted as well (either may have come
-   * from either field), and one name in both is one agreement, not two: no key.
-   */
-  private static void addTupleKeys(Set<String> keys, int ruleSet, int[] tuple, int[] space, List<List<String>> perField) {
-    int k = tuple.length;
-    List<List<String>> lists = new ArrayList<>(k);
-    for (int t : tuple) {
-      List<String> l = perField.get(t);
-      if (l.isEmpty()) {
-        return;
-      }
-      lists.add(k > 2 && l.size() > MAX_KEYS_PER_FIELD_IN_TRIPLE ? l.subList(0, MAX_KEYS_PER_FIELD_IN_TRIPLE) : l);
-    }
-    int[] at = new int[k];
-    String[][] parts = new String[k][2]; // {space, code}
-    while (true) {
-      boolean repeated = false;
-      for (int i = 0; i < k; i++) {
-        parts[i][0] = Integer.toString(space[tuple[i]]);
-        parts[i][1] = lists.get(i).get(at[i]);
-        for (int j = 0; j < i; j++) {
-          repeated |= space[tuple[j]] == space[tuple[i]] && parts[j][1].equals(parts[i][1]);
+      int[][] pairs = plans[r].keyPairs();
+      for (int p = 0; p < pairs.length; p++) {
+        int i = pairs[p][0];
+        int j = pairs[p][1];
+        boolean partners = space[i] == space[j];
+        boolean ordered = space[i] <= space[j];
+        for (String ki : perField.get(i)) {
+          for (String kj : perField.get(j)) {
+            if (partners && ki.equals(kj)) {
+              continue; // one name in both fields is one agreement, not two
+            }
+            // Partners: the two codes in sorted order, since either may have come from either field.
+            boolean first = partners ? ki.compareTo(kj) <= 0 : ordered;
+            String key = r + ":" + Math.min(space[i], space[j]) + "+" + Math.max(space[i], space[j]) + ":"
+                + (first ? ki + "\u0001" + kj : kj + "\u0001" + ki);
+            keys.add(key);
+            int[] narrowers = plans[r].narrowing()[p];
+            if (narrowers.length > 0) {
+              List<String> narrower = new ArrayList<>();
+              for (int x : narrowers) {
+                List<String> kx = perField.get(x);
+                for (String k : kx.size() > MAX_NARROWING_KEYS ? kx.subList(0, MAX_NARROWING_KEYS) : kx) {
+                  boolean repeats = (space[x] == space[i] && k.equals(ki)) || (space[x] == space[j] && k.equals(kj));
+                  if (!repeats) {
+                    narrower.add(key + "\u0002" + space[x] + "\u0001" + k);
+                  }
+                }
+              }
+              narrowing.put(key, List.copyOf(narrower));
+            }
+          }
         }
       }
-      if (!repeated) {
-        String[][] sorted = parts.clone();
-        Arrays.sort(sorted, (a, b) -> {
-          int bySpace = Integer.compare(Integer.parseInt(a[0]), Integer.parseInt(b[0]));
-          return bySpace != 0 ? bySpace : a[1].compareTo(b[1]);
-        });
-        StringBuilder key = new StringBuilder().append(ruleSet).append(':');
-        for (int i = 0; i < k; i++) {
-          key.append(i == 0 ? "" : "+").append(sorted[i][0]);
-        }
-        key.append(':');
-        for (int i = 0; i < k; i++) {
-          key.append(i == 0 ? "" : "\u0001").append(sorted[i][1]);
-        }
-        keys.add(key.toString());
-      }
-      int i = k - 1;
-      while (i >= 0 && ++at[i] == lists.get(i).size()) {
-        at[i--] = 0;
-      }
-      if (i < 0) {
-        return;
-      }
     }
+    return new Keys(java.util.Collections.unmodifiableSet(keys), narrowing);
   }
 
   private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-(\\d{2})-(\\d{2}).*");

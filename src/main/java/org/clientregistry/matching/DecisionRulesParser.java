@@ -116,11 +116,7 @@ public final class DecisionRulesParser {
           + potential + ")");
     }
     String name = node.path("name").asText(path);
-    JsonNode pairBlocking = node.path("pairBlocking");
-    if (!pairBlocking.isMissingNode() && !pairBlocking.isBoolean()) {
-      throw new RulesException(path + ".pairBlocking", "must be true or false");
-    }
-    return new RuleSet(name, type, fields, filters, potential, auto, pairBlocking.asBoolean(false));
+    return new RuleSet(name, type, fields, filters, potential, auto);
   }
 
   /**

@@ -96,9 +96,83 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     return blocking.of(values);
   }
 
+  /**
+   * A pair key that many records share (a common given and family name, say) finds many candidates that fail on
+   * the rest. Once a pair key that can be narrowed has {@value #COMMON_KEY} records, it is common: each of its
+   * records is also indexed under its narrower keys (the pair plus a field that every minimal matching set behind
+   * the pair needs), and searches use those instead. Candidate lists then stay short as the registry grows, while
+   * small registries keep the wider pair keys. Common keys stay common.
+   */
+  static final int COMMON_KEY = 8;
+  private final Set<Integer> common = new HashSet<>();
+
+  /** The keys a search with these keys visits: narrower keys in place of common pair keys. Under the lock. */
+  private List<String> searched(BlockingKeys.Keys keys) {
+    List<String> out = new ArrayList<>(keys.all().size());
+    for (String key : keys.all()) {
+      List<String> narrower = keys.narrowing().get(key);
+      if (narrower != null && common.contains(hash(key))) {
+        out.addAll(narrower);
+      } else {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** The narrower keys a record is indexed under now: those of its common pair keys. Under the lock. */
+  private Set<String> narrowerIndexed(BlockingKeys.Keys keys) {
+    Set<String> out = new HashSet<>();
+    keys.narrowing().forEach((key, narrower) -> {
+      if (common.contains(hash(key))) {
+        out.addAll(narrower);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Whether a search with the first values would find a record with the second (they share a searched key), as
+   * the index stands: for blocking recall.
+   */
+  public boolean wouldFind(String[][] query, String[][] stored) {
+    lock.readLock().lock();
+    try {
+      BlockingKeys.Keys s = blocking.keys(stored);
+      Set<String> storedKeys = new HashSet<>(s.all());
+      storedKeys.addAll(narrowerIndexed(s));
+      for (String key : searched(blocking.keys(query))) {
+        if (storedKeys.contains(key)) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /** Makes a pair key common once it has enough records, indexing them under its narrower keys too. */
+  private void noteShared(int hash) {
+    if (common.contains(hash) || postings.size(hash) < COMMON_KEY) {
+      return;
+    }
+    List<Integer> slots = new ArrayList<>(COMMON_KEY);
+    postings.forEach(hash, slot -> slots.add(slot));
+    for (int slot : slots) {
+      BlockingKeys.Keys k = blocking.keys(PackedValues.unpack(values[slot], slotCount));
+      k.narrowing().forEach((pairKey, narrower) -> {
+        if (hash(pairKey) == hash) {
+          narrower.forEach(n -> postings.add(hash(n), slot));
+        }
+      });
+    }
+    common.add(hash);
+  }
+
   @Override
   public Candidates candidates(String[][] query, String excludeSourceId) {
-    Set<String> keys = blocking.of(query);
+    BlockingKeys.Keys keys = blocking.keys(query);
     lock.readLock().lock();
     try {
       int exclude = excludeSourceId == null ? -1 : sourceIds.find(excludeSourceId);
@@ -106,7 +180,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       List<Set<Integer>> byRuleSet = new ArrayList<>(ruleSetNames.size());
       ruleSetNames.forEach(n -> byRuleSet.add(new HashSet<>()));
       boolean[] capped = {false};
-      for (String key : keys) {
+      for (String key : searched(keys)) {
         Set<Integer> ofRuleSet = byRuleSet.get(BlockingKeys.ruleSetOf(key));
         postings.forEach(hash(key), slot -> {
           if (slot == exclude) {
@@ -262,13 +336,26 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     String[][] oldValues = slot >= 0 ? PackedValues.unpack(values[slot], slotCount) : null;
     countValues(oldValues, -1);
     countValues(record.values(), 1);
-    Set<String> keys = blocking.of(record.values());
-    Set<String> oldKeys = oldValues == null ? Set.of() : blocking.of(oldValues);
+    BlockingKeys.Keys newKeys = blocking.keys(record.values());
+    Set<String> keys = newKeys.all();
+    Set<String> narrower = narrowerIndexed(newKeys);
+    Set<String> oldKeys = Set.of();
+    Set<String> oldNarrower = Set.of();
+    if (oldValues != null) {
+      BlockingKeys.Keys old = blocking.keys(oldValues);
+      oldKeys = old.all();
+      oldNarrower = narrowerIndexed(old);
+    }
     int golden = goldenSlot(record.goldenId());
     boolean alreadyMember = false;
     if (slot >= 0) {
       for (String k : oldKeys) {
         if (!keys.contains(k)) {
+          postings.remove(hash(k), slot);
+        }
+      }
+      for (String k : oldNarrower) {
+        if (!narrower.contains(k)) {
           postings.remove(hash(k), slot);
         }
       }
@@ -281,12 +368,21 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       slot = sourceIds.add(record.sourceId());
       ensureSourceCapacity(slot + 1);
     }
-    for (String k : keys) {
-      if (!oldKeys.contains(k)) {
+    for (String k : narrower) {
+      if (!oldNarrower.contains(k)) {
         postings.add(hash(k), slot);
       }
     }
     values[slot] = PackedValues.pack(record.values());
+    for (String k : keys) {
+      if (!oldKeys.contains(k)) {
+        int h = hash(k);
+        postings.add(h, slot);
+        if (newKeys.narrowing().containsKey(k)) {
+          noteShared(h); // after its values are stored: a key turning common indexes this record too
+        }
+      }
+    }
     versions[slot] = record.version();
     goldenOf[slot] = golden;
     clientOf[slot] = clientNumber(record.clientId());

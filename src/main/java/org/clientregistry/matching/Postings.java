@@ -99,6 +99,16 @@ final class Postings {
     }
   }
 
+  /** How many slots carry {@code key}. */
+  int size(int key) {
+    int i = find(key);
+    if (i < 0) {
+      return 0;
+    }
+    int cell = table[2 * i + 1];
+    return cell > 0 ? 1 : lists[-cell - 1][0];
+  }
+
   /** Distinct keys held (for tests and statistics). */
   int keyCount() {
     return used;

@@ -91,26 +91,24 @@ final class Evaluation {
   }
 
   /**
-   * True pairs that share a blocking key (so the candidate search can find them) / all true pairs. With a matcher:
-   * only the true pairs the rules could link when compared (score at least a potential threshold), i.e. the share
-   * of linkable pairs that blocking does not lose; the others can only join through third records.
+   * True pairs the candidate search finds (they share a searched blocking key, as the index stands) / all true
+   * pairs. With a matcher: only the true pairs the rules could link when compared (score at least a potential
+   * threshold), i.e. the share of linkable pairs that blocking does not lose; the others can only join through
+   * third records.
    */
   private static double blockingRecall(MatchIndex index, Map<String, List<String[][]>> valuesByEntity,
                                        Matcher linkable) {
     long pairs = 0;
     long found = 0;
     for (List<String[][]> group : valuesByEntity.values()) {
-      List<Set<String>> keys = group.stream().map(index::keysOf).toList();
-      for (int i = 0; i < keys.size(); i++) {
-        for (int j = i + 1; j < keys.size(); j++) {
+      for (int i = 0; i < group.size(); i++) {
+        for (int j = i + 1; j < group.size(); j++) {
           if (linkable != null && linkable.compare(record(group.get(i)), record(group.get(j))).outcome()
               == org.clientregistry.matching.Outcome.NONE) {
             continue;
           }
           pairs++;
-          Set<String> shared = new HashSet<>(keys.get(i));
-          shared.retainAll(keys.get(j));
-          found += shared.isEmpty() ? 0 : 1;
+          found += index.wouldFind(group.get(j), group.get(i)) ? 1 : 0; // the later record's search
         }
       }
     }
@@ -125,7 +123,7 @@ final class Evaluation {
   /** The same rules with every rule set's auto-link threshold set to t (potential lowered to t when above). */
   static DecisionRules withAutoThreshold(DecisionRules rules, double t) {
     List<RuleSet> sets = rules.ruleSets().stream().map(s -> new RuleSet(s.name(), s.type(), s.fields(), s.filters(),
-        Math.min(s.potentialThreshold(), t), t, s.pairBlocking())).toList();
+        Math.min(s.potentialThreshold(), t), t)).toList();
     return new DecisionRules(sets, rules.slots());
   }
 

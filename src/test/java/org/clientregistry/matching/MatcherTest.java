@@ -282,55 +282,56 @@ class MatcherTest {
     assertEquals(false, greedy.pairs(), "given (1, greedy) + birthDate (2) reach 2 with one keyed field");
   }
 
+  private static MatchRecord johnOkello(DecisionRules rules, String id, String family, int i) {
+    return new MatchRecord(id, 1, "c", "g" + id, false, rules.normalise(Map.of("name.given", List.of("John"),
+        "name.family", List.of(family), "birthDate",
+        List.of(java.time.LocalDate.of(1800, 1, 1).plusDays(400L * i).toString()))));
+  }
+
   @Test
-  void smallMinimalSetsAreKeyedWholeSoCommonNamesStaySelective() {
+  void commonPairKeysAreNarrowedByAFieldEveryMatchBehindThemNeeds() {
     DecisionRules shipped = DecisionRulesParser.parse(java.nio.file.Path.of("config", "decision-rules.json"),
         FieldExtractor::validate);
     RuleSet set = shipped.ruleSets().get(0);
     BlockingKeys.Plan plan = BlockingKeys.plan(set);
-    java.util.Set<String> tuples = new java.util.TreeSet<>();
-    for (int[] t : plan.keyTuples()) {
-      tuples.add(String.join("+", java.util.Arrays.stream(t).mapToObj(p -> set.fields().get(plan.fields()[p]).name())
-          .toList()));
+    Map<String, List<String>> narrowing = new java.util.TreeMap<>();
+    for (int p = 0; p < plan.keyPairs().length; p++) {
+      narrowing.put(name(set, plan, plan.keyPairs()[p][0]) + "+" + name(set, plan, plan.keyPairs()[p][1]),
+          java.util.Arrays.stream(plan.narrowing()[p]).mapToObj(x -> name(set, plan, x)).sorted().toList());
     }
-    // nationalId (2) with any one field reaches 3; without it, three of the weight-1 fields must pass.
-    assertEquals(new java.util.TreeSet<>(List.of("given+family+birthDate", "given+family+phone",
-        "given+birthDate+phone", "family+birthDate+phone", "given+nationalId", "family+nationalId",
-        "birthDate+nationalId", "phone+nationalId")), tuples);
-    // 200 Johns Okello born about a year apart: a pair key (given, family) would make all of them candidates; the
-    // triple keys find the one born that day (queried with a typo in the family name) and few others.
-    MatchIndex index = new MatchIndex(shipped, 1000);
+    // nationalId (2) with any one field reaches 3: those pairs are minimal sets themselves and stay whole.
+    // Without it three weight-1 fields must pass, so (given, family) can be narrowed by birthDate or phone.
+    assertEquals(List.of("birthDate", "phone"), narrowing.get("given+family"), narrowing.toString());
+    assertEquals(List.of(), narrowing.get("given+nationalId"), narrowing.toString());
+
+    // A few Johns Okello born about a year apart are all candidates (the wide pair key).
+    int few = MatchIndex.COMMON_KEY - 1;
+    MatchIndex small = new MatchIndex(shipped, 1000);
+    for (int i = 0; i < few; i++) {
+      small.put(johnOkello(shipped, "r" + i, "Okello", i));
+    }
+    String[][] query = johnOkello(shipped, "q", "Okelo", 3).values(); // a typo in the family name
+    assertEquals(few, small.candidates(query, null).records().size());
+    query = johnOkello(shipped, "q", "Okelo", 12).values();
+    // 200 of them: the pair key is common, so searches narrow it by birth date (or phone); the one born that day
+    // is found, and few others (those sharing half of the birth date).
+    MatchIndex large = new MatchIndex(shipped, 1000);
     for (int i = 0; i < 200; i++) {
-      index.put(new MatchRecord("r" + i, 1, "c", "g" + i, false, shipped.normalise(Map.of("name.given",
-          List.of("John"), "name.family", List.of("Okello"), "birthDate",
-          List.of(java.time.LocalDate.of(1800, 1, 1).plusDays(400L * i).toString())))));
+      large.put(johnOkello(shipped, "r" + i, "Okello", i));
     }
-    String[][] query = shipped.normalise(Map.of("name.given", List.of("John"), "name.family", List.of("Okelo"),
-        "birthDate", List.of(java.time.LocalDate.of(1800, 1, 1).plusDays(400L * 120).toString())));
-    List<String> found = index.candidates(query, null).records().stream().map(MatchRecord::sourceId).toList();
-    assertTrue(found.contains("r120") && found.size() <= 10, found.toString());
-    // "pairBlocking": true keys each minimal set by its heaviest pair: wider, so every John Okello is a candidate.
-    String text;
-    try {
-      text = java.nio.file.Files.readString(java.nio.file.Path.of("config", "decision-rules.json"));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    DecisionRules wide = DecisionRulesParser.parse(text.replace("\"potentialMatchThreshold\"",
-        "\"pairBlocking\": true, \"potentialMatchThreshold\""), FieldExtractor::validate);
-    assertTrue(wide.ruleSets().get(0).pairBlocking());
-    for (int[] t : BlockingKeys.plan(wide.ruleSets().get(0)).keyTuples()) {
-      assertEquals(2, t.length);
-    }
-    MatchIndex wideIndex = new MatchIndex(wide, 1000);
-    for (int i = 0; i < 200; i++) {
-      wideIndex.put(index.record("r" + i).orElseThrow());
-    }
-    assertEquals(200, wideIndex.candidates(query, null).records().size());
-    RulesException bad = assertThrows(RulesException.class, () -> DecisionRulesParser.parse(text.replace(
-        "\"potentialMatchThreshold\"", "\"pairBlocking\": \"yes\", \"potentialMatchThreshold\""),
-        FieldExtractor::validate));
-    assertTrue(bad.getMessage().contains("rules[0].pairBlocking"), bad.getMessage());
+    List<String> found = large.candidates(query, null).records().stream().map(MatchRecord::sourceId).toList();
+    assertTrue(found.contains("r12") && found.size() <= 10, found.toString());
+    assertTrue(large.wouldFind(query, johnOkello(shipped, "r12", "Okello", 12).values()));
+    assertFalse(large.wouldFind(query, johnOkello(shipped, "r150", "Okello", 150).values()));
+    // A changed birth date moves the record's narrower keys: found by the new date, not by the old one.
+    large.put(johnOkello(shipped, "r12", "Okello", 150));
+    assertFalse(large.candidates(query, null).records().stream().anyMatch(r -> r.sourceId().equals("r12")));
+    assertTrue(large.candidates(johnOkello(shipped, "q", "Okelo", 150).values(), null).records().stream()
+        .anyMatch(r -> r.sourceId().equals("r12")));
+  }
+
+  private static String name(RuleSet set, BlockingKeys.Plan plan, int position) {
+    return set.fields().get(plan.fields()[position]).name();
   }
 
   private static final String EXTRA_KEYS = """
@@ -429,7 +430,7 @@ class MatcherTest {
     assertTrue(plan.pairs());
     List<String> names = set.fields().stream().map(FieldRule::name).toList();
     java.util.Set<String> keyed = new java.util.HashSet<>();
-    for (int[] p : plan.keyTuples()) {
+    for (int[] p : plan.keyPairs()) {
       keyed.add(names.get(plan.fields()[p[0]]) + "+" + names.get(plan.fields()[p[1]]));
     }
     assertFalse(keyed.contains("postcode+state"), keyed.toString());
@@ -445,12 +446,8 @@ class MatcherTest {
         continue;
       }
       boolean covered = false;
-      for (int[] p : plan.keyTuples()) {
-        boolean all = true;
-        for (int position : p) {
-          all &= (mask & (1 << plan.fields()[position])) != 0;
-        }
-        covered |= all;
+      for (int[] p : plan.keyPairs()) {
+        covered |= (mask & (1 << plan.fields()[p[0]])) != 0 && (mask & (1 << plan.fields()[p[1]])) != 0;
       }
       assertTrue(covered, "no keyed pair in field set " + Integer.toBinaryString(mask));
     }
