@@ -89,6 +89,11 @@ public final class BenchCommand {
         }
         report.put("pix", phase("$ihe-pix", load, server, lookups, clients, i -> load.pix(sample.get(i)), null));
         report.put("match", phase("$match", load, server, lookups, clients, i -> load.match(sample.get(i)), null));
+        // One in flight: the service's own latency, without queueing for the cores the load generator shares.
+        report.put("pixOneInFlight", phase("$ihe-pix, one in flight", load, server, lookups, 1,
+            i -> load.pix(sample.get(i)), null));
+        report.put("matchOneInFlight", phase("$match, one in flight", load, server, lookups, 1,
+            i -> load.match(sample.get(i)), null));
       }
       report.put("candidates", server.candidateStatistics());
       long stored = preload + records;

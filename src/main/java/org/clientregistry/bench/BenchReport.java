@@ -17,7 +17,8 @@ final class BenchReport {
         settings.get("clients"), ((Map<String, Object>) r.get("machine")).get("loadAverageAtStart")));
     b.append("| phase | requests | per second | p50 ms | p95 ms | p99 ms | server CPU (cores) | failed |\n");
     b.append("|---|---|---|---|---|---|---|---|\n");
-    for (String phase : new String[] {"bulk", "singleSubmissions", "pix", "match"}) {
+    for (String phase : new String[] {"bulk", "singleSubmissions", "pix", "match", "pixOneInFlight",
+        "matchOneInFlight"}) {
       Map<String, Object> f = (Map<String, Object>) r.get(phase);
       if (f == null) {
         continue;

@@ -44,12 +44,10 @@ public final class IndexLoader {
     long started = System.nanoTime();
     Map<String, Integer> goldenVersions = new HashMap<>();
     Batches batches = new Batches(index);
+    index.beginBulkLoad();
     return store.load(batches::add, golden -> goldenVersions.put(golden.id(), golden.version()),
             mark -> index.markNotSame(mark.sourceA(), mark.sourceB()))
-        .compose(count -> {
-          batches.finish();
-          return reExtract(index, batches.withoutValues).map(count);
-        })
+        .compose(count -> batches.finish().compose(v -> reExtract(index, batches.withoutValues)).map(count))
         .eventually(() -> {
           batches.stop(); // also when the load failed
           return Future.succeededFuture();
@@ -117,10 +115,18 @@ public final class IndexLoader {
       applying = indexer.submit(() -> index.apply(ready, Map.of()));
     }
 
-    /** The last batch in. */
-    void finish() {
+    /**
+     * The last batch in, then the index's end of bulk load (its common keys), on the index thread: a few seconds
+     * at a million records, which must not hold the caller's thread.
+     */
+    Future<Void> finish() {
       flush();
-      awaitApplying();
+      java.util.concurrent.CompletableFuture<Void> done = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        awaitApplying();
+        index.endBulkLoad();
+      }, indexer);
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      return context == null ? Future.fromCompletionStage(done) : Future.fromCompletionStage(done, context);
     }
 
     void stop() {

@@ -224,6 +224,11 @@ public final class BlockingKeys {
     return keys;
   }
 
+  /** The keys of a record's values, worked out now and not kept (for a pass over the whole index). */
+  Keys keysUncached(String[][] values) {
+    return compute(values);
+  }
+
   private static final int RECENT = 1024;
   /** In a narrower key, each narrowing field contributes at most this many keys. */
   private static final int MAX_NARROWING_KEYS = 4;

@@ -152,9 +152,67 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
+  /**
+   * A bulk load (the start-up load of the whole store) leaves finding common keys to its end: done per key as
+   * records arrive, each key turning common would make the index work out the keys of its earlier records again.
+   */
+  private boolean bulkLoading;
+
+  /** Starts a bulk load: records go in with their pair keys only, until {@link #endBulkLoad}. */
+  public void beginBulkLoad() {
+    lock.writeLock().lock();
+    try {
+      bulkLoading = true;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Ends a bulk load: finds the common pair keys and indexes their records under their narrower keys. The keys of
+   * every record are worked out again, on every core; the postings are then filled on this thread.
+   */
+  public void endBulkLoad() {
+    lock.writeLock().lock();
+    try {
+      int n = sourceIds.size();
+      int[][] narrower = new int[n][];
+      int[][] commonPairs = new int[n][];
+      java.util.stream.IntStream.range(0, n).parallel().forEach(slot -> {
+        if (values[slot] == null) {
+          return;
+        }
+        List<Integer> pairs = new ArrayList<>();
+        List<Integer> keys = new ArrayList<>();
+        blocking.keysUncached(PackedValues.unpack(values[slot], slotCount)).narrowing().forEach((pair, list) -> {
+          int h = hash(pair);
+          if (postings.size(h) >= COMMON_KEY) { // read-only here: the write lock keeps writers out
+            pairs.add(h);
+            list.forEach(k -> keys.add(hash(k)));
+          }
+        });
+        commonPairs[slot] = pairs.stream().mapToInt(Integer::intValue).toArray();
+        narrower[slot] = keys.stream().mapToInt(Integer::intValue).toArray();
+      });
+      for (int slot = 0; slot < n; slot++) {
+        if (narrower[slot] != null) {
+          for (int h : narrower[slot]) {
+            postings.add(h, slot);
+          }
+          for (int h : commonPairs[slot]) {
+            common.add(h);
+          }
+        }
+      }
+      bulkLoading = false;
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** Makes a pair key common once it has enough records, indexing them under its narrower keys too. */
   private void noteShared(int hash) {
-    if (common.contains(hash) || postings.size(hash) < COMMON_KEY) {
+    if (bulkLoading || common.contains(hash) || postings.size(hash) < COMMON_KEY) {
       return;
     }
     List<Integer> slots = new ArrayList<>(COMMON_KEY);

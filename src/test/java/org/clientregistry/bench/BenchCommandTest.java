@@ -55,6 +55,8 @@ class BenchCommandTest {
     assertTrue(r.path("candidates").path("lookups").asLong() >= 500, r.path("candidates").toString());
     assertEquals(0, r.path("singleSubmissions").path("failed").asInt());
     assertEquals(0, r.path("pix").path("failed").asInt());
+    assertEquals(0, r.path("pixOneInFlight").path("failed").asInt());
+    assertTrue(r.path("pixOneInFlight").path("p99Ms").asDouble() > 0, "one in flight is measured too");
     assertEquals(0, r.path("match").path("failed").asInt());
     assertTrue(r.path("bulk").path("recordsPerSecond").asDouble() > 0);
     assertTrue(r.path("singleSubmissions").path("p99Ms").asDouble() >= r.path("singleSubmissions").path("p50Ms")

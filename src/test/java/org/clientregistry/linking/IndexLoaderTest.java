@@ -76,4 +76,54 @@ class IndexLoaderTest {
       vertx.close().await();
     }
   }
+  @Test
+  void commonKeysFoundAtTheEndOfTheLoadAreNarrowedAsWhenRecordsArriveOneByOne(@TempDir Path dir) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      EmbeddedStore store = EmbeddedStore.open(vertx, dir, "normal");
+      DecisionRules rules = DecisionRulesParser.parse(Path.of("config", "decision-rules.json"),
+          FieldExtractor::validate);
+      MatchIndex oneByOne = new MatchIndex(rules, 1000);
+      List<ChangeSet.SourceWrite> sources = new ArrayList<>();
+      List<ChangeSet.GoldenWrite> goldens = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      Instant at = Instant.parse("2026-12-01T00:00:00Z");
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      for (int i = 0; i < 300; i++) { // 300 Johns Okello born about a year apart: (given, family) keys are common
+        String id = UUID.randomUUID().toString();
+        String golden = UUID.randomUUID().toString();
+        ids.add(id);
+        String birth = java.time.LocalDate.of(1800, 1, 1).plusDays(400L * i).toString();
+        java.util.Map<String, List<String>> raw = new java.util.LinkedHashMap<>();
+        rules.expressions().forEach(e -> raw.put(e, List.of()));
+        raw.put("name.given", List.of("John"));
+        raw.put("name.family", List.of("Okello"));
+        raw.put("birthDate", List.of(birth));
+        String resource = "{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Okello\",\"given\":[\"John\"]}],"
+            + "\"birthDate\":\"" + birth + "\"}";
+        sources.add(new ChangeSet.SourceWrite(id, 0, 1, golden,
+            new LinkFacts(LinkFacts.AUTO, null, null, null, at, null),
+            new ChangeSet.Content("openmrs", "http://clientregistry.org/openmrs", "om-" + i,
+                List.of(new ChangeSet.Identifier("http://clientregistry.org/openmrs", "om-" + i)), resource,
+                json.writeValueAsString(raw))));
+        goldens.add(new ChangeSet.GoldenWrite(golden, 0, 1, null, List.of(id)));
+        oneByOne.put(new MatchRecord(id, 1, "openmrs", golden, false, rules.normalise(raw)));
+      }
+      store.commit(new ChangeSet(at, sources, goldens, List.of(), List.of())).await();
+      MatchIndex loaded = new MatchIndex(rules, 1000);
+      new IndexLoader(store, rules, new FieldExtractor(rules.expressions())).load(loaded).await();
+
+      String[][] query = rules.normalise(java.util.Map.of("name.given", List.of("John"), "name.family",
+          List.of("Okelo"), "birthDate", List.of(java.time.LocalDate.of(1800, 1, 1).plusDays(400L * 120).toString())));
+      List<String> found = loaded.candidates(query, null).records().stream().map(MatchRecord::sourceId).sorted()
+          .toList();
+      org.junit.jupiter.api.Assertions.assertTrue(found.contains(ids.get(120)) && found.size() <= 10,
+          found.size() + " candidates");
+      assertEquals(oneByOne.candidates(query, null).records().stream().map(MatchRecord::sourceId).sorted().toList(),
+          found);
+      store.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
 }
