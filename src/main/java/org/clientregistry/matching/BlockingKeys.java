@@ -198,7 +198,29 @@ public final class BlockingKeys {
    * narrowing field added. The index searches a pair key's narrower keys instead of the pair key once that pair key
    * is common (see {@link MatchIndex}).
    */
-  record Keys(Set<String> all, Map<String, List<String>> narrowing) {}
+  record Keys(Set<String> all, Map<String, List<String>> narrowing, int[] packedNarrowing) {
+    Keys(Set<String> all, Map<String, List<String>> narrowing) {
+      this(all, narrowing, pack(narrowing));
+    }
+
+    /** The narrowing as hashes, [pair, n, narrower 1..n, pair, n, ...]: what a bulk load keeps per record. */
+    private static int[] pack(Map<String, List<String>> narrowing) {
+      int size = 0;
+      for (List<String> l : narrowing.values()) {
+        size += 2 + l.size();
+      }
+      int[] out = new int[size];
+      int at = 0;
+      for (Map.Entry<String, List<String>> e : narrowing.entrySet()) {
+        out[at++] = MatchIndex.hash(e.getKey());
+        out[at++] = e.getValue().size();
+        for (String k : e.getValue()) {
+          out[at++] = MatchIndex.hash(k);
+        }
+      }
+      return out;
+    }
+  }
 
   /** The keys of a record's values. */
   public Set<String> of(String[][] values) {

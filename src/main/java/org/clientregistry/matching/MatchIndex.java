@@ -168,42 +168,36 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
+  /** During a bulk load, each record's narrowing as hashes (see {@link BlockingKeys.Keys#packedNarrowing}). */
+  private int[][] bulkNarrowing;
+
   /**
-   * Ends a bulk load: finds the common pair keys and indexes their records under their narrower keys. The keys of
-   * every record are worked out again, on every core; the postings are then filled on this thread.
+   * Ends a bulk load: finds the common pair keys and indexes their records under their narrower keys, from the
+   * narrowing each record brought (kept as hashes while loading, so nothing is worked out again).
    */
   public void endBulkLoad() {
     lock.writeLock().lock();
     try {
       int n = sourceIds.size();
-      int[][] narrower = new int[n][];
-      int[][] commonPairs = new int[n][];
-      java.util.stream.IntStream.range(0, n).parallel().forEach(slot -> {
-        if (values[slot] == null) {
-          return;
-        }
-        List<Integer> pairs = new ArrayList<>();
-        List<Integer> keys = new ArrayList<>();
-        blocking.keysUncached(PackedValues.unpack(values[slot], slotCount)).narrowing().forEach((pair, list) -> {
-          int h = hash(pair);
-          if (postings.size(h) >= COMMON_KEY) { // read-only here: the write lock keeps writers out
-            pairs.add(h);
-            list.forEach(k -> keys.add(hash(k)));
-          }
-        });
-        commonPairs[slot] = pairs.stream().mapToInt(Integer::intValue).toArray();
-        narrower[slot] = keys.stream().mapToInt(Integer::intValue).toArray();
-      });
       for (int slot = 0; slot < n; slot++) {
-        if (narrower[slot] != null) {
-          for (int h : narrower[slot]) {
-            postings.add(h, slot);
+        int[] packed = bulkNarrowing != null && slot < bulkNarrowing.length ? bulkNarrowing[slot] : null;
+        if (packed == null) {
+          if (values[slot] == null) {
+            continue;
           }
-          for (int h : commonPairs[slot]) {
-            common.add(h);
+          packed = blocking.keysUncached(PackedValues.unpack(values[slot], slotCount)).packedNarrowing();
+        }
+        for (int at = 0; at < packed.length; at += 2 + packed[at + 1]) {
+          int pair = packed[at];
+          if (postings.size(pair) >= COMMON_KEY) {
+            common.add(pair);
+            for (int k = 0; k < packed[at + 1]; k++) {
+              postings.add(packed[at + 2 + k], slot);
+            }
           }
         }
       }
+      bulkNarrowing = null;
       bulkLoading = false;
     } finally {
       lock.writeLock().unlock();
@@ -432,6 +426,13 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       }
     }
     values[slot] = PackedValues.pack(record.values());
+    if (bulkLoading) {
+      if (bulkNarrowing == null || slot >= bulkNarrowing.length) {
+        bulkNarrowing = java.util.Arrays.copyOf(bulkNarrowing == null ? new int[0][] : bulkNarrowing,
+            Math.max(slot + 1, values.length));
+      }
+      bulkNarrowing[slot] = newKeys.packedNarrowing();
+    }
     for (String k : keys) {
       if (!oldKeys.contains(k)) {
         int h = hash(k);
