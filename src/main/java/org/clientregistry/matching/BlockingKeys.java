@@ -33,8 +33,12 @@ public final class BlockingKeys {
    */
   record Plan(int[] fields, boolean pairs, int[][] keyPairs, int[][] narrowing) {
     Plan(int[] fields, boolean pairs) {
-      this(fields, pairs, pairs ? allPairs(fields.length) : new int[0][],
-          new int[pairs ? allPairs(fields.length).length : 0][0]);
+      this(fields, pairs, pairs ? allPairs(fields.length) : new int[0][]);
+    }
+
+    /** Every pair keyed, none narrowed. */
+    private Plan(int[] fields, boolean pairs, int[][] keyPairs) {
+      this(fields, pairs, keyPairs, new int[keyPairs.length][0]);
     }
   }
 

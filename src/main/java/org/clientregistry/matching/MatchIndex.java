@@ -155,21 +155,20 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   /**
    * A bulk load (the start-up load of the whole store) leaves finding common keys to its end: done per key as
    * records arrive, each key turning common would make the index work out the keys of its earlier records again.
+   * Meanwhile each record's narrowing is kept as hashes (see {@link BlockingKeys.Keys#packedNarrowing}), by slot;
+   * null when no bulk load is running.
    */
-  private boolean bulkLoading;
+  private int[][] bulkNarrowing;
 
   /** Starts a bulk load: records go in with their pair keys only, until {@link #endBulkLoad}. */
   public void beginBulkLoad() {
     lock.writeLock().lock();
     try {
-      bulkLoading = true;
+      bulkNarrowing = new int[Math.max(16, values.length)][];
     } finally {
       lock.writeLock().unlock();
     }
   }
-
-  /** During a bulk load, each record's narrowing as hashes (see {@link BlockingKeys.Keys#packedNarrowing}). */
-  private int[][] bulkNarrowing;
 
   /**
    * Ends a bulk load: finds the common pair keys and indexes their records under their narrower keys, from the
@@ -179,8 +178,10 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     lock.writeLock().lock();
     try {
       int n = sourceIds.size();
+      Set<Integer> before = new HashSet<>(common); // their records got their narrower keys as they came in
       for (int slot = 0; slot < n; slot++) {
         int[] packed = bulkNarrowing != null && slot < bulkNarrowing.length ? bulkNarrowing[slot] : null;
+        // null: the record came in before the load began; work its keys out
         if (packed == null) {
           if (values[slot] == null) {
             continue;
@@ -189,7 +190,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
         }
         for (int at = 0; at < packed.length; at += 2 + packed[at + 1]) {
           int pair = packed[at];
-          if (postings.size(pair) >= COMMON_KEY) {
+          if (!before.contains(pair) && postings.size(pair) >= COMMON_KEY) {
             common.add(pair);
             for (int k = 0; k < packed[at + 1]; k++) {
               postings.add(packed[at + 2 + k], slot);
@@ -198,7 +199,6 @@ public final class MatchIndex implements MatchView, TermFrequencies {
         }
       }
       bulkNarrowing = null;
-      bulkLoading = false;
     } finally {
       lock.writeLock().unlock();
     }
@@ -206,7 +206,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
 
   /** Makes a pair key common once it has enough records, indexing them under its narrower keys too. */
   private void noteShared(int hash) {
-    if (bulkLoading || common.contains(hash) || postings.size(hash) < COMMON_KEY) {
+    if (bulkNarrowing != null || common.contains(hash) || postings.size(hash) < COMMON_KEY) {
       return;
     }
     List<Integer> slots = new ArrayList<>(COMMON_KEY);
@@ -426,10 +426,9 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       }
     }
     values[slot] = PackedValues.pack(record.values());
-    if (bulkLoading) {
-      if (bulkNarrowing == null || slot >= bulkNarrowing.length) {
-        bulkNarrowing = java.util.Arrays.copyOf(bulkNarrowing == null ? new int[0][] : bulkNarrowing,
-            Math.max(slot + 1, values.length));
+    if (bulkNarrowing != null) {
+      if (slot >= bulkNarrowing.length) {
+        bulkNarrowing = java.util.Arrays.copyOf(bulkNarrowing, Math.max(slot + 1, values.length));
       }
       bulkNarrowing[slot] = newKeys.packedNarrowing();
     }
