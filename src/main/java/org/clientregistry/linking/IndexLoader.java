@@ -28,7 +28,9 @@ public final class IndexLoader {
   private static final Logger LOG = LoggerFactory.getLogger(IndexLoader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int READS_IN_FLIGHT = 64;
-  private static final TypeReference<Map<String, List<String>>> FIELDS = new TypeReference<>() {};
+  /** Made once: a reader bound to its type skips the per-call set-up {@code readValue} does. */
+  private static final com.fasterxml.jackson.databind.ObjectReader FIELDS =
+      JSON.readerFor(new TypeReference<Map<String, List<String>>>() {});
 
   private final PatientStore store;
   private final DecisionRules rules;
@@ -67,7 +69,12 @@ public final class IndexLoader {
    * Start-up time is mostly this work.
    */
   private final class Batches {
-    private static final int SIZE = 200; // two batches in the pipeline stay within the blocking keys' cache
+    private static final int SIZE = 200;
+    /**
+     * Batches prepared but not yet in the index: enough that the cores preparing rarely wait for the index thread
+     * (or it for them), few enough that their keys stay in the blocking keys' cache (1,024 records).
+     */
+    private static final int IN_FLIGHT = 3;
     private final MatchIndex index;
     private final java.util.concurrent.ExecutorService indexer = java.util.concurrent.Executors
         .newSingleThreadExecutor(r -> {
@@ -75,7 +82,7 @@ public final class IndexLoader {
           t.setDaemon(true); // never what keeps a failed start-up alive
           return t;
         });
-    private java.util.concurrent.Future<?> applying = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private final java.util.ArrayDeque<java.util.concurrent.Future<?>> applying = new java.util.ArrayDeque<>();
     private List<SourceRecord> pending = new ArrayList<>(SIZE);
     /** Records written under rules with other expressions and loaded without their resource: read after. */
     final List<String> withoutValues = new ArrayList<>();
@@ -111,8 +118,10 @@ public final class IndexLoader {
           withoutValues.add(batch.get(i).id());
         }
       }
-      awaitApplying();
-      applying = indexer.submit(() -> index.apply(ready, Map.of()));
+      while (applying.size() >= IN_FLIGHT) {
+        await(applying.poll());
+      }
+      applying.add(indexer.submit(() -> index.apply(ready, Map.of())));
     }
 
     /**
@@ -122,7 +131,7 @@ public final class IndexLoader {
     Future<Void> finish() {
       flush();
       java.util.concurrent.CompletableFuture<Void> done = java.util.concurrent.CompletableFuture.runAsync(() -> {
-        awaitApplying();
+        applying.forEach(this::await);
         index.endBulkLoad();
       }, indexer);
       io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
@@ -133,9 +142,9 @@ public final class IndexLoader {
       indexer.shutdown();
     }
 
-    private void awaitApplying() {
+    private void await(java.util.concurrent.Future<?> batch) {
       try {
-        applying.get();
+        batch.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("Interrupted while loading the matching index", e);
@@ -196,7 +205,7 @@ public final class IndexLoader {
 
   private static Map<String, List<String>> parseFields(String json) {
     try {
-      return JSON.readValue(json, FIELDS);
+      return FIELDS.readValue(json);
     } catch (IOException e) {
       return Map.of();
     }

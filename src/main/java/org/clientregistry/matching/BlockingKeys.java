@@ -192,37 +192,23 @@ public final class BlockingKeys {
     return f.passWeight(set.type());
   }
 
-  /** The index of the rule set a key was made for (keys start with it). */
-  static int ruleSetOf(String key) {
-    return Integer.parseInt(key.substring(0, key.indexOf(':')));
-  }
-
   /**
-   * A record's keys, and for each pair key that can be narrowed, its narrower keys: the pair key with one key of a
-   * narrowing field added. The index searches a pair key's narrower keys instead of the pair key once that pair key
-   * is common (see {@link MatchIndex}).
+   * A record's keys: the key strings (for locks), and for the index their hashes, sorted and distinct, with the rule
+   * set each belongs to. A pair key that can be narrowed has narrower keys: the pair key with one key of a narrowing
+   * field added, kept as hashes only ({@code narrowing}, packed [pair hash, n, narrower hash 1..n, pair hash, ...];
+   * {@code narrowingAt[i]} the offset of key i's entry there, or -1). The index searches a pair key's narrower keys
+   * instead of the pair key once that pair key is common (see {@link MatchIndex}). All of it is worked out where
+   * the keys are made, so that the index's single writer only looks hashes up.
    */
-  record Keys(Set<String> all, Map<String, List<String>> narrowing, int[] packedNarrowing) {
-    Keys(Set<String> all, Map<String, List<String>> narrowing) {
-      this(all, narrowing, pack(narrowing));
+  record Keys(Set<String> all, int[] hashes, int[] ruleSets, int[] narrowingAt, int[] narrowing) {
+    /** The position of a key's hash in {@link #hashes}, or a negative number. */
+    int indexOf(int hash) {
+      return Arrays.binarySearch(hashes, hash);
     }
 
-    /** The narrowing as hashes, [pair, n, narrower 1..n, pair, n, ...]: what a bulk load keeps per record. */
-    private static int[] pack(Map<String, List<String>> narrowing) {
-      int size = 0;
-      for (List<String> l : narrowing.values()) {
-        size += 2 + l.size();
-      }
-      int[] out = new int[size];
-      int at = 0;
-      for (Map.Entry<String, List<String>> e : narrowing.entrySet()) {
-        out[at++] = MatchIndex.hash(e.getKey());
-        out[at++] = e.getValue().size();
-        for (String k : e.getValue()) {
-          out[at++] = MatchIndex.hash(k);
-        }
-      }
-      return out;
+    /** Whether a key with this hash is among these keys. */
+    boolean has(int hash) {
+      return indexOf(hash) >= 0;
     }
   }
 
@@ -268,7 +254,7 @@ public final class BlockingKeys {
 
   private Keys compute(String[][] values) {
     Set<String> keys = new HashSet<>();
-    Map<String, List<String>> narrowing = new java.util.HashMap<>();
+    KeyTable table = new KeyTable();
     for (int r = 0; r < plans.length; r++) {
       List<FieldRule> fields = rules.ruleSets().get(r).fields();
       int[] keyed = plans[r].fields();
@@ -285,14 +271,14 @@ public final class BlockingKeys {
         FieldRule field = fields.get(f);
         if (field.alwaysKey()) {
           for (String k : fieldKeys(field, values[field.slot()])) {
-            keys.add(r + ":" + f + ":" + k);
+            table.add(keys, r + ":" + f + ":" + k, r, null);
           }
         }
       }
       if (!plans[r].pairs()) {
         for (int i = 0; i < perField.size(); i++) {
           for (String k : perField.get(i)) {
-            keys.add(r + ":" + space[i] + ":" + k);
+            table.add(keys, r + ":" + space[i] + ":" + k, r, null);
           }
         }
         continue;
@@ -303,6 +289,7 @@ public final class BlockingKeys {
         int j = pairs[p][1];
         boolean partners = space[i] == space[j];
         boolean ordered = space[i] <= space[j];
+        int[] narrowers = plans[r].narrowing()[p];
         for (String ki : perField.get(i)) {
           for (String kj : perField.get(j)) {
             if (partners && ki.equals(kj)) {
@@ -312,26 +299,90 @@ public final class BlockingKeys {
             boolean first = partners ? ki.compareTo(kj) <= 0 : ordered;
             String key = r + ":" + Math.min(space[i], space[j]) + "+" + Math.max(space[i], space[j]) + ":"
                 + (first ? ki + "\u0001" + kj : kj + "\u0001" + ki);
-            keys.add(key);
-            int[] narrowers = plans[r].narrowing()[p];
+            int[] narrower = null;
             if (narrowers.length > 0) {
-              List<String> narrower = new ArrayList<>();
+              // The narrower key is the pair key + "\u0002" + space + "\u0001" + key: hashed on from the pair's state.
+              long pairState = MatchIndex.fnv(MatchIndex.FNV_BASIS, key);
+              int[] out = new int[narrowers.length * MAX_NARROWING_KEYS];
+              int n = 0;
               for (int x : narrowers) {
                 List<String> kx = perField.get(x);
+                long spaceState = MatchIndex.fnv(MatchIndex.fnv(pairState, "\u0002" + space[x]), "\u0001");
                 for (String k : kx.size() > MAX_NARROWING_KEYS ? kx.subList(0, MAX_NARROWING_KEYS) : kx) {
                   boolean repeats = (space[x] == space[i] && k.equals(ki)) || (space[x] == space[j] && k.equals(kj));
                   if (!repeats) {
-                    narrower.add(key + "\u0002" + space[x] + "\u0001" + k);
+                    out[n++] = MatchIndex.mix(MatchIndex.fnv(spaceState, k));
                   }
                 }
               }
-              narrowing.put(key, List.copyOf(narrower));
+              narrower = Arrays.copyOf(out, n);
             }
+            table.add(keys, key, r, narrower);
           }
         }
       }
     }
-    return new Keys(java.util.Collections.unmodifiableSet(keys), narrowing);
+    return table.keys(java.util.Collections.unmodifiableSet(keys));
+  }
+
+  /** Collects a record's keys as they are made: hashes with their rule set and narrower hashes. */
+  private static final class KeyTable {
+    private int[] hashes = new int[64];
+    private int[] ruleSets = new int[64];
+    private int[][] narrowing = new int[64][];
+    private int size;
+
+    /** A key seen twice (or two keys whose hashes collide) counts once, with the narrowing it first came with. */
+    void add(Set<String> keys, String key, int ruleSet, int[] narrower) {
+      if (!keys.add(key)) {
+        return;
+      }
+      if (size == hashes.length) {
+        hashes = Arrays.copyOf(hashes, size * 2);
+        ruleSets = Arrays.copyOf(ruleSets, size * 2);
+        narrowing = Arrays.copyOf(narrowing, size * 2);
+      }
+      hashes[size] = MatchIndex.hash(key);
+      ruleSets[size] = ruleSet;
+      narrowing[size++] = narrower;
+    }
+
+    Keys keys(Set<String> all) {
+      // Sorted by hash (first seen first among equal hashes), then one entry per hash.
+      long[] order = new long[size]; // hash in the high half, position in the low half
+      for (int i = 0; i < size; i++) {
+        order[i] = (long) hashes[i] << 32 | i;
+      }
+      Arrays.sort(order);
+      int[] sortedHashes = new int[size];
+      int[] sortedRuleSets = new int[size];
+      int[] narrowingAt = new int[size];
+      int packedSize = 0;
+      for (int[] n : narrowing) {
+        packedSize += n == null ? 0 : 2 + n.length;
+      }
+      int[] packed = new int[packedSize];
+      int distinct = 0;
+      int at = 0;
+      for (long o : order) {
+        int i = (int) o;
+        if (distinct > 0 && sortedHashes[distinct - 1] == hashes[i]) {
+          continue;
+        }
+        sortedHashes[distinct] = hashes[i];
+        sortedRuleSets[distinct] = ruleSets[i];
+        int[] n = narrowing[i];
+        narrowingAt[distinct++] = n == null ? -1 : at;
+        if (n != null) {
+          packed[at++] = hashes[i];
+          packed[at++] = n.length;
+          System.arraycopy(n, 0, packed, at, n.length);
+          at += n.length;
+        }
+      }
+      return new Keys(all, Arrays.copyOf(sortedHashes, distinct), Arrays.copyOf(sortedRuleSets, distinct),
+          Arrays.copyOf(narrowingAt, distinct), at == packed.length ? packed : Arrays.copyOf(packed, at));
+    }
   }
 
   private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{4}-(\\d{2})-(\\d{2}).*");

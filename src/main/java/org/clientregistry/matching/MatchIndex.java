@@ -104,31 +104,50 @@ public final class MatchIndex implements MatchView, TermFrequencies {
    * small registries keep the wider pair keys. Common keys stay common.
    */
   static final int COMMON_KEY = 8;
-  private final Set<Integer> common = new HashSet<>();
+  private final IntSet common = new IntSet();
 
-  /** The keys a search with these keys visits: narrower keys in place of common pair keys. Under the lock. */
-  private List<String> searched(BlockingKeys.Keys keys) {
-    List<String> out = new ArrayList<>(keys.all().size());
-    for (String key : keys.all()) {
-      List<String> narrower = keys.narrowing().get(key);
-      if (narrower != null && common.contains(hash(key))) {
-        out.addAll(narrower);
-      } else {
-        out.add(key);
-      }
-    }
-    return out;
+  /** What a search visits: a key's hash and the rule set it was made for. */
+  private interface SearchedKey {
+    void accept(int hash, int ruleSet);
   }
 
-  /** The narrower keys a record is indexed under now: those of its common pair keys. Under the lock. */
-  private Set<String> narrowerIndexed(BlockingKeys.Keys keys) {
-    Set<String> out = new HashSet<>();
-    keys.narrowing().forEach((key, narrower) -> {
-      if (common.contains(hash(key))) {
-        out.addAll(narrower);
+  /** Visits the keys a search with these keys looks up: narrower keys in place of common pair keys. Under the lock. */
+  private void forEachSearched(BlockingKeys.Keys keys, SearchedKey visit) {
+    int[] hashes = keys.hashes();
+    int[] packed = keys.narrowing();
+    for (int i = 0; i < hashes.length; i++) {
+      int at = keys.narrowingAt()[i];
+      if (at >= 0 && common.contains(hashes[i])) {
+        for (int k = 0; k < packed[at + 1]; k++) {
+          visit.accept(packed[at + 2 + k], keys.ruleSets()[i]);
+        }
+      } else {
+        visit.accept(hashes[i], keys.ruleSets()[i]);
       }
-    });
-    return out;
+    }
+  }
+
+  /** The narrower keys a record is indexed under now (those of its common pair keys), sorted. Under the lock. */
+  private int[] narrowerIndexed(BlockingKeys.Keys keys) {
+    if (common.isEmpty()) {
+      return NONE;
+    }
+    int[] packed = keys.narrowing();
+    int[] out = new int[packed.length];
+    int n = 0;
+    for (int at = 0; at < packed.length; at += 2 + packed[at + 1]) {
+      if (common.contains(packed[at])) {
+        System.arraycopy(packed, at + 2, out, n, packed[at + 1]);
+        n += packed[at + 1];
+      }
+    }
+    return java.util.Arrays.stream(out, 0, n).sorted().distinct().toArray();
+  }
+
+  private static final int[] NONE = new int[0];
+
+  private static boolean inSorted(int[] sorted, int hash) {
+    return java.util.Arrays.binarySearch(sorted, hash) >= 0;
   }
 
   /**
@@ -139,85 +158,106 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     lock.readLock().lock();
     try {
       BlockingKeys.Keys s = blocking.keys(stored);
-      Set<String> storedKeys = new HashSet<>(s.all());
-      storedKeys.addAll(narrowerIndexed(s));
-      for (String key : searched(blocking.keys(query))) {
-        if (storedKeys.contains(key)) {
-          return true;
-        }
-      }
-      return false;
+      int[] narrower = narrowerIndexed(s);
+      boolean[] found = {false};
+      forEachSearched(blocking.keys(query), (hash, ruleSet) -> found[0] |= s.has(hash) || inSorted(narrower, hash));
+      return found[0];
     } finally {
       lock.readLock().unlock();
     }
   }
 
   /**
-   * A bulk load (the start-up load of the whole store) leaves finding common keys to its end: done per key as
-   * records arrive, each key turning common would make the index work out the keys of its earlier records again.
-   * Meanwhile each record's narrowing is kept as hashes (see {@link BlockingKeys.Keys#packedNarrowing}), by slot;
-   * null when no bulk load is running.
+   * A bulk load (the start-up load of the whole store) leaves indexing common keys' records under their narrower
+   * keys to its end: done per key as records arrive, each key turning common would make the index work out the keys
+   * of its earlier records again. Meanwhile each record's narrowing is kept as hashes (see
+   * {@link BlockingKeys.Keys#narrowing}), by slot, and the pair keys that reach {@value #COMMON_KEY} records are
+   * noted as they do; both null when no bulk load is running.
    */
   private int[][] bulkNarrowing;
+  private IntSet bulkTurned;
 
   /** Starts a bulk load: records go in with their pair keys only, until {@link #endBulkLoad}. */
   public void beginBulkLoad() {
     lock.writeLock().lock();
     try {
       bulkNarrowing = new int[Math.max(16, values.length)][];
+      bulkTurned = new IntSet();
     } finally {
       lock.writeLock().unlock();
     }
   }
 
   /**
-   * Ends a bulk load: finds the common pair keys and indexes their records under their narrower keys, from the
-   * narrowing each record brought (kept as hashes while loading, so nothing is worked out again).
+   * Ends a bulk load: makes the pair keys that turned common common, and indexes their records under their
+   * narrower keys, from the narrowing each record brought (so nothing is worked out again). Which narrower keys
+   * each record needs is read on every core; only adding them to the postings is done by this one thread.
    */
   public void endBulkLoad() {
     lock.writeLock().lock();
     try {
       int n = sourceIds.size();
-      Set<Integer> before = new HashSet<>(common); // their records got their narrower keys as they came in
-      for (int slot = 0; slot < n; slot++) {
-        int[] packed = bulkNarrowing != null && slot < bulkNarrowing.length ? bulkNarrowing[slot] : null;
-        // null: the record came in before the load began; work its keys out
-        if (packed == null) {
-          if (values[slot] == null) {
-            continue;
-          }
-          packed = blocking.keysUncached(PackedValues.unpack(values[slot], slotCount)).packedNarrowing();
-        }
-        for (int at = 0; at < packed.length; at += 2 + packed[at + 1]) {
-          int pair = packed[at];
-          if (!before.contains(pair) && postings.size(pair) >= COMMON_KEY) {
-            common.add(pair);
-            for (int k = 0; k < packed[at + 1]; k++) {
-              postings.add(packed[at + 2 + k], slot);
-            }
-          }
-        }
-      }
+      int[][] kept = bulkNarrowing == null ? new int[n][] : java.util.Arrays.copyOf(bulkNarrowing, n);
+      IntSet turned = bulkTurned == null ? new IntSet() : bulkTurned;
       bulkNarrowing = null;
+      bulkTurned = null;
+      if (!turned.isEmpty()) {
+        // Read-only while it runs (this thread holds the write lock and waits): each record's narrower keys to add.
+        java.util.stream.IntStream.range(0, n).parallel()
+            .forEach(slot -> kept[slot] = narrowerOfTurned(slot, kept[slot], turned));
+        for (int slot = 0; slot < n; slot++) {
+          for (int hash : kept[slot]) {
+            postings.add(hash, slot);
+          }
+        }
+        common.addAll(turned);
+      }
     } finally {
       lock.writeLock().unlock();
     }
   }
 
-  /** Makes a pair key common once it has enough records, indexing them under its narrower keys too. */
-  private void noteShared(int hash) {
-    if (bulkNarrowing != null || common.contains(hash) || postings.size(hash) < COMMON_KEY) {
+  /** The narrower keys of a record's pair keys that are in {@code turned}. */
+  private int[] narrowerOfTurned(int slot, int[] packed, IntSet turned) {
+    if (packed == null) { // the record came in before the load began: work its keys out
+      packed = values[slot] == null ? NONE
+          : blocking.keysUncached(PackedValues.unpack(values[slot], slotCount)).narrowing();
+    }
+    int[] out = NONE;
+    int n = 0;
+    for (int at = 0; at < packed.length; at += 2 + packed[at + 1]) {
+      if (turned.contains(packed[at])) {
+        if (n + packed[at + 1] > out.length) {
+          out = java.util.Arrays.copyOf(out, packed.length);
+        }
+        System.arraycopy(packed, at + 2, out, n, packed[at + 1]);
+        n += packed[at + 1];
+      }
+    }
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+  }
+
+  /**
+   * Makes a pair key common once it has enough records ({@code records}, with the one just added), indexing them
+   * under its narrower keys too; in a bulk load, only notes it for the load's end.
+   */
+  private void noteShared(int hash, int records) {
+    if (records < COMMON_KEY || common.contains(hash)) {
+      return;
+    }
+    if (bulkTurned != null) {
+      bulkTurned.add(hash);
       return;
     }
     List<Integer> slots = new ArrayList<>(COMMON_KEY);
     postings.forEach(hash, slot -> slots.add(slot));
     for (int slot : slots) {
       BlockingKeys.Keys k = blocking.keys(PackedValues.unpack(values[slot], slotCount));
-      k.narrowing().forEach((pairKey, narrower) -> {
-        if (hash(pairKey) == hash) {
-          narrower.forEach(n -> postings.add(hash(n), slot));
-        }
-      });
+      int i = k.indexOf(hash);
+      int at = i < 0 ? -1 : k.narrowingAt()[i];
+      for (int x = 0; at >= 0 && x < k.narrowing()[at + 1]; x++) {
+        postings.add(k.narrowing()[at + 2 + x], slot);
+      }
     }
     common.add(hash);
   }
@@ -232,9 +272,9 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       List<Set<Integer>> byRuleSet = new ArrayList<>(ruleSetNames.size());
       ruleSetNames.forEach(n -> byRuleSet.add(new HashSet<>()));
       boolean[] capped = {false};
-      for (String key : searched(keys)) {
-        Set<Integer> ofRuleSet = byRuleSet.get(BlockingKeys.ruleSetOf(key));
-        postings.forEach(hash(key), slot -> {
+      forEachSearched(keys, (hash, ruleSet) -> {
+        Set<Integer> ofRuleSet = byRuleSet.get(ruleSet);
+        postings.forEach(hash, slot -> {
           if (slot == exclude) {
             return true;
           }
@@ -246,7 +286,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
           found.add(slot);
           return true;
         });
-      }
+      });
       lookups.increment();
       candidatesFound.add(found.size());
       for (int i = 0; i < byRuleSet.size(); i++) {
@@ -389,28 +429,20 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     countValues(oldValues, -1);
     countValues(record.values(), 1);
     BlockingKeys.Keys newKeys = blocking.keys(record.values());
-    Set<String> keys = newKeys.all();
-    Set<String> narrower = narrowerIndexed(newKeys);
-    Set<String> oldKeys = Set.of();
-    Set<String> oldNarrower = Set.of();
+    int[] keys = newKeys.hashes();
+    int[] narrower = narrowerIndexed(newKeys);
+    int[] oldKeys = NONE;
+    int[] oldNarrower = NONE;
     if (oldValues != null) {
       BlockingKeys.Keys old = blocking.keys(oldValues);
-      oldKeys = old.all();
+      oldKeys = old.hashes();
       oldNarrower = narrowerIndexed(old);
     }
     int golden = goldenSlot(record.goldenId());
     boolean alreadyMember = false;
     if (slot >= 0) {
-      for (String k : oldKeys) {
-        if (!keys.contains(k)) {
-          postings.remove(hash(k), slot);
-        }
-      }
-      for (String k : oldNarrower) {
-        if (!narrower.contains(k)) {
-          postings.remove(hash(k), slot);
-        }
-      }
+      removeAbsent(oldKeys, keys, slot);
+      removeAbsent(oldNarrower, narrower, slot);
       if (goldenOf[slot] != golden) {
         removeMember(goldenOf[slot], slot);
       } else {
@@ -420,9 +452,9 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       slot = sourceIds.add(record.sourceId());
       ensureSourceCapacity(slot + 1);
     }
-    for (String k : narrower) {
-      if (!oldNarrower.contains(k)) {
-        postings.add(hash(k), slot);
+    for (int k : narrower) {
+      if (!inSorted(oldNarrower, k)) {
+        postings.add(k, slot);
       }
     }
     values[slot] = PackedValues.pack(record.values());
@@ -430,14 +462,13 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       if (slot >= bulkNarrowing.length) {
         bulkNarrowing = java.util.Arrays.copyOf(bulkNarrowing, Math.max(slot + 1, values.length));
       }
-      bulkNarrowing[slot] = newKeys.packedNarrowing();
+      bulkNarrowing[slot] = newKeys.narrowing();
     }
-    for (String k : keys) {
-      if (!oldKeys.contains(k)) {
-        int h = hash(k);
-        postings.add(h, slot);
-        if (newKeys.narrowing().containsKey(k)) {
-          noteShared(h); // after its values are stored: a key turning common indexes this record too
+    for (int i = 0; i < keys.length; i++) {
+      if (!inSorted(oldKeys, keys[i])) {
+        int records = postings.add(keys[i], slot);
+        if (newKeys.narrowingAt()[i] >= 0) {
+          noteShared(keys[i], records); // after its values are stored: a key turning common indexes this one too
         }
       }
     }
@@ -447,6 +478,15 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     manual[slot] = record.manualLink();
     if (!alreadyMember) {
       addMember(golden, slot);
+    }
+  }
+
+  /** Removes the slot from the postings of the old keys (sorted hashes) that are not among the new ones. */
+  private void removeAbsent(int[] oldKeys, int[] newKeys, int slot) {
+    for (int k : oldKeys) {
+      if (!inSorted(newKeys, k)) {
+        postings.remove(k, slot);
+      }
     }
   }
 
@@ -522,11 +562,22 @@ public final class MatchIndex implements MatchView, TermFrequencies {
 
   /** A blocking key's 32-bit hash (FNV-1a over its characters, then mixed). */
   static int hash(String key) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0; i < key.length(); i++) {
-      h ^= key.charAt(i);
+    return mix(fnv(FNV_BASIS, key));
+  }
+
+  static final long FNV_BASIS = 0xcbf29ce484222325L;
+
+  /** FNV-1a state after {@code text}, from state {@code h}: a key that extends another hashes on from its state. */
+  static long fnv(long h, String text) {
+    for (int i = 0; i < text.length(); i++) {
+      h ^= text.charAt(i);
       h *= 0x100000001b3L;
     }
+    return h;
+  }
+
+  /** The 32-bit hash of an FNV state. */
+  static int mix(long h) {
     h ^= h >>> 32;
     h *= 0xd6e8feb86659fd93L;
     return (int) (h ^ (h >>> 32));

@@ -18,9 +18,44 @@ public final class Normalizer {
     if (s == null) {
       return null;
     }
+    String ascii = basicAscii(s);
+    if (ascii != null) {
+      return ascii.isEmpty() ? null : ascii;
+    }
+    return basicUnicode(s);
+  }
+
+  /** {@link #basic} for any text. */
+  static String basicUnicode(String s) {
     String folded = MARKS.matcher(java.text.Normalizer.normalize(s, Form.NFD)).replaceAll("");
     String out = SPACES.matcher(folded.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
     return out.isEmpty() ? null : out;
+  }
+
+  /**
+   * {@link #basic} for plain ASCII (most names), without the Unicode passes, which leave ASCII as it is but cost
+   * most of a start-up's normalising; null when the value has other characters.
+   */
+  private static String basicAscii(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    boolean space = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean whitespace = c == ' ' || (c >= '\t' && c <= '\r'); // what [\s\p{Z}] matches in ASCII
+      if (c >= 0x80 || (c < ' ' && !whitespace)) {
+        return null; // (trim would also drop other control characters at the ends)
+      }
+      if (whitespace) {
+        space = b.length() > 0; // collapsed, and dropped at the start
+      } else {
+        if (space) {
+          b.append(' ');
+          space = false;
+        }
+        b.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+      }
+    }
+    return b.toString();
   }
 
   /** Only the ASCII digits (phones, identifiers typed with separators); null when there are none. */

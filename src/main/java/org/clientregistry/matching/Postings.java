@@ -45,7 +45,8 @@ final class Postings {
     }
   }
 
-  void add(int key, int slot) {
+  /** Adds a slot to a key's postings; returns how many slots the key now has. */
+  int add(int key, int slot) {
     int i = find(key);
     if (i < 0) {
       if ((used + 1) * 10 > capacity() * 7) {
@@ -55,13 +56,13 @@ final class Postings {
       table[2 * i] = key;
       table[2 * i + 1] = slot + 1;
       used++;
-      return;
+      return 1;
     }
     int cell = table[2 * i + 1];
     if (cell > 0) {
       int list = newList(cell - 1, slot);
       table[2 * i + 1] = -(list + 1);
-      return;
+      return 2;
     }
     int[] list = lists[-cell - 1];
     if (list[0] + 1 == list.length) {
@@ -69,6 +70,7 @@ final class Postings {
       lists[-cell - 1] = list;
     }
     list[++list[0]] = slot;
+    return list[0];
   }
 
   void remove(int key, int slot) {

@@ -32,7 +32,7 @@ class CompactIndexPartsTest {
         postings.remove(key, victim);
       } else {
         list.add(slot);
-        postings.add(key, slot);
+        assertEquals(list.size(), postings.add(key, slot), "an add tells the key's new size");
       }
       if (list.isEmpty()) {
         model.remove(key);
@@ -45,6 +45,29 @@ class CompactIndexPartsTest {
       postings.forEach(key, slot -> seen.add(slot));
       assertEquals(model.getOrDefault(key, List.of()), seen, "key " + k);
     }
+  }
+
+  @Test
+  void intSetAgreesWithAHashSetThroughGrowthAndZero() {
+    IntSet set = new IntSet();
+    java.util.Set<Integer> model = new java.util.HashSet<>();
+    SplittableRandom random = new SplittableRandom(11);
+    for (int step = 0; step < 50_000; step++) {
+      int v = random.nextInt(4) == 0 ? random.nextInt(-3, 3) : random.nextInt();
+      assertEquals(model.add(v), set.add(v));
+    }
+    IntSet copy = new IntSet();
+    copy.addAll(set);
+    assertEquals(model.size(), copy.size());
+    for (int v : model) {
+      assertTrue(copy.contains(v));
+    }
+    for (int probe = 0; probe < 10_000; probe++) {
+      int v = random.nextInt();
+      assertEquals(model.contains(v), copy.contains(v));
+    }
+    assertTrue(new IntSet().isEmpty());
+    assertFalse(copy.isEmpty());
   }
 
   @Test
