@@ -24,12 +24,10 @@ final class IdTable {
 
   /** The slot of an id, or -1. */
   int find(String id) {
-    if (!isUuid(id)) {
-      Integer s = otherSlots.get(id);
-      return s == null ? -1 : s;
-    }
-    long h = high(id);
-    long l = low(id);
+    return isUuid(id) ? findUuid(high(id), low(id)) : otherSlots.getOrDefault(id, -1);
+  }
+
+  private int findUuid(long h, long l) {
     int mask = table.length - 1;
     for (int i = mix(h, l) & mask; ; i = (i + 1) & mask) {
       int cell = table[i];
@@ -42,9 +40,12 @@ final class IdTable {
     }
   }
 
-  /** The slot of an id, numbering it when new. */
+  /** The slot of an id, numbering it when new (the id is read once: a start-up load adds a million). */
   int add(String id) {
-    int found = find(id); // (a second isUuid below: cheap next to the probe)
+    boolean uuid = isUuid(id);
+    long h = uuid ? high(id) : 0;
+    long l = uuid ? low(id) : 0;
+    int found = uuid ? findUuid(h, l) : otherSlots.getOrDefault(id, -1);
     if (found >= 0) {
       return found;
     }
@@ -53,13 +54,13 @@ final class IdTable {
       hi = Arrays.copyOf(hi, slot * 2);
       lo = Arrays.copyOf(lo, slot * 2);
     }
-    if (!isUuid(id)) {
+    if (!uuid) {
       otherIds.put(slot, id);
       otherSlots.put(id, slot);
       return slot;
     }
-    hi[slot] = high(id);
-    lo[slot] = low(id);
+    hi[slot] = h;
+    lo[slot] = l;
     if (size * 2 > table.length) {
       rehash(table.length * 2);
     } else {

@@ -424,8 +424,13 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   }
 
   private void putLocked(MatchRecord record) {
-    int slot = sourceIds.find(record.sourceId());
-    String[][] oldValues = slot >= 0 ? PackedValues.unpack(values[slot], slotCount) : null;
+    int known = sourceIds.size();
+    int slot = sourceIds.add(record.sourceId()); // one look-up whether new or not
+    boolean isNew = slot == known;
+    if (isNew) {
+      ensureSourceCapacity(slot + 1);
+    }
+    String[][] oldValues = isNew ? null : PackedValues.unpack(values[slot], slotCount);
     countValues(oldValues, -1);
     countValues(record.values(), 1);
     BlockingKeys.Keys newKeys = blocking.keys(record.values());
@@ -440,7 +445,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
     int golden = goldenSlot(record.goldenId());
     boolean alreadyMember = false;
-    if (slot >= 0) {
+    if (!isNew) {
       removeAbsent(oldKeys, keys, slot);
       removeAbsent(oldNarrower, narrower, slot);
       if (goldenOf[slot] != golden) {
@@ -448,9 +453,6 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       } else {
         alreadyMember = members[golden] != null && contains(members[golden], slot);
       }
-    } else {
-      slot = sourceIds.add(record.sourceId());
-      ensureSourceCapacity(slot + 1);
     }
     for (int k : narrower) {
       if (!inSorted(oldNarrower, k)) {
