@@ -236,11 +236,6 @@ public final class BlockingKeys {
     return keys;
   }
 
-  /** The keys of a record's values, worked out now and not kept (for a pass over the whole index). */
-  Keys keysUncached(String[][] values) {
-    return compute(values);
-  }
-
   private static final int RECENT = 1024;
   /** In a narrower key, each narrowing field contributes at most this many keys. */
   private static final int MAX_NARROWING_KEYS = 4;
@@ -253,7 +248,6 @@ public final class BlockingKeys {
   };
 
   private Keys compute(String[][] values) {
-    Set<String> keys = new HashSet<>();
     KeyTable table = new KeyTable();
     for (int r = 0; r < plans.length; r++) {
       List<FieldRule> fields = rules.ruleSets().get(r).fields();
@@ -271,14 +265,14 @@ public final class BlockingKeys {
         FieldRule field = fields.get(f);
         if (field.alwaysKey()) {
           for (String k : fieldKeys(field, values[field.slot()])) {
-            table.add(keys, r + ":" + f + ":" + k, r, null);
+            table.add(r + ":" + f + ":" + k, r, null);
           }
         }
       }
       if (!plans[r].pairs()) {
         for (int i = 0; i < perField.size(); i++) {
           for (String k : perField.get(i)) {
-            table.add(keys, r + ":" + space[i] + ":" + k, r, null);
+            table.add(r + ":" + space[i] + ":" + k, r, null);
           }
         }
         continue;
@@ -317,24 +311,25 @@ public final class BlockingKeys {
               }
               narrower = Arrays.copyOf(out, n);
             }
-            table.add(keys, key, r, narrower);
+            table.add(key, r, narrower);
           }
         }
       }
     }
-    return table.keys(java.util.Collections.unmodifiableSet(keys));
+    return table.keys();
   }
 
   /** Collects a record's keys as they are made: hashes with their rule set and narrower hashes. */
   private static final class KeyTable {
+    private final Set<String> strings = new HashSet<>();
     private int[] hashes = new int[64];
     private int[] ruleSets = new int[64];
     private int[][] narrowing = new int[64][];
     private int size;
 
     /** A key seen twice (or two keys whose hashes collide) counts once, with the narrowing it first came with. */
-    void add(Set<String> keys, String key, int ruleSet, int[] narrower) {
-      if (!keys.add(key)) {
+    void add(String key, int ruleSet, int[] narrower) {
+      if (!strings.add(key)) {
         return;
       }
       if (size == hashes.length) {
@@ -347,7 +342,7 @@ public final class BlockingKeys {
       narrowing[size++] = narrower;
     }
 
-    Keys keys(Set<String> all) {
+    Keys keys() {
       // Sorted by hash (first seen first among equal hashes), then one entry per hash.
       long[] order = new long[size]; // hash in the high half, position in the low half
       for (int i = 0; i < size; i++) {
@@ -380,7 +375,7 @@ public final class BlockingKeys {
           at += n.length;
         }
       }
-      return new Keys(all, Arrays.copyOf(sortedHashes, distinct), Arrays.copyOf(sortedRuleSets, distinct),
+      return new Keys(java.util.Collections.unmodifiableSet(strings), Arrays.copyOf(sortedHashes, distinct), Arrays.copyOf(sortedRuleSets, distinct),
           Arrays.copyOf(narrowingAt, distinct), at == packed.length ? packed : Arrays.copyOf(packed, at));
     }
   }

@@ -177,10 +177,16 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   private int[][] bulkNarrowing;
   private IntSet bulkTurned;
 
-  /** Starts a bulk load: records go in with their pair keys only, until {@link #endBulkLoad}. */
+  /**
+   * Starts a bulk load into this empty index: records go in with their pair keys only, until {@link #endBulkLoad}.
+   * (Empty, so that every record's narrowing is kept.)
+   */
   public void beginBulkLoad() {
     lock.writeLock().lock();
     try {
+      if (sourceIds.size() > 0) {
+        throw new IllegalStateException("a bulk load needs an empty index");
+      }
       bulkNarrowing = new int[Math.max(16, values.length)][];
       bulkTurned = new IntSet();
     } finally {
@@ -196,15 +202,18 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   public void endBulkLoad() {
     lock.writeLock().lock();
     try {
+      if (bulkNarrowing == null) {
+        return; // no bulk load running
+      }
       int n = sourceIds.size();
-      int[][] kept = bulkNarrowing == null ? new int[n][] : java.util.Arrays.copyOf(bulkNarrowing, n);
-      IntSet turned = bulkTurned == null ? new IntSet() : bulkTurned;
+      int[][] kept = bulkNarrowing;
+      IntSet turned = bulkTurned;
       bulkNarrowing = null;
       bulkTurned = null;
       if (!turned.isEmpty()) {
         // Read-only while it runs (this thread holds the write lock and waits): each record's narrower keys to add.
         java.util.stream.IntStream.range(0, n).parallel()
-            .forEach(slot -> kept[slot] = narrowerOfTurned(slot, kept[slot], turned));
+            .forEach(slot -> kept[slot] = narrowerOfTurned(kept[slot], turned));
         for (int slot = 0; slot < n; slot++) {
           for (int hash : kept[slot]) {
             postings.add(hash, slot);
@@ -218,11 +227,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   }
 
   /** The narrower keys of a record's pair keys that are in {@code turned}. */
-  private int[] narrowerOfTurned(int slot, int[] packed, IntSet turned) {
-    if (packed == null) { // the record came in before the load began: work its keys out
-      packed = values[slot] == null ? NONE
-          : blocking.keysUncached(PackedValues.unpack(values[slot], slotCount)).narrowing();
-    }
+  private static int[] narrowerOfTurned(int[] packed, IntSet turned) {
     int[] out = NONE;
     int n = 0;
     for (int at = 0; at < packed.length; at += 2 + packed[at + 1]) {
