@@ -63,3 +63,8 @@ CREATE TABLE IF NOT EXISTS audit_event (
   outcome TEXT,
   detail TEXT
 );
+-- The token of the matching-index snapshot written at the last clean stop: taken (deleted) when the store opens,
+-- so a snapshot is only ever read back by the first process to open the store after it was written.
+CREATE TABLE IF NOT EXISTS index_snapshot (
+  token TEXT NOT NULL
+);

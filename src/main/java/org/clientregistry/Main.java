@@ -59,7 +59,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Shutting down");
       try {
-        registry.stop().await(20, TimeUnit.SECONDS); // drains requests, closes the store
+        registry.stop().await(50, TimeUnit.SECONDS); // drains writes, keeps the index on disk, closes the store
         vertx.close().await(10, TimeUnit.SECONDS);
         LOG.info("Stopped");
       } catch (Exception e) {

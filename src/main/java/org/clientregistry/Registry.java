@@ -30,6 +30,7 @@ import org.clientregistry.openhim.OpenHimEnvelope;
 import org.clientregistry.config.ConfigException;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.fhir.FieldExtractor;
+import org.clientregistry.linking.IndexSnapshots;
 import org.clientregistry.linking.LookupAudit;
 import org.clientregistry.linking.MatchService;
 import org.clientregistry.linking.MatchingState;
@@ -43,6 +44,7 @@ import org.clientregistry.matching.Nicknames;
 import org.clientregistry.security.CallerHandler;
 import org.clientregistry.security.DevCertificateAuthority;
 import org.clientregistry.security.TlsServerOptions;
+import org.clientregistry.store.IndexSnapshotPlace;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.embedded.EmbeddedStore;
 import org.clientregistry.store.fhirserver.FhirServerStore;
@@ -65,6 +67,9 @@ public final class Registry {
   private MediatorLink link;
   private CoreApi core;
   private OtherWriters otherWriters;
+  private SubmissionService submissions;
+  /** How long a stop waits for writes under way before it gives up keeping the index on disk. */
+  private static final long STOP_WAIT_MILLIS = 10_000;
 
   private Registry(Vertx vertx, RegistryConfig config, PatientStore store, WorkerExecutor worker,
                    RulesRuntime matching, MediatorDescription mediator) {
@@ -93,8 +98,10 @@ public final class Registry {
         nicknames);
     PatientStore store = openStore(vertx, config);
     int maxCandidates = config.matching().maxCandidates();
+    IndexSnapshots snapshots = store instanceof IndexSnapshotPlace place && config.store().keepIndex()
+        ? new IndexSnapshots(place, worker) : IndexSnapshots.NONE;
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
-        maxCandidates, nicknames);
+        maxCandidates, nicknames, snapshots);
     MediatorDescription mediator = config.mediator().register() ? MediatorDescription.read(config.mediator()) : null;
     return new Registry(vertx, config, store, worker, matching, mediator);
   }
@@ -123,6 +130,7 @@ public final class Registry {
     Metrics metrics = r.metrics();
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
+    r.submissions = submissions;
     RegistryRouter.Routes routes = r.routes(submissions, metrics);
     Handler<RoutingContext> gateway = r.mediator == null ? RoutingContext::next
         : new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),
@@ -157,6 +165,8 @@ public final class Registry {
 
   private Metrics metrics() {
     Metrics metrics = new Metrics(() -> matching.get().index());
+    metrics.gauge("cr_index_from_snapshot", "1 when the matching index was read from the snapshot kept at the last"
+        + " clean stop, 0 when it was built from the store.", () -> matching.restoredFromSnapshot() ? 1 : 0);
     metrics.gauge("cr_jvm_heap_used_bytes", "Heap in use (after a collection it is what the registry keeps).",
         () -> Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
     if (mediator != null) {
@@ -231,7 +241,10 @@ public final class Registry {
     return matching;
   }
 
-  /** Stops serving, then closes the store; acknowledged writes are already durable. */
+  /**
+   * Stops taking writes and waits for those under way, stops serving, keeps the index on disk (embedded store),
+   * then closes the store; acknowledged writes are already durable.
+   */
   public Future<Void> stop() {
     if (link != null) {
       link.stop(); // no deregistration: that would erase the console's config
@@ -240,7 +253,11 @@ public final class Registry {
     if (otherWriters != null) {
       otherWriters.stop();
     }
-    Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-    return undeploy.eventually(store::close).eventually(worker::close);
+    Future<Boolean> writesDone = submissions == null ? Future.succeededFuture(false)
+        : submissions.stopWriting(STOP_WAIT_MILLIS);
+    return writesDone
+        .compose(inStep -> (deploymentId == null ? Future.<Void>succeededFuture() : vertx.undeploy(deploymentId))
+            .eventually(() -> matching.keepIndex(inStep)))
+        .eventually(store::close).eventually(worker::close);
   }
 }

@@ -103,9 +103,13 @@ public final class BenchCommand {
       PairwiseQuality q = PairwiseQuality.of(persons, goldens);
       report.put("quality", q);
       System.out.printf("Link quality: precision %.4f recall %.4f F1 %.4f%n", q.precision(), q.recall(), q.f1());
-      System.out.println("Restarting (index load from the store)");
-      server.stop();
+      System.out.println("Restarting after a clean stop (the index read back from the snapshot the stop kept)");
+      report.put("stopMs", server.stop());
       report.put("restartReadyMs", server.start(Duration.ofMinutes(30)));
+      report.put("restartFromSnapshot", server.metric("cr_index_from_snapshot") == 1);
+      System.out.println("Restarting after a kill (the index rebuilt from every stored record)");
+      server.kill();
+      report.put("rebuildReadyMs", server.start(Duration.ofMinutes(30)));
     }
     report.put("loadAverageAtEnd", loadAverage());
     String name = "bench-" + size(preload + records);

@@ -31,10 +31,12 @@ final class BenchReport {
     Map<String, Object> heap = (Map<String, Object>) r.get("heap");
     PairwiseQuality q = (PairwiseQuality) r.get("quality");
     b.append(String.format("%nBulk figures are records per second (Bundles of %s). Heap per stored record: %,d bytes"
-            + " (after a full GC, less the empty registry's heap). Ready after restart: %,d ms (index loaded from"
-            + " the store). Link quality on the generated truth: precision %.4f, recall %.4f, F1 %.4f.%n",
-        settings.get("bundleSize"), heap.get("bytesPerRecord"), r.get("restartReadyMs"), q.precision(), q.recall(),
-        q.f1()));
+            + " (after a full GC, less the empty registry's heap). Clean stop: %,d ms (keeping the index on disk);"
+            + " ready after it: %,d ms (index %s). Ready after a kill: %,d ms (index rebuilt from the store)."
+            + " Link quality on the generated truth: precision %.4f, recall %.4f, F1 %.4f.%n",
+        settings.get("bundleSize"), heap.get("bytesPerRecord"), r.get("stopMs"), r.get("restartReadyMs"),
+        Boolean.TRUE.equals(r.get("restartFromSnapshot")) ? "read from its snapshot" : "rebuilt: no snapshot was used",
+        r.get("rebuildReadyMs"), q.precision(), q.recall(), q.f1()));
     Map<String, Object> c = (Map<String, Object>) r.get("candidates");
     if (c != null) {
       b.append(String.format("Blocking: %.1f candidates per lookup over %,d lookups, %,d cut by the cap.%n",

@@ -136,14 +136,32 @@ final class ServerProcess implements AutoCloseable {
     return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 
-  /** SIGTERM and wait: the registry drains and closes its store. */
-  void stop() throws InterruptedException {
+  /**
+   * SIGTERM and wait: the registry drains, keeps its index on disk and closes its store. Returns the milliseconds
+   * the stop took.
+   */
+  long stop() throws InterruptedException {
+    long started = System.nanoTime();
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  /** SIGKILL, as a crash would: nothing is kept, the next start rebuilds the index from the store. */
+  void kill() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One of the server's gauges or counters, now (-1 when it has none of that name). */
+  double metric(String name) throws IOException, InterruptedException {
+    return metric(http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body(), name);
   }
 
   @Override

@@ -165,7 +165,8 @@ public final class ConfigLoader {
       throw new ConfigException("store.synchronous", "must be one of " + SYNC_MODES + ", got '" + sync + "'");
     }
     RegistryConfig.FhirServer fhir = storeType.equals("fhirserver") ? fhirServer(r) : null;
-    return new RegistryConfig.Store(storeType, Path.of(r.text("store.dataDir")), sync, fhir);
+    return new RegistryConfig.Store(storeType, Path.of(r.text("store.dataDir")), sync,
+        r.optionalBool("store.keepIndex", true), fhir);
   }
 
   private static RegistryConfig.FhirServer fhirServer(Reader r) {
@@ -276,6 +277,15 @@ public final class ConfigLoader {
         throw new ConfigException(key, "must be a whole number from " + min + " to " + max + ", got " + v);
       }
       return v.asInt();
+    }
+
+    /** A switch added after the first release: older config files leave it out, and get the default. */
+    boolean optionalBool(String key, boolean otherwise) {
+      JsonNode node = root;
+      for (String part : key.split("\\.")) {
+        node = node.path(part);
+      }
+      return node.isMissingNode() || node.isNull() ? otherwise : bool(key);
     }
 
     boolean bool(String key) {

@@ -23,7 +23,8 @@ public record RegistryConfig(
   public record Tls(Path certificatesDir, boolean createDevCertificates, Path serverCertificate, Path serverKey,
                     Path caCertificate) {}
 
-  public record Store(String type, Path dataDir, String synchronous, FhirServer fhirServer) {}
+  /** {@code keepIndex}: the embedded store keeps the matching index on disk at a clean stop, for a fast restart. */
+  public record Store(String type, Path dataDir, String synchronous, boolean keepIndex, FhirServer fhirServer) {}
 
   /**
    * The FHIR server behind the {@code fhirserver} store: base URL, Basic ({@code username}/{@code password}) or

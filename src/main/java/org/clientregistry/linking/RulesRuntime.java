@@ -35,11 +35,16 @@ public final class RulesRuntime implements Supplier<MatchingState> {
   private final AtomicReference<MatchingState> current;
   private final AtomicBoolean loaded = new AtomicBoolean(false);
   private final AtomicBoolean reloading = new AtomicBoolean(false);
+  /** From a rebuild's start until its last catch-up: the index may lack writes planned on the state before. */
+  private final AtomicBoolean settling = new AtomicBoolean(false);
+  private final IndexSnapshots snapshots;
+  private volatile boolean restored;
   private long lastModified = -1;
 
   public RulesRuntime(Vertx vertx, WorkerExecutor worker, PatientStore store, MatchingState initial,
-                      int maxCandidates, Nicknames nicknames) {
+                      int maxCandidates, Nicknames nicknames, IndexSnapshots snapshots) {
     this.nicknames = nicknames;
+    this.snapshots = snapshots;
     this.vertx = vertx;
     this.worker = worker;
     this.store = store;
@@ -56,11 +61,36 @@ public final class RulesRuntime implements Supplier<MatchingState> {
     return loaded.get();
   }
 
-  /** The first load at start. */
+  /** Whether the index in force was read from the snapshot the last clean stop kept (not rebuilt from the store). */
+  public boolean restoredFromSnapshot() {
+    return restored;
+  }
+
+  /** The first load at start: the snapshot the last clean stop kept, if it may be used; else from the store. */
   public Future<Long> load() {
-    MatchingState state = current.get();
-    return new IndexLoader(store, state.rules(), state.extractor()).load(state.index())
-        .onSuccess(n -> loaded.set(true));
+    MatchingState kept = current.get();
+    return snapshots.restore(kept).compose(restored -> {
+      if (restored) {
+        this.restored = true;
+        return Future.succeededFuture((long) kept.index().size());
+      }
+      MatchingState state = MatchingState.of(kept.rules(), maxCandidates); // a part-read snapshot left nothing
+      current.set(state);
+      return new IndexLoader(store, state.rules(), state.extractor()).load(state.index());
+    }).onSuccess(n -> loaded.set(true));
+  }
+
+  /**
+   * At a clean stop, once the store takes no more writes: keeps the index on disk for the next start, when it is
+   * known to hold exactly what the store holds ({@code inStep}: every committed write reached it).
+   */
+  public Future<Void> keepIndex(boolean inStep) {
+    if (!loaded.get() || reloading.get() || settling.get() || !inStep) {
+      LOG.info("Matching index not kept on disk: {}", inStep ? "it was still being built"
+          : "writes were still under way, or one missed the index");
+      return Future.succeededFuture();
+    }
+    return snapshots.keep(current.get());
   }
 
   /** Checks the rules file every {@code interval} and reloads when its modification time changes. */
@@ -98,6 +128,8 @@ public final class RulesRuntime implements Supplier<MatchingState> {
       return Future.failedFuture(new IllegalStateException("a rules reload is already running"));
     }
     Instant started = Instant.now().minus(CATCH_UP_MARGIN);
+    settling.set(true);
+    MatchingState before = current.get();
     return newRules
         .compose(rules -> {
           MatchingState next = MatchingState.of(rules, maxCandidates);
@@ -106,11 +138,17 @@ public final class RulesRuntime implements Supplier<MatchingState> {
         .compose(next -> {
           current.set(next);
           // Writes planned on the old state may still land in the old index: read them again, now and shortly.
-          return catchUp(next, started).onSuccess(v -> vertx.setTimer(5_000, t -> catchUp(next, started)))
+          return catchUp(next, started).onSuccess(v -> vertx.setTimer(5_000, t -> catchUp(next, started)
+                  .onSuccess(done -> settling.set(false))))
               .map(next);
         })
         .onSuccess(next -> LOG.info("Decision rules replaced: {} rule set(s), {} records indexed",
             next.rules().ruleSets().size(), next.index().size()))
+        .onFailure(e -> {
+          if (current.get() == before) {
+            settling.set(false); // the old state stays, whole
+          }
+        })
         .eventually(() -> {
           reloading.set(false);
           return Future.succeededFuture();

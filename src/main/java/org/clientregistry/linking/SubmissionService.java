@@ -40,6 +40,7 @@ public final class SubmissionService {
   private final int maxCandidates;
   private final Consumer<String> outcomes;
   private final KeyLocks locks;
+  private final WriteGate gate = new WriteGate();
   private volatile Supplier<Future<?>> catchUp = Future::succeededFuture;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
@@ -59,6 +60,15 @@ public final class SubmissionService {
    */
   public void catchUpBeforeRetry(Supplier<Future<?>> catchUp) {
     this.catchUp = catchUp;
+  }
+
+  /**
+   * Stops taking writes (a submission that reaches its write from now on is answered 503) and completes once the
+   * writes under way have reached the store and the index: true when they all did within {@code waitMillis} and
+   * none ever failed to reach the index, i.e. the index holds exactly what the store holds.
+   */
+  public Future<Boolean> stopWriting(long waitMillis) {
+    return gate.close(vertx, waitMillis).map(emptied -> emptied && gate.indexInStep());
   }
 
   /** One entry of a transaction: a Patient, and the source id when it is a PUT. */
@@ -172,11 +182,24 @@ public final class SubmissionService {
   }
 
   private Future<List<SubmissionResult>> write(PatientStore store, Linker linker, Linker.Planned planned) {
+    if (!gate.enter()) {
+      return Future.failedFuture(new FhirException(503, IssueType.TRANSIENT,
+          "The registry is stopping and takes no more writes; send the request again shortly",
+          java.util.Map.of("Retry-After", "10")));
+    }
     Workspace.Commit commit = planned.commit();
     return store.commit(commit.changes()).map(v -> {
-      linker.apply(commit);
+      try {
+        linker.apply(commit);
+      } catch (RuntimeException e) {
+        gate.indexMissedWrite(); // committed but not indexed: this index is no longer the store's
+        throw e;
+      }
       planned.results().forEach(r -> outcomes.accept(r.outcome()));
       return planned.results();
+    }).eventually(() -> {
+      gate.exit();
+      return Future.succeededFuture();
     });
   }
 }

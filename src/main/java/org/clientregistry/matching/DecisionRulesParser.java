@@ -246,7 +246,8 @@ public final class DecisionRulesParser {
     if (!nearDay.isMissingNode() && (!nearDay.isIntegralNumber() || nearDay.asInt() < 1 || nearDay.asInt() > 31)) {
       throw new RulesException(path + ".nearDayKey", "must be a whole number of days from 1 to 31");
     }
-    return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both, Set.copyOf(systems),
+    return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both,
+        java.util.Collections.unmodifiableSet(systems), // in file order, so the rules print the same every run
         termFrequency, -1, alwaysKey.asBoolean(false), prefix.asInt(0), nearDay.asInt(0));
   }
 

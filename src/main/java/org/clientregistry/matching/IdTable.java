@@ -92,6 +92,37 @@ final class IdTable {
     }
   }
 
+  /** For an index snapshot: the numbered ids and the lookup table, as they are. */
+  void writeTo(SnapshotOutput out) throws java.io.IOException {
+    out.writeInt(size);
+    out.writeLongs(hi, size);
+    out.writeLongs(lo, size);
+    out.writeInt(otherIds.size());
+    for (Map.Entry<Integer, String> e : otherIds.entrySet()) {
+      out.writeInt(e.getKey());
+      out.writeString(e.getValue());
+    }
+    out.writeInts(table, table.length);
+  }
+
+  /** Replaces this (empty) table with one from a snapshot. */
+  void readFrom(SnapshotInput in) throws java.io.IOException {
+    int n = in.readInt();
+    hi = in.readLongs(16);
+    lo = in.readLongs(16);
+    for (int i = in.readInt(); i > 0; i--) {
+      int slot = in.readInt();
+      String id = in.readString();
+      otherIds.put(slot, id);
+      otherSlots.put(id, slot);
+    }
+    table = in.readInts(0);
+    if (table == null || Integer.bitCount(table.length) != 1 || hi.length < n || lo.length < n) {
+      throw new java.io.IOException("the snapshot's id table is not well formed");
+    }
+    size = n;
+  }
+
   private static int mix(long h, long l) {
     long x = h * 0x9E3779B97F4A7C15L ^ l;
     x ^= x >>> 33;

@@ -65,6 +65,25 @@ final class IntSet {
     }
   }
 
+  void writeTo(SnapshotOutput out) throws java.io.IOException {
+    out.writeInt(used);
+    out.writeBoolean(hasZero);
+    out.writeInts(table, table.length);
+  }
+
+  /** Replaces this (empty) set with one from a snapshot. */
+  void readFrom(SnapshotInput in) throws java.io.IOException {
+    int n = in.readInt();
+    boolean zero = in.readBoolean();
+    int[] t = in.readInts(0);
+    if (t == null || Integer.bitCount(t.length) != 1) {
+      throw new java.io.IOException("the snapshot's key set is not well formed");
+    }
+    used = n;
+    hasZero = zero;
+    table = t;
+  }
+
   private void place(int value) {
     int mask = table.length - 1;
     int i = spread(value) & mask;

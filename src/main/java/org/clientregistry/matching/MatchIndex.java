@@ -567,6 +567,116 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     manual = java.util.Arrays.copyOf(manual, c);
   }
 
+  /**
+   * Writes the whole index, as it is, for {@link IndexSnapshot}: what a restart would otherwise rebuild from every
+   * stored record. The caller makes sure no write runs meanwhile; the read lock keeps it consistent regardless.
+   */
+  void writeTo(SnapshotOutput out) throws java.io.IOException {
+    lock.readLock().lock();
+    try {
+      int n = sourceIds.size();
+      int g = goldenIds.size();
+      out.writeInt(slotCount);
+      sourceIds.writeTo(out);
+      goldenIds.writeTo(out);
+      postings.writeTo(out);
+      common.writeTo(out);
+      out.writeInt(clientNames.size());
+      for (String client : clientNames) {
+        out.writeString(client);
+      }
+      for (int slot = 0; slot < n; slot++) {
+        out.writeBytes(values[slot]);
+      }
+      out.writeInts(versions, n);
+      out.writeInts(goldenOf, n);
+      out.writeShorts(clientOf, n);
+      out.writeBooleans(manual, n);
+      out.writeInts(goldenVersions, g);
+      for (int i = 0; i < g; i++) {
+        out.writeInts(members[i], members[i] == null ? 0 : members[i][0] + 1);
+      }
+      out.writeInt(marks.size());
+      for (Map.Entry<String, Set<String>> e : marks.entrySet()) {
+        out.writeString(e.getKey());
+        out.writeInt(e.getValue().size());
+        for (String other : e.getValue()) {
+          out.writeString(other);
+        }
+      }
+      for (Map<String, Integer> counts : valueCounts) {
+        out.writeInt(counts == null ? -1 : counts.size());
+        if (counts != null) {
+          for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            out.writeString(e.getKey());
+            out.writeInt(e.getValue());
+          }
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Fills this empty index from what {@link #writeTo} wrote (with the same rules: the caller checks). On failure
+   * the index is left part-filled: throw it away.
+   */
+  void readFrom(SnapshotInput in) throws java.io.IOException {
+    lock.writeLock().lock();
+    try {
+      if (sourceIds.size() > 0) {
+        throw new IllegalStateException("a snapshot is read into an empty index");
+      }
+      if (in.readInt() != slotCount) {
+        throw new java.io.IOException("the snapshot was made with other rules");
+      }
+      sourceIds.readFrom(in);
+      goldenIds.readFrom(in);
+      postings.readFrom(in);
+      common.readFrom(in);
+      for (int c = in.readInt(); c > 0; c--) {
+        clientNumber(in.readString());
+      }
+      int n = sourceIds.size();
+      int g = goldenIds.size();
+      int capacity = Math.max(16, n);
+      values = new byte[capacity][];
+      for (int slot = 0; slot < n; slot++) {
+        values[slot] = in.readBytes();
+      }
+      versions = in.readInts(capacity);
+      goldenOf = in.readInts(capacity);
+      clientOf = in.readShorts(capacity);
+      manual = in.readBooleans(capacity);
+      goldenVersions = in.readInts(Math.max(16, g));
+      members = new int[goldenVersions.length][];
+      for (int i = 0; i < g; i++) {
+        members[i] = in.readInts(0);
+      }
+      for (int m = in.readInt(); m > 0; m--) {
+        Set<String> others = marks.computeIfAbsent(in.readString(), k -> new HashSet<>());
+        for (int k = in.readInt(); k > 0; k--) {
+          others.add(in.readString());
+        }
+      }
+      for (Map<String, Integer> counts : valueCounts) {
+        int size = in.readInt();
+        if ((size >= 0) != (counts != null)) {
+          throw new java.io.IOException("the snapshot was made with other rules");
+        }
+        for (int k = 0; k < size; k++) {
+          counts.put(in.readString(), in.readInt());
+        }
+      }
+      if (versions.length < n || goldenOf.length < n || clientOf.length < n || manual.length < n) {
+        throw new java.io.IOException("the snapshot's records are not well formed");
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   /** A blocking key's 32-bit hash (FNV-1a over its characters, then mixed). */
   static int hash(String key) {
     return mix(fnv(FNV_BASIS, key));

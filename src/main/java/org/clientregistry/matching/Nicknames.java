@@ -53,4 +53,10 @@ public final class Nicknames {
   public int size() {
     return canonical.size();
   }
+
+  /** Says what the list holds (its size and a hash of its content), so the rules' text tells one list from another. */
+  @Override
+  public String toString() {
+    return "Nicknames[" + canonical.size() + " names, " + Integer.toHexString(canonical.hashCode()) + "]";
+  }
 }

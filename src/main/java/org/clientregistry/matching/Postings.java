@@ -116,6 +116,46 @@ final class Postings {
     return used;
   }
 
+  /** For an index snapshot: the table and the shared keys' lists, as they are. */
+  void writeTo(SnapshotOutput out) throws java.io.IOException {
+    out.writeInts(table, table.length);
+    out.writeInt(used);
+    out.writeInt(listCount);
+    for (int i = 0; i < listCount; i++) {
+      out.writeInts(lists[i], lists[i] == null ? 0 : lists[i][0] + 1);
+    }
+    out.writeInt(freeCount);
+    out.writeInts(freeLists, freeCount);
+  }
+
+  /** Replaces these (empty) postings with those of a snapshot. */
+  void readFrom(SnapshotInput in) throws java.io.IOException {
+    int[] t = in.readInts(0);
+    if (t == null || t.length < 2 || Integer.bitCount(t.length) != 1) {
+      throw new java.io.IOException("the snapshot's postings are not well formed");
+    }
+    int keys = in.readInt();
+    int n = in.readInt();
+    if (n < 0 || n > t.length) {
+      throw new java.io.IOException("the snapshot's postings are not well formed");
+    }
+    int[][] l = new int[Math.max(4, n)][];
+    for (int i = 0; i < n; i++) {
+      l[i] = in.readInts(0);
+    }
+    int free = in.readInt();
+    int[] freed = in.readInts(4);
+    if (free < 0 || freed == null || free > freed.length) {
+      throw new java.io.IOException("the snapshot's postings are not well formed");
+    }
+    table = t;
+    used = keys;
+    listCount = n;
+    lists = l;
+    freeCount = free;
+    freeLists = freed;
+  }
+
   private int capacity() {
     return table.length / 2;
   }

@@ -62,6 +62,8 @@ class BenchCommandTest {
     assertTrue(r.path("singleSubmissions").path("p99Ms").asDouble() >= r.path("singleSubmissions").path("p50Ms")
         .asDouble());
     assertTrue(r.path("restartReadyMs").asLong() > 0);
+    assertTrue(r.path("restartFromSnapshot").asBoolean(), "a clean stop kept the index, the next start read it");
+    assertTrue(r.path("rebuildReadyMs").asLong() > 0);
     assertTrue(r.path("quality").path("precision").asDouble() > 0.95, r.path("quality").toString());
     assertTrue(Files.readString(out.resolve("bench-500.md")).contains("| singleSubmissions | 200 |"));
   }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * The embedded adapter: SQLite in the data directory. Each ChangeSet is one database transaction; reads run on a
  * pool of reader connections. JDBC blocks, so every call runs on this store's own worker threads.
  */
-public final class EmbeddedStore implements PatientStore {
+public final class EmbeddedStore implements PatientStore, org.clientregistry.store.IndexSnapshotPlace {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
   private static final int READERS = 4;
   private static final String SOURCE_COLUMNS = "id, version, client_id, id_system, id_value, golden_id, link_method,"
@@ -50,14 +50,16 @@ public final class EmbeddedStore implements PatientStore {
 
   private final Vertx vertx;
   private final SqliteConnections connections;
+  private final Path dataDir;
   private final Queue<Queued> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean draining = new AtomicBoolean(false);
   private final WorkerExecutor writerThread;
   private final WorkerExecutor readerThreads;
 
-  private EmbeddedStore(Vertx vertx, SqliteConnections connections) {
+  private EmbeddedStore(Vertx vertx, SqliteConnections connections, Path dataDir) {
     this.vertx = vertx;
     this.connections = connections;
+    this.dataDir = dataDir;
     this.writerThread = vertx.createSharedWorkerExecutor("cr-store-writer", 1);
     this.readerThreads = vertx.createSharedWorkerExecutor("cr-store-reader", READERS);
   }
@@ -65,7 +67,7 @@ public final class EmbeddedStore implements PatientStore {
   /** Opens (and creates or migrates) the database; blocking, so call it at start-up before serving. */
   public static EmbeddedStore open(Vertx vertx, Path dataDir, String synchronous) {
     try {
-      EmbeddedStore store = new EmbeddedStore(vertx, new SqliteConnections(dataDir, synchronous, READERS));
+      EmbeddedStore store = new EmbeddedStore(vertx, new SqliteConnections(dataDir, synchronous, READERS), dataDir);
       LOG.info("Embedded store open at {} (synchronous={})", dataDir.toAbsolutePath(), synchronous);
       return store;
     } catch (SQLException | IOException e) {
@@ -378,6 +380,24 @@ public final class EmbeddedStore implements PatientStore {
       }
       return null;
     });
+  }
+
+  @Override
+  public Path indexSnapshotFile() {
+    return dataDir.resolve("matching-index.snapshot");
+  }
+
+  @Override
+  public Optional<String> indexSnapshotToken() {
+    return Optional.ofNullable(connections.snapshotToken());
+  }
+
+  @Override
+  public Future<Void> keepIndexSnapshotToken(String token) {
+    return writerThread.executeBlocking(() -> {
+      connections.keepSnapshotToken(token);
+      return (Void) null;
+    }, false);
   }
 
   @Override

@@ -19,12 +19,14 @@ import java.util.concurrent.BlockingQueue;
 final class SqliteConnections implements AutoCloseable {
   private final Connection writer;
   private final BlockingQueue<Connection> readers;
+  private final String snapshotToken;
 
   SqliteConnections(Path dataDir, String synchronous, int readerCount) throws SQLException, IOException {
     Files.createDirectories(dataDir);
     String url = "jdbc:sqlite:" + dataDir.resolve("registry.db").toAbsolutePath();
     writer = open(url, synchronous);
     applySchema(writer);
+    snapshotToken = takeSnapshotToken(writer);
     readers = new ArrayBlockingQueue<>(readerCount);
     for (int i = 0; i < readerCount; i++) {
       Connection c = open(url, synchronous);
@@ -85,6 +87,41 @@ final class SqliteConnections implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         s.execute("ALTER TABLE source_record ADD COLUMN link_explanation TEXT");
       }
+    }
+  }
+
+  /** Reads and removes the index snapshot token, in one transaction: whoever opens the store takes it. */
+  private static String takeSnapshotToken(Connection c) throws SQLException {
+    String token = null;
+    try (Statement s = c.createStatement()) {
+      try (java.sql.ResultSet rs = s.executeQuery("SELECT token FROM index_snapshot")) {
+        token = rs.next() ? rs.getString(1) : null;
+      }
+      s.execute("DELETE FROM index_snapshot");
+      c.commit();
+    } catch (SQLException e) {
+      c.rollback();
+      throw e;
+    }
+    return token;
+  }
+
+  /** The token taken at open (null when there was none). */
+  String snapshotToken() {
+    return snapshotToken;
+  }
+
+  /** Keeps a token for the next open. On the writer's thread, as the writer's own transaction. */
+  void keepSnapshotToken(String token) throws SQLException {
+    try (java.sql.PreparedStatement ps = writer.prepareStatement("INSERT INTO index_snapshot (token) VALUES (?)");
+         Statement s = writer.createStatement()) {
+      s.execute("DELETE FROM index_snapshot");
+      ps.setString(1, token);
+      ps.executeUpdate();
+      writer.commit();
+    } catch (SQLException e) {
+      writer.rollback();
+      throw e;
     }
   }
 
