@@ -50,13 +50,7 @@ final class SnapshotInput {
     }
     checkLength(n, 4);
     int[] a = new int[Math.max(n, minLength)];
-    for (int off = 0; off < n; ) {
-      need(4);
-      int k = Math.min(n - off, buf.remaining() / 4);
-      buf.asIntBuffer().get(a, off, k);
-      buf.position(buf.position() + 4 * k);
-      off += k;
-    }
+    inChunks(n, 4, (off, k) -> buf.asIntBuffer().get(a, off, k));
     return a;
   }
 
@@ -64,13 +58,7 @@ final class SnapshotInput {
     int n = readInt();
     checkLength(n, 8);
     long[] a = new long[Math.max(n, minLength)];
-    for (int off = 0; off < n; ) {
-      need(8);
-      int k = Math.min(n - off, buf.remaining() / 8);
-      buf.asLongBuffer().get(a, off, k);
-      buf.position(buf.position() + 8 * k);
-      off += k;
-    }
+    inChunks(n, 8, (off, k) -> buf.asLongBuffer().get(a, off, k));
     return a;
   }
 
@@ -78,13 +66,7 @@ final class SnapshotInput {
     int n = readInt();
     checkLength(n, 2);
     short[] a = new short[Math.max(n, minLength)];
-    for (int off = 0; off < n; ) {
-      need(2);
-      int k = Math.min(n - off, buf.remaining() / 2);
-      buf.asShortBuffer().get(a, off, k);
-      buf.position(buf.position() + 2 * k);
-      off += k;
-    }
+    inChunks(n, 2, (off, k) -> buf.asShortBuffer().get(a, off, k));
     return a;
   }
 
@@ -106,12 +88,7 @@ final class SnapshotInput {
     }
     checkLength(n, 1);
     byte[] a = new byte[n];
-    for (int off = 0; off < n; ) {
-      need(1);
-      int k = Math.min(n - off, buf.remaining());
-      buf.get(a, off, k);
-      off += k;
-    }
+    inChunks(n, 1, (off, k) -> buf.duplicate().get(a, off, k));
     return a;
   }
 
@@ -134,6 +111,22 @@ final class SnapshotInput {
     }
     if (sum.hasRemaining() || sum.flip().getLong() != crc.getValue()) {
       throw new IOException("the snapshot's checksum does not match: the file is damaged");
+    }
+  }
+
+  /** What moves elements {@code off..off+k} from the buffer, at its position, into an array. */
+  private interface Chunk {
+    void get(int off, int k);
+  }
+
+  /** Moves {@code n} elements of {@code width} bytes out in as many buffer-fulls as they take. */
+  private void inChunks(int n, int width, Chunk chunk) throws IOException {
+    for (int off = 0; off < n; ) {
+      need(width);
+      int k = Math.min(n - off, buf.remaining() / width);
+      chunk.get(off, k);
+      buf.position(buf.position() + width * k);
+      off += k;
     }
   }
 

@@ -43,35 +43,17 @@ final class SnapshotOutput {
       return;
     }
     writeInt(n);
-    for (int off = 0; off < n; ) {
-      room(4);
-      int k = Math.min(n - off, buf.remaining() / 4);
-      buf.asIntBuffer().put(a, off, k);
-      buf.position(buf.position() + 4 * k);
-      off += k;
-    }
+    inChunks(n, 4, (off, k) -> buf.asIntBuffer().put(a, off, k));
   }
 
   void writeLongs(long[] a, int n) throws IOException {
     writeInt(n);
-    for (int off = 0; off < n; ) {
-      room(8);
-      int k = Math.min(n - off, buf.remaining() / 8);
-      buf.asLongBuffer().put(a, off, k);
-      buf.position(buf.position() + 8 * k);
-      off += k;
-    }
+    inChunks(n, 8, (off, k) -> buf.asLongBuffer().put(a, off, k));
   }
 
   void writeShorts(short[] a, int n) throws IOException {
     writeInt(n);
-    for (int off = 0; off < n; ) {
-      room(2);
-      int k = Math.min(n - off, buf.remaining() / 2);
-      buf.asShortBuffer().put(a, off, k);
-      buf.position(buf.position() + 2 * k);
-      off += k;
-    }
+    inChunks(n, 2, (off, k) -> buf.asShortBuffer().put(a, off, k));
   }
 
   void writeBooleans(boolean[] a, int n) throws IOException {
@@ -88,12 +70,7 @@ final class SnapshotOutput {
       return;
     }
     writeInt(a.length);
-    for (int off = 0; off < a.length; ) {
-      room(1);
-      int k = Math.min(a.length - off, buf.remaining());
-      buf.put(a, off, k);
-      off += k;
-    }
+    inChunks(a.length, 1, (off, k) -> buf.duplicate().put(a, off, k));
   }
 
   void writeString(String s) throws IOException {
@@ -109,6 +86,22 @@ final class SnapshotOutput {
     }
     buf.clear();
     channel.force(true);
+  }
+
+  /** What moves elements {@code off..off+k} of an array into the buffer, at its position. */
+  private interface Chunk {
+    void put(int off, int k);
+  }
+
+  /** Moves {@code n} elements of {@code width} bytes in as many buffer-fulls as they take. */
+  private void inChunks(int n, int width, Chunk chunk) throws IOException {
+    for (int off = 0; off < n; ) {
+      room(width);
+      int k = Math.min(n - off, buf.remaining() / width);
+      chunk.put(off, k);
+      buf.position(buf.position() + width * k);
+      off += k;
+    }
   }
 
   private void room(int bytes) throws IOException {
