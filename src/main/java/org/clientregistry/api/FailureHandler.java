@@ -19,7 +19,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     FhirException mapped = map(ctx.failure(), ctx.statusCode());
-    if (mapped.status() >= 500) {
+    if (mapped.status() == 503 && ctx.failure() instanceof FhirException) {
+      // A refusal the registry chose (stopping, overloaded): worth a line, not a stack trace.
+      LOG.warn("{} {} refused: {}", ctx.request().method(), ctx.request().path(), mapped.getMessage());
+    } else if (mapped.status() >= 500) {
       LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), mapped.getMessage(),
           ctx.failure());
     }

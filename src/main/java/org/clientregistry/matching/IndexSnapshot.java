@@ -48,6 +48,12 @@ public final class IndexSnapshot {
   /** Writes the index to {@code file} (through a temporary file beside it, so a crash never leaves half a file). */
   public static long write(MatchIndex index, Header header, Path file) throws IOException {
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(temporary);
+    // It holds personal data (the values the rules read): readable by the registry's own user only.
+    if (Files.getFileStore(file.getParent()).supportsFileAttributeView("posix")) {
+      Files.createFile(temporary, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    }
     try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       SnapshotOutput out = new SnapshotOutput(channel);

@@ -1,6 +1,7 @@
 package org.clientregistry.store;
 
 import static org.clientregistry.Patients.patient;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +44,8 @@ class IndexKeptOnDiskTest {
     }
     Path snapshot = dir.resolve("data/matching-index.snapshot");
     assertTrue(Files.exists(snapshot), "the stop kept the index");
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        assertDoesNotThrow(() -> Files.getPosixFilePermissions(snapshot))), "personal data: the owner's only");
 
     try (TestRegistry again = new TestRegistry(dir).start()) {
       assertTrue(again.registry().matching().restoredFromSnapshot());
@@ -70,6 +73,36 @@ class IndexKeptOnDiskTest {
       assertEquals(2 * PEOPLE.length, third.registry().matching().get().index().size());
       HttpResponse<Buffer> r = submit(third, "dhis2", "c-0", PEOPLE[0]);
       assertEquals(cruids.get(0), r.getHeader("LocationCRUID"));
+    }
+  }
+
+  @Test
+  void aStopWhileSubmissionsRunLeavesAnIndexHoldingExactlyWhatWasCommitted() throws Exception {
+    try (TestRegistry registry = new TestRegistry(dir).start()) {
+      List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+      for (int i = 0; i < 80; i++) {
+        sent.add(registry.client("openmrs").post("/fhir/Patient").putHeader("Content-Type", "application/fhir+json")
+            .sendBuffer(Buffer.buffer(patient("openmrs", "run-" + i, "Given" + i, "Family" + i, "female",
+                "1990-01-" + (10 + i % 18), null, null).encode())));
+      }
+      sent.get(0).await();
+      registry.stop(); // with submissions still under way
+      io.vertx.core.Future.join(sent).otherwiseEmpty().await();
+      for (var f : sent) {
+        assertTrue(f.failed() || List.of(200, 201, 503).contains(f.result().statusCode()),
+            f.failed() ? f.cause().toString() : f.result().bodyAsString());
+      }
+    }
+    long committed;
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/registry.db"));
+         var rs = c.createStatement().executeQuery("SELECT count(*) FROM source_record")) {
+      rs.next();
+      committed = rs.getLong(1);
+    }
+    assertTrue(committed >= 1);
+    try (TestRegistry again = new TestRegistry(dir).start()) {
+      // Read back from disk or rebuilt: either way every committed record and nothing else.
+      assertEquals(committed, again.registry().matching().get().index().size());
     }
   }
 
