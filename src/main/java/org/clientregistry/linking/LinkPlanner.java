@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import org.clientregistry.matching.Candidates;
 import org.clientregistry.matching.Comparison;
 import org.clientregistry.matching.MatchRecord;
@@ -270,7 +269,7 @@ final class LinkPlanner {
   }
 
   private static ReviewItem reviewItem(MatchRecord record, String goldenId, Comparison c, String reason) {
-    return new ReviewItem(UUID.randomUUID().toString(), record.sourceId(), goldenId, c.normalisedScore(),
+    return new ReviewItem(TimeOrderedIds.next(), record.sourceId(), goldenId, c.normalisedScore(),
         c.outcome() == Outcome.AUTO ? "certain" : "possible", c.ruleSet(), reason, explanationJson(c),
         Instant.now());
   }

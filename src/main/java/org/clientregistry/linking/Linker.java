@@ -42,6 +42,15 @@ public final class Linker {
     return planned.results();
   }
 
+  /**
+   * Whether the index may hold a record for this submission: it does not when the id a new record would get is
+   * unknown to it (ids are made from the client's internal identifier). Not proof that none is stored: a record
+   * can have been given this identifier later, by a PUT; the store's unique identifier key catches that case.
+   */
+  boolean mayBeIndexed(PreparedSubmission s) {
+    return s.targetId() != null || index.contains(sourceId(s));
+  }
+
   void apply(Workspace.Commit commit) {
     index.apply(commit.indexRecords(), commit.goldenVersions());
   }
@@ -68,7 +77,7 @@ public final class Linker {
         id = found.map(SourceRecord::id).orElseGet(() -> sourceId(s));
         if (found.isEmpty() && ws.record(id).isPresent()) {
           // The record first made under this identifier has since taken another one: a fresh id then.
-          id = UUID.randomUUID().toString();
+          id = TimeOrderedIds.next();
         }
         found.ifPresent(unlinked -> ws.adopt(unlinked.id(), unlinked.version()));
         ws.content(id, s.content());

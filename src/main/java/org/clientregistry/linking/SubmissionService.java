@@ -41,6 +41,8 @@ public final class SubmissionService {
   private final Consumer<String> outcomes;
   private final KeyLocks locks;
   private final WriteGate gate = new WriteGate();
+  /** The store has no other writer: a first attempt need not look up records the index does not know. */
+  private final boolean onlyWriter;
   private volatile Supplier<Future<?>> catchUp = Future::succeededFuture;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
@@ -52,6 +54,7 @@ public final class SubmissionService {
     this.matching = matching;
     this.maxCandidates = maxCandidates;
     this.locks = new KeyLocks(vertx, 30_000);
+    this.onlyWriter = store.onlyWriter();
   }
 
   /**
@@ -115,7 +118,9 @@ public final class SubmissionService {
                                                  List<PreparedSubmission> subs, int attempt) {
     Set<String> keys = new LinkedHashSet<>();
     subs.forEach(s -> keys.addAll(s.lockKeys()));
-    return locks.acquire(keys).compose(held -> lookUp(store, subs)
+    // A retry always looks up: its conflict may be a record the index did not know (see Linker.mayBeIndexed).
+    boolean trustIndex = onlyWriter && attempt == 1;
+    return locks.acquire(keys).compose(held -> lookUp(store, subs, s -> !trustIndex || linker.mayBeIndexed(s))
             .compose(existing -> worker.executeBlocking(() -> linker.plan(client.id(), subs, existing), false))
             .compose(planned -> write(store, linker, planned))
             .eventually(() -> {
@@ -144,11 +149,15 @@ public final class SubmissionService {
     return p.future();
   }
 
-  /** Existing source record per submission (under the locks, so no one else creates it meanwhile). */
-  private Future<List<Optional<SourceRecord>>> lookUp(PatientStore store, List<PreparedSubmission> subs) {
+  /**
+   * Existing source record per submission (under the locks, so no one else creates it meanwhile); only those that
+   * {@code ask} says may exist are read from the store, the others are new.
+   */
+  private Future<List<Optional<SourceRecord>>> lookUp(PatientStore store, List<PreparedSubmission> subs,
+                                                      java.util.function.Predicate<PreparedSubmission> ask) {
     List<Future<Optional<SourceRecord>>> lookups = new ArrayList<>(subs.size());
     for (PreparedSubmission s : subs) {
-      lookups.add(s.targetId() == null
+      lookups.add(!ask.test(s) ? Future.succeededFuture(Optional.empty()) : s.targetId() == null
           ? store.sourceByInternalId(s.clientId(), s.idSystem(), s.idValue())
           : byTargetId(store, s));
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.clientregistry.matching.Candidates;
 import org.clientregistry.matching.MatchIndex;
 import org.clientregistry.matching.MatchRecord;
@@ -92,7 +91,7 @@ final class Workspace implements MatchView {
   }
 
   String newGolden() {
-    String id = UUID.randomUUID().toString();
+    String id = TimeOrderedIds.next();
     touchedGoldens.put(id, 0);
     return id;
   }

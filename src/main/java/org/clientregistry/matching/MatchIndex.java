@@ -308,6 +308,16 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
+  /** Whether a source record of this id is in the index. */
+  public boolean contains(String sourceId) {
+    lock.readLock().lock();
+    try {
+      return sourceIds.find(sourceId) >= 0;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   @Override
   public Optional<MatchRecord> record(String sourceId) {
     lock.readLock().lock();

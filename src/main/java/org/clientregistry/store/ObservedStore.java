@@ -124,6 +124,11 @@ final class ObservedStore implements PatientStore {
   }
 
   @Override
+  public boolean onlyWriter() {
+    return store.onlyWriter();
+  }
+
+  @Override
   public Future<Void> close() {
     return store.close();
   }

@@ -75,6 +75,15 @@ public interface PatientStore {
     return Future.succeededFuture(since);
   }
 
+  /**
+   * Whether this process is the store's only writer (the embedded store). The matching index, updated after every
+   * commit, then knows every stored record, so a new record the index does not know need not be looked up first.
+   * Stores others write too (a FHIR server shared by replicas or loaded directly) say false.
+   */
+  default boolean onlyWriter() {
+    return false;
+  }
+
   /** Review items, oldest first. */
   Future<List<ReviewItem>> openReviewItems(int offset, int count);
 

@@ -175,6 +175,24 @@ class PatientSubmissionTest extends SharedRegistryTest {
   }
 
   @Test
+  void aPostWithAnIdentifierAnUpdateMovedToAnotherRecordUpdatesThatRecord() {
+    // The record made under om-20 takes om-21 by a PUT. A POST with om-21 must find it, although a record made
+    // under om-21 would have had another id, one the index has never seen.
+    HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "om-20", "Rose",
+        "Atim", "female", "1971-03-03", null, null));
+    String id = a.bodyAsJsonObject().getString("id");
+    JsonObject moved = patient("openmrs", "om-21", "Rose", "Atim", "female", "1971-03-03", null, null);
+    assertEquals(200, registry.put("openmrs", "/fhir/Patient/" + id, moved.copy().put("id", id)).statusCode());
+
+    HttpResponse<Buffer> again = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "om-21", "Rose",
+        "Atim", "female", "1971-03-04", null, null));
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(id, again.bodyAsJsonObject().getString("id"));
+    assertEquals("1971-03-04", again.bodyAsJsonObject().getString("birthDate"));
+    assertEquals(crudOf(a), crudOf(again));
+  }
+
+  @Test
   void metricsCountRequestsOutcomesAndTheIndex() {
     registry.post("lims", "/fhir/Patient", patient("lims", "met-1", "Tom", "Opiyo", "male", "1944-04-04", null,
         null));

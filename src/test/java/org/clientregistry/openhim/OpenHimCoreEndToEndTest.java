@@ -128,7 +128,7 @@ class OpenHimCoreEndToEndTest {
         ours.add(o);
       }
     });
-    assertTrue(ours.size() >= 2, tx.path("orchestrations").toString());
+    assertTrue(ours.size() >= 1, tx.path("orchestrations").toString());
     assertTrue(ours.stream().anyMatch(o -> o.path("name").asText().equals("Store: commit")), ours.toString());
     for (JsonNode o : ours) {
       assertTrue(o.path("request").hasNonNull("timestamp"), o.toString());

@@ -55,6 +55,8 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   private final AtomicBoolean draining = new AtomicBoolean(false);
   private final WorkerExecutor writerThread;
   private final WorkerExecutor readerThreads;
+  /** The writer's prepared statements (writer thread only). */
+  private final WriterStatements statements;
 
   private EmbeddedStore(Vertx vertx, SqliteConnections connections, Path dataDir) {
     this.vertx = vertx;
@@ -62,6 +64,7 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
     this.dataDir = dataDir;
     this.writerThread = vertx.createSharedWorkerExecutor("cr-store-writer", 1);
     this.readerThreads = vertx.createSharedWorkerExecutor("cr-store-reader", READERS);
+    this.statements = new WriterStatements(connections.writer());
   }
 
   /** Opens (and creates or migrates) the database; blocking, so call it at start-up before serving. */
@@ -287,20 +290,18 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
     Map<Queued, Throwable> failures = new HashMap<>();
     try {
       for (Queued q : batch) {
-        try (Statement s = c.createStatement()) {
-          s.execute("SAVEPOINT change");
-          try {
-            new ChangeWriter(c).write(q.changes());
-            s.execute("RELEASE change");
-          } catch (StoreConflictException | SQLException e) {
-            s.execute("ROLLBACK TO change");
-            s.execute("RELEASE change");
-            if (e instanceof SQLException sql && !isUniqueViolation(sql)) {
-              throw sql;
-            }
-            failures.put(q, e instanceof StoreConflictException ? e
-                : new StoreConflictException("A record with the same key was written concurrently"));
+        statements.run("SAVEPOINT change");
+        try {
+          new ChangeWriter(statements).write(q.changes());
+          statements.run("RELEASE change");
+        } catch (StoreConflictException | SQLException e) {
+          statements.run("ROLLBACK TO change");
+          statements.run("RELEASE change");
+          if (e instanceof SQLException sql && !isUniqueViolation(sql)) {
+            throw sql;
           }
+          failures.put(q, e instanceof StoreConflictException ? e
+              : new StoreConflictException("A record with the same key was written concurrently"));
         }
       }
       c.commit();
@@ -383,6 +384,11 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   }
 
   @Override
+  public boolean onlyWriter() {
+    return true; // one registry process per data directory
+  }
+
+  @Override
   public Path indexSnapshotFile() {
     return dataDir.resolve("matching-index.snapshot");
   }
@@ -403,6 +409,7 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   @Override
   public Future<Void> close() {
     return writerThread.executeBlocking(() -> {
+      statements.close();
       connections.close();
       return (Void) null;
     }, false).eventually(() -> Future.all(writerThread.close(), readerThreads.close()));
@@ -455,11 +462,11 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
 
   /** Writes one ChangeSet inside the writer's open transaction. */
   private static final class ChangeWriter {
-    private final Connection c;
+    private final WriterStatements statements;
     private String now;
 
-    ChangeWriter(Connection c) {
-      this.c = c;
+    ChangeWriter(WriterStatements statements) {
+      this.statements = statements;
     }
 
     void write(ChangeSet changes) throws SQLException {
@@ -478,78 +485,73 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
 
     private void golden(ChangeSet.GoldenWrite g) throws SQLException {
       if (g.expectedVersion() == 0) {
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO golden_record (id, version, replaced_by, last_updated) VALUES (?, ?, ?, ?)")) {
-          ps.setString(1, g.id());
-          ps.setInt(2, g.newVersion());
-          ps.setString(3, g.replacedBy());
-          ps.setString(4, now);
-          ps.executeUpdate();
-        }
+        PreparedStatement ps = statements.get(
+            "INSERT INTO golden_record (id, version, replaced_by, last_updated) VALUES (?, ?, ?, ?)");
+        ps.setString(1, g.id());
+        ps.setInt(2, g.newVersion());
+        ps.setString(3, g.replacedBy());
+        ps.setString(4, now);
+        ps.executeUpdate();
         return;
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE golden_record SET version = ?, replaced_by = ?, last_updated = ? WHERE id = ? AND version = ?")) {
-        ps.setInt(1, g.newVersion());
-        ps.setString(2, g.replacedBy());
-        ps.setString(3, now);
-        ps.setString(4, g.id());
-        ps.setInt(5, g.expectedVersion());
-        if (ps.executeUpdate() != 1) {
-          throw new StoreConflictException("Golden record changed concurrently");
-        }
+      PreparedStatement ps = statements.get(
+          "UPDATE golden_record SET version = ?, replaced_by = ?, last_updated = ? WHERE id = ? AND version = ?");
+      ps.setInt(1, g.newVersion());
+      ps.setString(2, g.replacedBy());
+      ps.setString(3, now);
+      ps.setString(4, g.id());
+      ps.setInt(5, g.expectedVersion());
+      if (ps.executeUpdate() != 1) {
+        throw new StoreConflictException("Golden record changed concurrently");
       }
     }
 
     private void source(ChangeSet.SourceWrite s) throws SQLException {
       ChangeSet.Content content = s.content();
       if (s.expectedVersion() == 0) {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO source_record (" + SOURCE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          ps.setString(1, s.id());
-          ps.setInt(2, s.newVersion());
-          ps.setString(3, content.clientId());
-          ps.setString(4, content.idSystem());
-          ps.setString(5, content.idValue());
-          ps.setString(6, s.goldenId());
-          setLink(ps, 7, s.link());
-          ps.setString(12, content.resourceJson());
-          ps.setString(13, content.fieldsJson());
-          ps.setString(14, now);
-          ps.setString(15, s.link().explanationJson());
-          ps.executeUpdate();
-        }
+        PreparedStatement ps = statements.get("INSERT INTO source_record (" + SOURCE_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        ps.setString(1, s.id());
+        ps.setInt(2, s.newVersion());
+        ps.setString(3, content.clientId());
+        ps.setString(4, content.idSystem());
+        ps.setString(5, content.idValue());
+        ps.setString(6, s.goldenId());
+        setLink(ps, 7, s.link());
+        ps.setString(12, content.resourceJson());
+        ps.setString(13, content.fieldsJson());
+        ps.setString(14, now);
+        ps.setString(15, s.link().explanationJson());
+        ps.executeUpdate();
       } else if (content != null) {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE source_record SET version = ?, golden_id = ?,"
+        PreparedStatement ps = statements.get("UPDATE source_record SET version = ?, golden_id = ?,"
             + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, id_system = ?,"
             + " id_value = ?, resource = ?, fields = ?, last_updated = ?, link_explanation = ?"
-            + " WHERE id = ? AND version = ?")) {
-          ps.setInt(1, s.newVersion());
-          ps.setString(2, s.goldenId());
-          setLink(ps, 3, s.link());
-          ps.setString(8, content.idSystem());
-          ps.setString(9, content.idValue());
-          ps.setString(10, content.resourceJson());
-          ps.setString(11, content.fieldsJson());
-          ps.setString(12, now);
-          ps.setString(13, s.link().explanationJson());
-          ps.setString(14, s.id());
-          ps.setInt(15, s.expectedVersion());
-          expectOne(ps);
-        }
+            + " WHERE id = ? AND version = ?");
+        ps.setInt(1, s.newVersion());
+        ps.setString(2, s.goldenId());
+        setLink(ps, 3, s.link());
+        ps.setString(8, content.idSystem());
+        ps.setString(9, content.idValue());
+        ps.setString(10, content.resourceJson());
+        ps.setString(11, content.fieldsJson());
+        ps.setString(12, now);
+        ps.setString(13, s.link().explanationJson());
+        ps.setString(14, s.id());
+        ps.setInt(15, s.expectedVersion());
+        expectOne(ps);
       } else {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE source_record SET version = ?, golden_id = ?,"
+        PreparedStatement ps = statements.get("UPDATE source_record SET version = ?, golden_id = ?,"
             + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, last_updated = ?,"
-            + " link_explanation = ? WHERE id = ? AND version = ?")) {
-          ps.setInt(1, s.newVersion());
-          ps.setString(2, s.goldenId());
-          setLink(ps, 3, s.link());
-          ps.setString(8, now);
-          ps.setString(9, s.link().explanationJson());
-          ps.setString(10, s.id());
-          ps.setInt(11, s.expectedVersion());
-          expectOne(ps);
-        }
+            + " link_explanation = ? WHERE id = ? AND version = ?");
+        ps.setInt(1, s.newVersion());
+        ps.setString(2, s.goldenId());
+        setLink(ps, 3, s.link());
+        ps.setString(8, now);
+        ps.setString(9, s.link().explanationJson());
+        ps.setString(10, s.id());
+        ps.setInt(11, s.expectedVersion());
+        expectOne(ps);
       }
       if (content != null) {
         identifiers(s.id(), content.identifiers());
@@ -563,20 +565,18 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
     }
 
     private void identifiers(String sourceId, List<ChangeSet.Identifier> identifiers) throws SQLException {
-      try (PreparedStatement del = c.prepareStatement("DELETE FROM identifier WHERE source_id = ?")) {
-        del.setString(1, sourceId);
-        del.executeUpdate();
+      PreparedStatement del = statements.get("DELETE FROM identifier WHERE source_id = ?");
+      del.setString(1, sourceId);
+      del.executeUpdate();
+      PreparedStatement ins = statements.get(
+          "INSERT OR IGNORE INTO identifier (system, value, source_id) VALUES (?, ?, ?)");
+      for (ChangeSet.Identifier id : identifiers) {
+        ins.setString(1, id.system());
+        ins.setString(2, id.value());
+        ins.setString(3, sourceId);
+        ins.addBatch();
       }
-      try (PreparedStatement ins = c.prepareStatement(
-          "INSERT OR IGNORE INTO identifier (system, value, source_id) VALUES (?, ?, ?)")) {
-        for (ChangeSet.Identifier id : identifiers) {
-          ins.setString(1, id.system());
-          ins.setString(2, id.value());
-          ins.setString(3, sourceId);
-          ins.addBatch();
-        }
-        ins.executeBatch();
-      }
+      ins.executeBatch();
     }
 
     private static void setLink(PreparedStatement ps, int from, LinkFacts link) throws SQLException {
@@ -593,39 +593,37 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
 
     private void review(ReviewItem r) throws SQLException {
       // One open item per (source, golden) pair: a re-submission does not queue the same question twice.
-      try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO review_item (id, source_id, golden_id,"
-          + " score, grade, rule, reason, explanation, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, r.id());
-        ps.setString(2, r.sourceId());
-        ps.setString(3, r.goldenId());
-        ps.setDouble(4, r.score());
-        ps.setString(5, r.grade());
-        ps.setString(6, r.rule());
-        ps.setString(7, r.reason());
-        ps.setString(8, r.explanationJson());
-        ps.setString(9, r.created().toString());
-        ps.executeUpdate();
-      }
+      PreparedStatement ps = statements.get("INSERT OR IGNORE INTO review_item (id, source_id, golden_id,"
+          + " score, grade, rule, reason, explanation, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      ps.setString(1, r.id());
+      ps.setString(2, r.sourceId());
+      ps.setString(3, r.goldenId());
+      ps.setDouble(4, r.score());
+      ps.setString(5, r.grade());
+      ps.setString(6, r.rule());
+      ps.setString(7, r.reason());
+      ps.setString(8, r.explanationJson());
+      ps.setString(9, r.created().toString());
+      ps.executeUpdate();
     }
 
     private void audit(ChangeSet changes) throws SQLException {
       if (changes.audit().isEmpty()) {
         return;
       }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_event (at, client_id, action, source_id,"
-          + " golden_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        for (var a : changes.audit()) {
-          ps.setString(1, a.at().toString());
-          ps.setString(2, a.clientId());
-          ps.setString(3, a.action());
-          ps.setString(4, a.sourceId());
-          ps.setString(5, a.goldenId());
-          ps.setString(6, a.outcome());
-          ps.setString(7, a.detail());
-          ps.addBatch();
-        }
-        ps.executeBatch();
+      PreparedStatement ps = statements.get("INSERT INTO audit_event (at, client_id, action, source_id,"
+          + " golden_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      for (var a : changes.audit()) {
+        ps.setString(1, a.at().toString());
+        ps.setString(2, a.clientId());
+        ps.setString(3, a.action());
+        ps.setString(4, a.sourceId());
+        ps.setString(5, a.goldenId());
+        ps.setString(6, a.outcome());
+        ps.setString(7, a.detail());
+        ps.addBatch();
       }
+      ps.executeBatch();
     }
   }
 }
