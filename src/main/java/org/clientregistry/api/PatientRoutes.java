@@ -28,16 +28,15 @@ public final class PatientRoutes {
     this.cruidSystem = cruidSystem;
   }
 
+  /** POST: parsed and prepared in one worker turn (the content type is checked first, on the event loop). */
   public Future<FhirResponse> create(RoutingContext ctx) {
-    return bodies.patient(ctx, null)
-        .compose(patient -> submissions.submit(FhirHandlers.client(ctx), patient, null, FhirHandlers.calls(ctx)))
-        .map(this::answer);
+    return submissions.submit(FhirHandlers.client(ctx), bodies.patientParser(ctx, null), null,
+        FhirHandlers.calls(ctx)).map(this::answer);
   }
 
   public Future<FhirResponse> update(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    return bodies.patient(ctx, id)
-        .compose(patient -> submissions.submit(FhirHandlers.client(ctx), patient, id, FhirHandlers.calls(ctx)))
+    return submissions.submit(FhirHandlers.client(ctx), bodies.patientParser(ctx, id), id, FhirHandlers.calls(ctx))
         .map(this::answer);
   }
 

@@ -23,25 +23,39 @@ final class RequestBodies {
   }
 
   Future<Resource> resource(RoutingContext ctx) {
+    try {
+      return worker.executeBlocking(parser(ctx), false);
+    } catch (FhirException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * What parses the body, to run on a worker: the content type is checked now (a FhirException if it is not FHIR
+   * JSON), the body is read now, on the event loop.
+   */
+  java.util.concurrent.Callable<Resource> parser(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     if (type != null && !FHIR_TYPES.contains(type.split(";")[0].trim().toLowerCase())) {
-      return Future.failedFuture(new FhirException(415, IssueType.NOTSUPPORTED, "Content-Type '" + type
-          + "' is not supported; send application/fhir+json"));
+      throw new FhirException(415, IssueType.NOTSUPPORTED, "Content-Type '" + type
+          + "' is not supported; send application/fhir+json");
     }
     String body = ctx.body().asString();
-    return worker.executeBlocking(() -> {
+    return () -> {
       Resource resource = Fhir.parse(body);
       if (resource instanceof Patient patient) {
         // The body as sent: the registry stores it (less its own elements) instead of encoding the Patient again.
         patient.setUserData(SubmissionPreparer.SUBMITTED_JSON, body);
       }
       return resource;
-    }, false);
+    };
   }
 
-  /** A Patient body; for PUT its id, when present, must match the URL. */
-  Future<Patient> patient(RoutingContext ctx, String urlId) {
-    return resource(ctx).map(resource -> {
+  /** What parses a Patient body, to run on a worker; for PUT its id, when present, must match the URL. */
+  java.util.concurrent.Callable<Patient> patientParser(RoutingContext ctx, String urlId) {
+    java.util.concurrent.Callable<Resource> parse = parser(ctx);
+    return () -> {
+      Resource resource = parse.call();
       if (!(resource instanceof Patient patient)) {
         throw FhirException.badRequest("Expected a Patient resource, got " + resource.fhirType());
       }
@@ -51,6 +65,6 @@ final class RequestBodies {
             + "' does not match the URL id '" + urlId + "'");
       }
       return patient;
-    });
+    };
   }
 }
