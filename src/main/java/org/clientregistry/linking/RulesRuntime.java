@@ -74,7 +74,8 @@ public final class RulesRuntime implements Supplier<MatchingState> {
         this.restored = true;
         return Future.succeededFuture((long) kept.index().size());
       }
-      MatchingState state = MatchingState.of(kept.rules(), maxCandidates); // a part-read snapshot left nothing
+      // A fresh state: a snapshot that failed part-way through leaves its index unusable.
+      MatchingState state = MatchingState.of(kept.rules(), maxCandidates);
       current.set(state);
       return new IndexLoader(store, state.rules(), state.extractor()).load(state.index());
     }).onSuccess(n -> loaded.set(true));
@@ -85,9 +86,10 @@ public final class RulesRuntime implements Supplier<MatchingState> {
    * known to hold exactly what the store holds ({@code inStep}: every committed write reached it).
    */
   public Future<Void> keepIndex(boolean inStep) {
-    if (!loaded.get() || reloading.get() || settling.get() || !inStep) {
-      LOG.info("Matching index not kept on disk: {}", inStep ? "it was still being built"
-          : "writes were still under way, or one missed the index");
+    String notKept = !loaded.get() || reloading.get() || settling.get() ? "it was still being built"
+        : !inStep ? "writes were still under way, or one missed the index" : null;
+    if (notKept != null) {
+      LOG.info("Matching index not kept on disk: {}", notKept);
       return Future.succeededFuture();
     }
     return snapshots.keep(current.get());

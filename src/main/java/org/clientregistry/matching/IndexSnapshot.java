@@ -35,7 +35,7 @@ public final class IndexSnapshot {
    * the matching package's own classes; null when the classes cannot be read (then no snapshot can be trusted).
    */
   public static String fingerprint(DecisionRules rules) {
-    byte[] code = codeDigest();
+    byte[] code = CodeDigest.VALUE;
     if (code == null) {
       return null;
     }
@@ -90,6 +90,11 @@ public final class IndexSnapshot {
       into.readFrom(in);
       in.finish();
     }
+  }
+
+  /** The matching code's digest, read once per process (its class files do not change while it runs). */
+  private static final class CodeDigest {
+    static final byte[] VALUE = codeDigest();
   }
 
   /** SHA-256 of the matching package's class files, in name order: any change to how records are keyed shows. */
