@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shipped default rules: the obvious duplicates must link and different people must stay apart.
  */
 class UgandaDatasetTest {
-  static final Path DATA = Path.of("..", "shared", "datasets", "opencr-uganda", "uganda_data_v21_20201501.csv");
+  static final Path DATA = Path.of("src", "test", "resources", "datasets", "opencr-uganda", "uganda_data_v21_20201501.csv");
   static final int BATCH = 1000; // large bundles must work
 
   @TempDir
@@ -34,7 +34,7 @@ class UgandaDatasetTest {
   @Test
   void defaultRulesLinkTheDuplicatesAndKeepPeopleApart() throws Exception {
     assertTrue(Files.exists(DATA), "the labelled data set is missing: " + DATA.toAbsolutePath()
-        + " (shared/ must sit beside the checkout)");
+        + " (it ships in src/test/resources/datasets)");
     List<String[]> rows = readCsv(DATA);
     Map<String, String> cruidByRecord = new HashMap<>();
     try (TestRegistry registry = new TestRegistry(dir).start()) {

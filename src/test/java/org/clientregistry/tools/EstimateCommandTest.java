@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** m and u estimated from unlabelled records make rules that link well when checked against the labels. */
 class EstimateCommandTest {
-  static final Path FEBRL1 = Path.of("..", "shared", "datasets", "febrl", "febrl_dataset1.csv");
+  static final Path FEBRL1 = Path.of("src", "test", "resources", "datasets", "febrl", "febrl_dataset1.csv");
   static final Path MAPPING = Path.of("config", "examples", "mappings", "febrl.json");
 
   @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluate command on real labelled data, and its pairwise arithmetic on a set small enough to check by hand. */
 class EvaluateCommandTest {
-  static final Path FEBRL1 = Path.of("..", "shared", "datasets", "febrl", "febrl_dataset1.csv");
+  static final Path FEBRL1 = Path.of("src", "test", "resources", "datasets", "febrl", "febrl_dataset1.csv");
 
   @Test
   void febrlOneWithTheExampleRulesWritesFiguresAndAPlot(@TempDir Path out) throws Exception {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the committed example rules, so a change to matching or blocking that loses links fails here.
  */
 class MatchingQualityTargetsTest {
-  private static final String DATA = "../shared/datasets/";
+  private static final String DATA = "src/test/resources/datasets/";
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
