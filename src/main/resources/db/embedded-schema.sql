@@ -44,7 +44,9 @@ CREATE TABLE IF NOT EXISTS review_item (
   created TEXT NOT NULL,
   resolved_by TEXT,
   resolved_at TEXT,
-  decision TEXT
+  decision TEXT,
+  candidate_id TEXT,
+  comment TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS review_open_pair ON review_item (source_id, golden_id) WHERE status = 'open';
 CREATE TABLE IF NOT EXISTS not_same_person (
@@ -53,6 +55,30 @@ CREATE TABLE IF NOT EXISTS not_same_person (
   created TEXT NOT NULL,
   PRIMARY KEY (source_a, source_b)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS review_by_status ON review_item (status, created);
+-- Every change of a source record's link, in the order written: its history and the change feed.
+CREATE TABLE IF NOT EXISTS link_event (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  source_id TEXT NOT NULL,
+  golden_id TEXT NOT NULL,
+  previous_golden_id TEXT,
+  method TEXT NOT NULL,
+  score REAL,
+  grade TEXT,
+  rule TEXT,
+  explanation TEXT,
+  actor TEXT,
+  comment TEXT
+);
+CREATE INDEX IF NOT EXISTS link_event_by_source ON link_event (source_id, seq);
+CREATE INDEX IF NOT EXISTS link_event_by_golden ON link_event (golden_id, seq);
+CREATE INDEX IF NOT EXISTS link_event_by_previous ON link_event (previous_golden_id, seq);
+-- Where an unfinished long job (re-matching) stopped: written with each batch it commits.
+CREATE TABLE IF NOT EXISTS job_progress (
+  job TEXT PRIMARY KEY,
+  cursor TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit_event (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,

@@ -188,7 +188,18 @@ public final class Registry {
         new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(),
             () -> mediator == null || (link != null && link.registered())),
-        org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics);
+        org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics,
+        adminRoutes(submissions));
+  }
+
+  /** The administration side: review queue, link management, history, re-matching. */
+  private org.clientregistry.admin.AdminRoutes adminRoutes(SubmissionService submissions) {
+    int maxCandidates = config.matching().maxCandidates();
+    return new org.clientregistry.admin.AdminRoutes(store,
+        new org.clientregistry.linking.LinkAdmin(vertx, worker, store, matching, submissions, maxCandidates),
+        new org.clientregistry.linking.ReviewView(worker, store, matching), matching,
+        new org.clientregistry.admin.Rematching(new org.clientregistry.linking.Rematch(vertx, worker, store, matching,
+            submissions, maxCandidates)));
   }
 
   /** Mediator mode: register with core and keep beating in the background; config from core applied live. */

@@ -97,7 +97,9 @@ public final class FhirHandlers {
       response.end();
       return;
     }
-    response.putHeader("Content-Type", FHIR_JSON);
+    if (!r.headers().containsKey("Content-Type")) {
+      response.putHeader("Content-Type", FHIR_JSON);
+    }
     response.end(body);
   }
 }

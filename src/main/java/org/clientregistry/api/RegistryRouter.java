@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import org.clientregistry.admin.AdminRoutes;
 import org.clientregistry.config.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,22 @@ public final class RegistryRouter {
     router.put("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.POS, routes.patients()::update));
     router.get("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.ADMIN, routes.patients()::read));
     router.post("/fhir").handler(FhirHandlers.withRole(Role.POS, routes.bundles()::post));
+    for (String admin : new String[] {"/review*", "/links*"}) {
+      router.route(admin).handler(gateway).handler(BodyHandler.create(false).setBodyLimit(1 << 16)).handler(caller);
+    }
+    AdminRoutes admin = routes.admin();
+    router.get("/review").handler(FhirHandlers.withRole(Role.ADMIN, admin::reviewQueue));
+    router.get("/review/:id").handler(FhirHandlers.withRole(Role.ADMIN, admin::reviewItem));
+    router.post("/review/:id").handler(FhirHandlers.withRole(Role.ADMIN, admin::decide));
+    router.get("/links").handler(FhirHandlers.withRole(Role.ADMIN, admin::links));
+    router.get("/links/history").handler(FhirHandlers.withRole(Role.ADMIN, admin::history));
+    router.get("/links/changes").handler(FhirHandlers.withRole(Role.ADMIN, admin::changes));
+    router.post("/links/break").handler(FhirHandlers.withRole(Role.ADMIN, admin::breakLink));
+    router.post("/links/unbreak").handler(FhirHandlers.withRole(Role.ADMIN, admin::unbreak));
+    router.post("/links/merge").handler(FhirHandlers.withRole(Role.ADMIN, admin::merge));
+    router.post("/links/link").handler(FhirHandlers.withRole(Role.ADMIN, admin::link));
+    router.get("/links/rematch").handler(FhirHandlers.withRole(Role.ADMIN, admin::rematchStatus));
+    router.post("/links/rematch").handler(FhirHandlers.withRole(Role.ADMIN, admin::rematch));
     router.route().failureHandler(new FailureHandler());
     router.route().last().handler(ctx -> ctx.fail(404));
     return router;
@@ -43,7 +60,7 @@ public final class RegistryRouter {
 
   /** The route handlers, built once per process and shared by every server instance. */
   public record Routes(PatientRoutes patients, BundleRoutes bundles, PixRoutes pix, MatchRoutes match, OpsRoutes ops,
-                       org.hl7.fhir.r4.model.CapabilityStatement metadata, Metrics metrics) {}
+                       org.hl7.fhir.r4.model.CapabilityStatement metadata, Metrics metrics, AdminRoutes admin) {}
 
   private static void accessLog(RoutingContext ctx, Metrics metrics) {
     long start = System.nanoTime();

@@ -35,9 +35,9 @@ final class LinkPlanner {
   }
 
   /** The best comparison with each golden record among the candidates. */
-  private record GoldenScore(String goldenId, Comparison best, String candidateId) {}
+  record GoldenScore(String goldenId, Comparison best, String candidateId) {}
 
-  private record Scored(Map<String, GoldenScore> byGolden, boolean capped) {
+  record Scored(Map<String, GoldenScore> byGolden, boolean capped) {
     List<GoldenScore> ranked(Outcome outcome) {
       return byGolden.values().stream().filter(g -> g.best().outcome() == outcome)
           .sorted(Comparator.comparingDouble((GoldenScore g) -> g.best().normalisedScore()).reversed()).toList();
@@ -100,8 +100,26 @@ final class LinkPlanner {
         }
       }
     }
-    Scored scored = score(ws, List.of(updated), poolIds);
+    // Former co-members the update left are compared too: a split the rules are unsure of is never silent.
+    Scored scored = withFormerPeers(ws, updated, pool, score(ws, List.of(updated), Set.of(updated.sourceId())));
     return withReviews(ws, updated, decision, scored);
+  }
+
+  /** Adds the comparisons with the pool's other records, by the golden record each now belongs to. */
+  private Scored withFormerPeers(Workspace ws, MatchRecord updated, List<MatchRecord> pool, Scored scored) {
+    Map<String, GoldenScore> byGolden = new HashMap<>(scored.byGolden());
+    for (MatchRecord peer : pool) {
+      if (peer == updated) {
+        continue;
+      }
+      MatchRecord now = ws.record(peer.sourceId()).orElse(peer);
+      Comparison cmp = matcher.compare(updated, now);
+      GoldenScore current = byGolden.get(now.goldenId());
+      if (cmp.outcome() != Outcome.NONE && (current == null || cmp.betterThan(current.best()))) {
+        byGolden.put(now.goldenId(), new GoldenScore(now.goldenId(), cmp, now.sourceId()));
+      }
+    }
+    return new Scored(byGolden, scored.capped());
   }
 
   /** An updated record that was alone in its golden record: keep the CRUID unless it now belongs elsewhere. */
@@ -124,7 +142,7 @@ final class LinkPlanner {
   }
 
   /** Groups of the pool that still auto-match each other (single linkage); manual members stay together. */
-  private List<List<MatchRecord>> components(Workspace ws, List<MatchRecord> pool) {
+  List<List<MatchRecord>> components(Workspace ws, List<MatchRecord> pool) {
     int n = pool.size();
     int[] parent = new int[n];
     for (int i = 0; i < n; i++) {
@@ -169,7 +187,7 @@ final class LinkPlanner {
   }
 
   /** The group that keeps the golden id: one with a manual member, else the largest; ties keep the unchanged. */
-  private static List<MatchRecord> keeper(List<List<MatchRecord>> groups) {
+  static List<MatchRecord> keeper(List<List<MatchRecord>> groups) {
     for (List<MatchRecord> g : groups) {
       if (g.stream().anyMatch(MatchRecord::manualLink)) {
         return g;
@@ -186,7 +204,7 @@ final class LinkPlanner {
   }
 
   /** The golden record outside the pool that a split-off group auto-matches best, or null for a new one. */
-  private String externalTarget(Workspace ws, List<MatchRecord> group, Set<String> poolIds) {
+  String externalTarget(Workspace ws, List<MatchRecord> group, Set<String> poolIds) {
     Scored scored = score(ws, group, poolIds);
     for (GoldenScore g : scored.ranked(Outcome.AUTO)) {
       if (group.stream().allMatch(m -> !blocked(ws, m, g.goldenId()))) {
@@ -196,7 +214,7 @@ final class LinkPlanner {
     return null;
   }
 
-  private LinkFacts factsWithin(MatchRecord m, List<MatchRecord> group, String target, Workspace ws) {
+  LinkFacts factsWithin(MatchRecord m, List<MatchRecord> group, String target, Workspace ws) {
     Comparison best = Comparison.NONE;
     List<MatchRecord> peers = new ArrayList<>(group);
     peers.addAll(ws.members(target));
@@ -211,7 +229,7 @@ final class LinkPlanner {
     return best.outcome() == Outcome.AUTO ? facts(best) : ownGolden();
   }
 
-  private Scored score(Workspace ws, List<MatchRecord> records, Set<String> exclude) {
+  Scored score(Workspace ws, List<MatchRecord> records, Set<String> exclude) {
     Map<String, GoldenScore> byGolden = new HashMap<>();
     boolean capped = false;
     for (MatchRecord record : records) {
@@ -243,7 +261,7 @@ final class LinkPlanner {
     return autos.stream().filter(g -> !blocked(ws, record, g.goldenId())).toList();
   }
 
-  private static boolean blocked(Workspace ws, MatchRecord record, String goldenId) {
+  static boolean blocked(Workspace ws, MatchRecord record, String goldenId) {
     return ws.members(goldenId).stream().anyMatch(m -> ws.notSamePerson(record.sourceId(), m.sourceId()));
   }
 
@@ -251,30 +269,30 @@ final class LinkPlanner {
   private Decision withReviews(Workspace ws, MatchRecord record, Decision decision, Scored scored) {
     int items = 0;
     for (GoldenScore g : scored.byGolden().values()) {
-      if (g.goldenId().equals(decision.goldenId())) {
-        continue;
+      if (g.goldenId().equals(decision.goldenId()) || blocked(ws, record, g.goldenId())) {
+        continue; // an administrator already said these are different people
       }
       String reason = g.best().outcome() == Outcome.AUTO
           ? "auto-match on another golden record: possible duplicate golden records"
           : "score between the potential and auto-match thresholds";
-      ws.review(reviewItem(record, g.goldenId(), g.best(), reason));
+      ws.review(reviewItem(record, g.goldenId(), g.candidateId(), g.best(), reason));
       items++;
     }
     if (scored.capped()) {
-      ws.review(reviewItem(record, decision.goldenId(), Comparison.NONE,
+      ws.review(reviewItem(record, decision.goldenId(), null, Comparison.NONE,
           "candidate cap reached: some candidates were not compared"));
       items++;
     }
     return new Decision(decision.goldenId(), decision.link(), decision.outcome(), items);
   }
 
-  private static ReviewItem reviewItem(MatchRecord record, String goldenId, Comparison c, String reason) {
-    return new ReviewItem(TimeOrderedIds.next(), record.sourceId(), goldenId, c.normalisedScore(),
-        c.outcome() == Outcome.AUTO ? "certain" : "possible", c.ruleSet(), reason, explanationJson(c),
-        Instant.now());
+  ReviewItem reviewItem(MatchRecord record, String goldenId, String candidateId, Comparison c,
+                                String reason) {
+    return new ReviewItem(TimeOrderedIds.next(), record.sourceId(), goldenId, candidateId, c.normalisedScore(),
+        Grades.of(matcher.rules(), c), c.ruleSet(), reason, explanationJson(c), Instant.now());
   }
 
-  private static String explanationJson(Comparison c) {
+  static String explanationJson(Comparison c) {
     try {
       return JSON.writeValueAsString(c.explanation());
     } catch (JsonProcessingException e) {
@@ -282,9 +300,9 @@ final class LinkPlanner {
     }
   }
 
-  private static LinkFacts facts(Comparison c) {
-    return new LinkFacts(LinkFacts.AUTO, c.normalisedScore(), c.outcome().grade(), c.ruleSet(), Instant.now(),
-        explanationJson(c));
+  private LinkFacts facts(Comparison c) {
+    return new LinkFacts(LinkFacts.AUTO, c.normalisedScore(), Grades.of(matcher.rules(), c), c.ruleSet(),
+        Instant.now(), explanationJson(c));
   }
 
   /** A record that starts or keeps its own golden record: no match made the link. */

@@ -30,6 +30,10 @@ public final class Linker {
     this.maxCandidates = maxCandidates;
   }
 
+  LinkPlanner planner() {
+    return planner;
+  }
+
   /** What one attempt decided: the results to answer with, and the change to write. */
   record Planned(List<SubmissionResult> results, Workspace.Commit commit) {}
 
@@ -53,10 +57,13 @@ public final class Linker {
 
   void apply(Workspace.Commit commit) {
     index.apply(commit.indexRecords(), commit.goldenVersions());
+    ChangeSet.AdminChanges admin = commit.changes().admin();
+    admin.marksAdded().forEach(m -> index.markNotSame(m.sourceA(), m.sourceB()));
+    admin.marksRemoved().forEach(m -> index.unmarkNotSame(m.sourceA(), m.sourceB()));
   }
 
   Planned plan(String clientId, List<PreparedSubmission> subs, List<Optional<SourceRecord>> existing) {
-    Workspace ws = new Workspace(index, index.emptyLike());
+    Workspace ws = new Workspace(index, index.emptyLike()).by(clientId, null);
     List<String> ids = new ArrayList<>();
     List<Decision> decisions = new ArrayList<>();
     boolean anyChange = false;

@@ -49,13 +49,7 @@ public final class MatchService {
     return out.size() > count ? out.subList(0, count) : out;
   }
 
-  /** certain: would auto-link; probable: review-level in the upper half of the review band; possible: lower half. */
   private static String grade(DecisionRules rules, Comparison c) {
-    if (c.outcome() == Outcome.AUTO) {
-      return "certain";
-    }
-    RuleSet set = rules.ruleSets().stream().filter(s -> s.name().equals(c.ruleSet())).findFirst().orElseThrow();
-    double middle = (set.potentialThreshold() + set.autoThreshold()) / 2;
-    return c.score() >= middle ? "probable" : "possible";
+    return Grades.of(rules, c);
   }
 }

@@ -204,6 +204,11 @@ public final class SubmissionService {
     });
   }
 
+  /** Writes a change decided outside a submission (administration), through the same gate, then indexes it. */
+  Future<Void> write(Linker linker, Workspace.Commit commit) {
+    return write(store, linker, new Linker.Planned(List.of(), commit)).mapEmpty();
+  }
+
   private Future<List<SubmissionResult>> write(PatientStore store, Linker linker, Linker.Planned planned) {
     if (!gate.enter()) {
       return Future.failedFuture(new FhirException(503, IssueType.TRANSIENT,

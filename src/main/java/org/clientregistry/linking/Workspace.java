@@ -15,7 +15,9 @@ import org.clientregistry.matching.MatchRecord;
 import org.clientregistry.matching.MatchView;
 import org.clientregistry.store.AuditEntry;
 import org.clientregistry.store.ChangeSet;
+import org.clientregistry.store.LinkEvent;
 import org.clientregistry.store.LinkFacts;
+import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.ReviewItem;
 
 /**
@@ -38,6 +40,13 @@ final class Workspace implements MatchView {
   private final List<ReviewItem> reviews = new ArrayList<>();
   private final List<AuditEntry> audit = new ArrayList<>();
   private final Instant at = Instant.now();
+  private final List<PatientStore.NotSamePerson> marksAdded = new ArrayList<>();
+  private final List<PatientStore.NotSamePerson> marksRemoved = new ArrayList<>();
+  private final List<ChangeSet.Resolution> resolutions = new ArrayList<>();
+  private ChangeSet.JobProgress progress;
+  /** Who the link events of this work name, and the administrator's comment. */
+  private String actor;
+  private String comment;
 
   Workspace(MatchIndex base, MatchIndex emptyOverlay) {
     this.base = base;
@@ -87,7 +96,47 @@ final class Workspace implements MatchView {
 
   @Override
   public boolean notSamePerson(String sourceA, String sourceB) {
-    return base.notSamePerson(sourceA, sourceB);
+    PatientStore.NotSamePerson pair = new PatientStore.NotSamePerson(sourceA, sourceB);
+    PatientStore.NotSamePerson reversed = new PatientStore.NotSamePerson(sourceB, sourceA);
+    if (marksRemoved.contains(pair) || marksRemoved.contains(reversed)) {
+      return false;
+    }
+    return marksAdded.contains(pair) || marksAdded.contains(reversed) || base.notSamePerson(sourceA, sourceB);
+  }
+
+  /** Names who does this work (a client id, an administrator, or the registry itself) for the link events. */
+  Workspace by(String actor, String comment) {
+    this.actor = actor;
+    this.comment = comment;
+    return this;
+  }
+
+  void markNotSame(String a, String b) {
+    if (!a.equals(b) && !notSamePerson(a, b)) {
+      marksAdded.add(new PatientStore.NotSamePerson(a, b));
+    }
+  }
+
+  void unmarkNotSame(String a, String b) {
+    marksAdded.removeIf(m -> m.equals(new PatientStore.NotSamePerson(a, b))
+        || m.equals(new PatientStore.NotSamePerson(b, a)));
+    if (base.notSamePerson(a, b)) {
+      marksRemoved.add(new PatientStore.NotSamePerson(a, b));
+    }
+  }
+
+  void resolve(ChangeSet.Resolution resolution) {
+    resolutions.add(resolution);
+  }
+
+  void progress(ChangeSet.JobProgress progress) {
+    this.progress = progress;
+  }
+
+  /** Whether this work changes anything at all (a re-match batch may find nothing to do). */
+  boolean changesAnything() {
+    return !changed.isEmpty() || !reviews.isEmpty() || !marksAdded.isEmpty() || !marksRemoved.isEmpty()
+        || !resolutions.isEmpty();
   }
 
   String newGolden() {
@@ -137,8 +186,15 @@ final class Workspace implements MatchView {
   Commit toCommit() {
     List<ChangeSet.SourceWrite> sources = new ArrayList<>();
     List<MatchRecord> indexed = new ArrayList<>();
+    List<LinkEvent> events = new ArrayList<>();
     for (MatchRecord r : changed.values()) {
-      int stored = base.record(r.sourceId()).map(MatchRecord::version)
+      Optional<MatchRecord> before = base.record(r.sourceId());
+      if (before.isEmpty() || !before.get().goldenId().equals(r.goldenId())
+          || before.get().manualLink() != r.manualLink()) {
+        events.add(new LinkEvent(null, at, r.sourceId(), r.goldenId(), before.map(MatchRecord::goldenId).orElse(null),
+            links.get(r.sourceId()), actor, comment));
+      }
+      int stored = before.map(MatchRecord::version)
           .orElse(adopted.getOrDefault(r.sourceId(), 0));
       int version = stored + 1;
       sources.add(new ChangeSet.SourceWrite(r.sourceId(), stored, version, r.goldenId(), links.get(r.sourceId()),
@@ -155,8 +211,10 @@ final class Workspace implements MatchView {
         goldenVersions.put(id, read + 1);
       }
     });
-    return new Commit(new ChangeSet(at, sources, goldens, List.copyOf(reviews), List.copyOf(audit)), indexed,
-        goldenVersions);
+    ChangeSet.AdminChanges admin = new ChangeSet.AdminChanges(List.copyOf(marksAdded), List.copyOf(marksRemoved),
+        List.copyOf(resolutions), progress);
+    return new Commit(new ChangeSet(at, sources, goldens, List.copyOf(reviews), List.copyOf(audit), events, admin),
+        indexed, goldenVersions);
   }
 
   private boolean membershipChanged(String goldenId) {

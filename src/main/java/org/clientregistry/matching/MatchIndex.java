@@ -433,6 +433,39 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
+  /** The ids of every golden record with members, sorted (a stable order for long jobs that resume). */
+  public List<String> goldenIdsSorted() {
+    List<String> out = new ArrayList<>();
+    lock.readLock().lock();
+    try {
+      for (int g = 0; g < goldenIds.size(); g++) {
+        if (g < members.length && members[g] != null && members[g][0] > 0) {
+          out.add(goldenIds.id(g));
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    out.sort(null);
+    return out;
+  }
+
+  public void unmarkNotSame(String a, String b) {
+    lock.writeLock().lock();
+    try {
+      Set<String> ofA = marks.get(a);
+      Set<String> ofB = marks.get(b);
+      if (ofA != null && ofA.remove(b) && ofA.isEmpty()) {
+        marks.remove(a);
+      }
+      if (ofB != null && ofB.remove(a) && ofB.isEmpty()) {
+        marks.remove(b);
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   private MatchRecord recordAt(int slot) {
     return new MatchRecord(sourceIds.id(slot), versions[slot], clientNames.get(clientOf[slot]),
         goldenIds.id(goldenOf[slot]), manual[slot], PackedValues.unpack(values[slot], slotCount));

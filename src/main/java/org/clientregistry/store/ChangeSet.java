@@ -9,7 +9,13 @@ import java.util.List;
  * change with {@link StoreConflictException}. Expected version 0 means "must not exist yet".
  */
 public record ChangeSet(Instant at, List<SourceWrite> sources, List<GoldenWrite> goldens, List<ReviewItem> reviews,
-                        List<AuditEntry> audit) {
+                        List<AuditEntry> audit, List<LinkEvent> events, AdminChanges admin) {
+
+  /** A change with no link events and nothing decided by an administrator. */
+  public ChangeSet(Instant at, List<SourceWrite> sources, List<GoldenWrite> goldens, List<ReviewItem> reviews,
+                   List<AuditEntry> audit) {
+    this(at, sources, goldens, reviews, audit, List.of(), AdminChanges.NONE);
+  }
 
   /** A change that only records audit entries (lookups). */
   public static ChangeSet auditOnly(AuditEntry entry) {
@@ -32,4 +38,23 @@ public record ChangeSet(Instant at, List<SourceWrite> sources, List<GoldenWrite>
    */
   public record GoldenWrite(String id, int expectedVersion, int newVersion, String replacedBy,
                             List<String> memberIds) {}
+
+  /**
+   * What administration adds to a change: not-the-same-person marks made and removed, review items resolved (each
+   * must still be open, or the whole change fails with StoreConflictException), and a long job's progress (written
+   * with the batch it follows, so a resumed job starts exactly after the last committed batch; cursor null ends it).
+   */
+  public record AdminChanges(List<PatientStore.NotSamePerson> marksAdded, List<PatientStore.NotSamePerson> marksRemoved,
+                             List<Resolution> resolutions, JobProgress progress) {
+    public static final AdminChanges NONE = new AdminChanges(List.of(), List.of(), List.of(), null);
+
+    public boolean isEmpty() {
+      return marksAdded.isEmpty() && marksRemoved.isEmpty() && resolutions.isEmpty() && progress == null;
+    }
+  }
+
+  /** A review item decided: {@code match}, {@code no-match} or {@code new-golden}, by whom, why. */
+  public record Resolution(String itemId, String decision, String by, String comment) {}
+
+  public record JobProgress(String job, String cursor) {}
 }

@@ -112,10 +112,35 @@ final class ObservedStore implements PatientStore {
     return store.otherWrites(since, sources, goldens, unlinked);
   }
 
+  // Administration reads are not made on behalf of point-of-service requests: passed through unrecorded.
   @Override
-  public Future<List<ReviewItem>> openReviewItems(int offset, int count) {
-    return call("list review items", "GET", "/review-items", "offset=" + offset + "&count=" + count,
-        () -> store.openReviewItems(offset, count), items -> items.size() + " items");
+  public Future<Page<ReviewItem>> reviewItems(ReviewQuery query) {
+    return store.reviewItems(query);
+  }
+
+  @Override
+  public Future<Optional<ReviewItem>> reviewItem(String id) {
+    return store.reviewItem(id);
+  }
+
+  @Override
+  public Future<Page<SourceRecord>> links(LinkQuery query) {
+    return store.links(query);
+  }
+
+  @Override
+  public Future<List<LinkEvent>> linkHistory(String sourceId, String goldenId, int count) {
+    return store.linkHistory(sourceId, goldenId, count);
+  }
+
+  @Override
+  public Future<List<LinkEvent>> linkChanges(String after, int count) {
+    return store.linkChanges(after, count);
+  }
+
+  @Override
+  public Future<Optional<String>> jobCursor(String job) {
+    return store.jobCursor(job);
   }
 
   @Override

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * so that a FHIR-server adapter can implement it with searches and transaction bundles. Every method is
  * non-blocking; adapters that block do so on their own worker threads.
  */
-public interface PatientStore {
+public interface PatientStore extends AdminReads {
 
   Future<Optional<SourceRecord>> sourceByInternalId(String clientId, String system, String value);
 
@@ -84,8 +84,10 @@ public interface PatientStore {
     return false;
   }
 
-  /** Review items, oldest first. */
-  Future<List<ReviewItem>> openReviewItems(int offset, int count);
+  /** Open review items, oldest first. */
+  default Future<List<ReviewItem>> openReviewItems(int offset, int count) {
+    return reviewItems(ReviewQuery.open(offset, count)).map(Page::items);
+  }
 
   Future<Void> ping();
 

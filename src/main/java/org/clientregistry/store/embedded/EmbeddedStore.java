@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedStore implements PatientStore, org.clientregistry.store.IndexSnapshotPlace {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
   private static final int READERS = 4;
-  private static final String SOURCE_COLUMNS = "id, version, client_id, id_system, id_value, golden_id, link_method,"
+  static final String SOURCE_COLUMNS = "id, version, client_id, id_system, id_value, golden_id, link_method,"
       + " link_score, link_grade, link_rule, link_time, resource, fields, last_updated, link_explanation";
 
   /** Most change sets written in one transaction. */
@@ -217,22 +217,33 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   }
 
   @Override
-  public Future<List<ReviewItem>> openReviewItems(int offset, int count) {
-    return read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT id, source_id, golden_id, score, grade, rule, reason,"
-          + " explanation, created FROM review_item WHERE status = 'open' ORDER BY created, id LIMIT ? OFFSET ?")) {
-        ps.setInt(1, count);
-        ps.setInt(2, offset);
-        List<ReviewItem> items = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            items.add(new ReviewItem(rs.getString(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), Instant.parse(rs.getString(9))));
-          }
-        }
-        return items;
-      }
-    });
+  public Future<Page<ReviewItem>> reviewItems(ReviewQuery query) {
+    return read(c -> AdminQueries.reviewItems(c, query));
+  }
+
+  @Override
+  public Future<Optional<ReviewItem>> reviewItem(String id) {
+    return read(c -> AdminQueries.reviewItem(c, id));
+  }
+
+  @Override
+  public Future<Page<SourceRecord>> links(LinkQuery query) {
+    return read(c -> AdminQueries.links(c, query));
+  }
+
+  @Override
+  public Future<List<org.clientregistry.store.LinkEvent>> linkHistory(String sourceId, String goldenId, int count) {
+    return read(c -> AdminQueries.history(c, sourceId, goldenId, count));
+  }
+
+  @Override
+  public Future<List<org.clientregistry.store.LinkEvent>> linkChanges(String after, int count) {
+    return read(c -> AdminQueries.changes(c, after, count));
+  }
+
+  @Override
+  public Future<Optional<String>> jobCursor(String job) {
+    return read(c -> AdminQueries.jobCursor(c, job));
   }
 
   /**
@@ -457,173 +468,6 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
       c.rollback();
     } catch (SQLException e) {
       LOG.warn("Rollback failed: {}", e.getMessage());
-    }
-  }
-
-  /** Writes one ChangeSet inside the writer's open transaction. */
-  private static final class ChangeWriter {
-    private final WriterStatements statements;
-    private String now;
-
-    ChangeWriter(WriterStatements statements) {
-      this.statements = statements;
-    }
-
-    void write(ChangeSet changes) throws SQLException {
-      now = changes.at().toString();
-      for (ChangeSet.GoldenWrite g : changes.goldens()) {
-        golden(g);
-      }
-      for (ChangeSet.SourceWrite s : changes.sources()) {
-        source(s);
-      }
-      for (ReviewItem r : changes.reviews()) {
-        review(r);
-      }
-      audit(changes);
-    }
-
-    private void golden(ChangeSet.GoldenWrite g) throws SQLException {
-      if (g.expectedVersion() == 0) {
-        PreparedStatement ps = statements.get(
-            "INSERT INTO golden_record (id, version, replaced_by, last_updated) VALUES (?, ?, ?, ?)");
-        ps.setString(1, g.id());
-        ps.setInt(2, g.newVersion());
-        ps.setString(3, g.replacedBy());
-        ps.setString(4, now);
-        ps.executeUpdate();
-        return;
-      }
-      PreparedStatement ps = statements.get(
-          "UPDATE golden_record SET version = ?, replaced_by = ?, last_updated = ? WHERE id = ? AND version = ?");
-      ps.setInt(1, g.newVersion());
-      ps.setString(2, g.replacedBy());
-      ps.setString(3, now);
-      ps.setString(4, g.id());
-      ps.setInt(5, g.expectedVersion());
-      if (ps.executeUpdate() != 1) {
-        throw new StoreConflictException("Golden record changed concurrently");
-      }
-    }
-
-    private void source(ChangeSet.SourceWrite s) throws SQLException {
-      ChangeSet.Content content = s.content();
-      if (s.expectedVersion() == 0) {
-        PreparedStatement ps = statements.get("INSERT INTO source_record (" + SOURCE_COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        ps.setString(1, s.id());
-        ps.setInt(2, s.newVersion());
-        ps.setString(3, content.clientId());
-        ps.setString(4, content.idSystem());
-        ps.setString(5, content.idValue());
-        ps.setString(6, s.goldenId());
-        setLink(ps, 7, s.link());
-        ps.setString(12, content.resourceJson());
-        ps.setString(13, content.fieldsJson());
-        ps.setString(14, now);
-        ps.setString(15, s.link().explanationJson());
-        ps.executeUpdate();
-      } else if (content != null) {
-        PreparedStatement ps = statements.get("UPDATE source_record SET version = ?, golden_id = ?,"
-            + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, id_system = ?,"
-            + " id_value = ?, resource = ?, fields = ?, last_updated = ?, link_explanation = ?"
-            + " WHERE id = ? AND version = ?");
-        ps.setInt(1, s.newVersion());
-        ps.setString(2, s.goldenId());
-        setLink(ps, 3, s.link());
-        ps.setString(8, content.idSystem());
-        ps.setString(9, content.idValue());
-        ps.setString(10, content.resourceJson());
-        ps.setString(11, content.fieldsJson());
-        ps.setString(12, now);
-        ps.setString(13, s.link().explanationJson());
-        ps.setString(14, s.id());
-        ps.setInt(15, s.expectedVersion());
-        expectOne(ps);
-      } else {
-        PreparedStatement ps = statements.get("UPDATE source_record SET version = ?, golden_id = ?,"
-            + " link_method = ?, link_score = ?, link_grade = ?, link_rule = ?, link_time = ?, last_updated = ?,"
-            + " link_explanation = ? WHERE id = ? AND version = ?");
-        ps.setInt(1, s.newVersion());
-        ps.setString(2, s.goldenId());
-        setLink(ps, 3, s.link());
-        ps.setString(8, now);
-        ps.setString(9, s.link().explanationJson());
-        ps.setString(10, s.id());
-        ps.setInt(11, s.expectedVersion());
-        expectOne(ps);
-      }
-      if (content != null) {
-        identifiers(s.id(), content.identifiers());
-      }
-    }
-
-    private static void expectOne(PreparedStatement ps) throws SQLException {
-      if (ps.executeUpdate() != 1) {
-        throw new StoreConflictException("Source record changed concurrently");
-      }
-    }
-
-    private void identifiers(String sourceId, List<ChangeSet.Identifier> identifiers) throws SQLException {
-      PreparedStatement del = statements.get("DELETE FROM identifier WHERE source_id = ?");
-      del.setString(1, sourceId);
-      del.executeUpdate();
-      PreparedStatement ins = statements.get(
-          "INSERT OR IGNORE INTO identifier (system, value, source_id) VALUES (?, ?, ?)");
-      for (ChangeSet.Identifier id : identifiers) {
-        ins.setString(1, id.system());
-        ins.setString(2, id.value());
-        ins.setString(3, sourceId);
-        ins.addBatch();
-      }
-      ins.executeBatch();
-    }
-
-    private static void setLink(PreparedStatement ps, int from, LinkFacts link) throws SQLException {
-      ps.setString(from, link.method());
-      if (link.score() == null) {
-        ps.setNull(from + 1, Types.REAL);
-      } else {
-        ps.setDouble(from + 1, link.score());
-      }
-      ps.setString(from + 2, link.grade());
-      ps.setString(from + 3, link.rule());
-      ps.setString(from + 4, link.at().toString());
-    }
-
-    private void review(ReviewItem r) throws SQLException {
-      // One open item per (source, golden) pair: a re-submission does not queue the same question twice.
-      PreparedStatement ps = statements.get("INSERT OR IGNORE INTO review_item (id, source_id, golden_id,"
-          + " score, grade, rule, reason, explanation, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-      ps.setString(1, r.id());
-      ps.setString(2, r.sourceId());
-      ps.setString(3, r.goldenId());
-      ps.setDouble(4, r.score());
-      ps.setString(5, r.grade());
-      ps.setString(6, r.rule());
-      ps.setString(7, r.reason());
-      ps.setString(8, r.explanationJson());
-      ps.setString(9, r.created().toString());
-      ps.executeUpdate();
-    }
-
-    private void audit(ChangeSet changes) throws SQLException {
-      if (changes.audit().isEmpty()) {
-        return;
-      }
-      PreparedStatement ps = statements.get("INSERT INTO audit_event (at, client_id, action, source_id,"
-          + " golden_id, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?)");
-      for (var a : changes.audit()) {
-        ps.setString(1, a.at().toString());
-        ps.setString(2, a.clientId());
-        ps.setString(3, a.action());
-        ps.setString(4, a.sourceId());
-        ps.setString(5, a.goldenId());
-        ps.setString(6, a.outcome());
-        ps.setString(7, a.detail());
-        ps.addBatch();
-      }
-      ps.executeBatch();
     }
   }
 }

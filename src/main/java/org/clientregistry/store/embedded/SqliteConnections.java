@@ -77,7 +77,7 @@ final class SqliteConnections implements AutoCloseable {
         }
       }
       addMissingColumns(c);
-      s.execute("PRAGMA user_version=2");
+      s.execute("PRAGMA user_version=3");
       c.commit();
     } catch (SQLException e) {
       c.rollback();
@@ -87,17 +87,22 @@ final class SqliteConnections implements AutoCloseable {
 
   /** Columns added after version 1; CREATE TABLE IF NOT EXISTS leaves an older table as it was. */
   private static void addMissingColumns(Connection c) throws SQLException {
-    boolean hasExplanation = false;
+    addMissingColumn(c, "source_record", "link_explanation");
+    addMissingColumn(c, "review_item", "candidate_id");
+    addMissingColumn(c, "review_item", "comment");
+  }
+
+  private static void addMissingColumn(Connection c, String table, String column) throws SQLException {
     try (Statement s = c.createStatement();
-         java.sql.ResultSet rs = s.executeQuery("PRAGMA table_info(source_record)")) {
+         java.sql.ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
       while (rs.next()) {
-        hasExplanation |= rs.getString("name").equals("link_explanation");
+        if (rs.getString("name").equals(column)) {
+          return;
+        }
       }
     }
-    if (!hasExplanation) {
-      try (Statement s = c.createStatement()) {
-        s.execute("ALTER TABLE source_record ADD COLUMN link_explanation TEXT");
-      }
+    try (Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " TEXT");
     }
   }
 

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.fhir.Fhir;
+import org.clientregistry.store.AdminReads;
 import org.clientregistry.store.ChangeSet;
 import org.clientregistry.store.GoldenRecord;
 import org.clientregistry.store.PatientStore;
@@ -164,7 +165,7 @@ public final class FhirServerStore implements PatientStore {
   }
 
   @Override
-  public Future<List<ReviewItem>> openReviewItems(int offset, int count) {
+  public Future<AdminReads.Page<ReviewItem>> reviewItems(ReviewQuery query) {
     List<ReviewItem> items = new ArrayList<>();
     return pages("FHIR: list review items", "/Basic?code=" + enc(RegistryResources.KIND + "|"
         + RegistryResources.REVIEW_ITEM) + "&_sort=_lastUpdated&_count=" + shared.config.pageSize(), r -> {
@@ -172,10 +173,38 @@ public final class FhirServerStore implements PatientStore {
             items.add(resources().review(b));
           }
         }).map(n -> {
+          items.removeIf(i -> !query.accepts(i));
           items.sort((a, b) -> a.created().equals(b.created()) ? a.id().compareTo(b.id())
               : a.created().compareTo(b.created()));
-          return items.subList(Math.min(offset, items.size()), Math.min(offset + count, items.size()));
+          int from = Math.min(query.offset(), items.size());
+          return new AdminReads.Page<>(new ArrayList<>(items.subList(from, Math.min(from + query.count(), items.size()))),
+              items.size());
         });
+  }
+
+  @Override
+  public Future<Optional<ReviewItem>> reviewItem(String id) {
+    return Future.failedFuture(new UnsupportedOperationException("not yet on the FHIR-server store"));
+  }
+
+  @Override
+  public Future<AdminReads.Page<SourceRecord>> links(LinkQuery query) {
+    return Future.failedFuture(new UnsupportedOperationException("not yet on the FHIR-server store"));
+  }
+
+  @Override
+  public Future<List<org.clientregistry.store.LinkEvent>> linkHistory(String sourceId, String goldenId, int count) {
+    return Future.failedFuture(new UnsupportedOperationException("not yet on the FHIR-server store"));
+  }
+
+  @Override
+  public Future<List<org.clientregistry.store.LinkEvent>> linkChanges(String after, int count) {
+    return Future.failedFuture(new UnsupportedOperationException("not yet on the FHIR-server store"));
+  }
+
+  @Override
+  public Future<Optional<String>> jobCursor(String job) {
+    return Future.succeededFuture(Optional.empty());
   }
 
   /** The server settings in use. */

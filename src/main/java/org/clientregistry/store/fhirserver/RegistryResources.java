@@ -260,7 +260,7 @@ final class RegistryResources {
     Extension golden = b.getExtensionByUrl(EXT + "review-golden");
     Extension created = b.getExtensionByUrl(EXT + "review-created");
     return new ReviewItem(id, b.getSubject().getReferenceElement().getIdPart(),
-        golden == null ? null : ((Reference) golden.getValue()).getReferenceElement().getIdPart(),
+        golden == null ? null : ((Reference) golden.getValue()).getReferenceElement().getIdPart(), null,
         ((DecimalType) b.getExtensionByUrl(EXT + "review-score").getValue()).getValue().doubleValue(),
         text(b.getExtensionByUrl(EXT + "review-grade")), text(b.getExtensionByUrl(EXT + "review-rule")),
         text(b.getExtensionByUrl(EXT + "review-reason")), text(b.getExtensionByUrl(EXT + "review-explanation")),
