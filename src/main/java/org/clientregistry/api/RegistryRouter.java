@@ -38,7 +38,8 @@ public final class RegistryRouter {
     router.get("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.ADMIN, routes.patients()::read));
     router.post("/fhir").handler(FhirHandlers.withRole(Role.POS, routes.bundles()::post));
     for (String admin : new String[] {"/review*", "/links*"}) {
-      router.route(admin).handler(gateway).handler(BodyHandler.create(false).setBodyLimit(1 << 16)).handler(caller);
+      router.route(admin).handler(gateway);
+      router.route(admin).handler(BodyHandler.create(false).setBodyLimit(1 << 16)).handler(caller);
     }
     AdminRoutes admin = routes.admin();
     router.get("/review").handler(FhirHandlers.withRole(Role.ADMIN, admin::reviewQueue));

@@ -217,11 +217,11 @@ public abstract class PatientStoreContract {
     store().commit(newPerson(s, g, "rv-" + s, "Mary")).await();
     store().commit(newPerson(other, id(), "rv-" + other, "Marie")).await();
     Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ReviewItem item = new ReviewItem(id(), other, g, 0.71, "possible", "probabilistic", "possible match",
+    ReviewItem item = new ReviewItem(id(), other, g, null, 0.71, "possible", "probabilistic", "possible match",
         "{\"name\":\"jw 0.88\"}", created);
     ChangeSet withReview = new ChangeSet(Instant.now(), List.of(), List.of(), List.of(item), List.of());
     store().commit(withReview).await();
-    ChangeSet again = new ChangeSet(Instant.now(), List.of(), List.of(), List.of(new ReviewItem(id(), other, g, 0.72,
+    ChangeSet again = new ChangeSet(Instant.now(), List.of(), List.of(), List.of(new ReviewItem(id(), other, g, null, 0.72,
         "possible", "probabilistic", "possible match", null, created.plusSeconds(1))), List.of());
     store().commit(again).await();
     List<ReviewItem> mine = store().openReviewItems(0, 10_000).await().stream()
