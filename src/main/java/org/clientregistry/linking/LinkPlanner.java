@@ -74,7 +74,7 @@ final class LinkPlanner {
     if (pool.size() == 1) {
       return placeAlone(ws, updated);
     }
-    List<List<MatchRecord>> groups = pool.size() <= FULL_RECLUSTER_LIMIT ? components(ws, pool)
+    List<List<MatchRecord>> groups = pool.size() <= FULL_RECLUSTER_LIMIT ? components(ws, pool, updated)
         : splitOne(ws, pool);
     List<MatchRecord> keeper = keeper(groups);
     Set<String> poolIds = new HashSet<>();
@@ -141,8 +141,12 @@ final class LinkPlanner {
     return withReviews(ws, updated, decision, scored);
   }
 
-  /** Groups of the pool that still auto-match each other (single linkage); manual members stay together. */
-  List<List<MatchRecord>> components(Workspace ws, List<MatchRecord> pool) {
+  /**
+   * Groups of the pool that still auto-match each other (single linkage). A manual member holds the others
+   * together: an administrator vouched for the golden record as it was, so only the record whose content changed
+   * ({@code changed}, null for none) must earn its place by an auto-match.
+   */
+  List<List<MatchRecord>> components(Workspace ws, List<MatchRecord> pool, MatchRecord changed) {
     int n = pool.size();
     int[] parent = new int[n];
     for (int i = 0; i < n; i++) {
@@ -152,8 +156,9 @@ final class LinkPlanner {
       for (int j = i + 1; j < n; j++) {
         MatchRecord a = pool.get(i);
         MatchRecord b = pool.get(j);
-        boolean joined = (a.manualLink() && b.manualLink())
-            || (!ws.notSamePerson(a.sourceId(), b.sourceId()) && matcher.compare(a, b).outcome() == Outcome.AUTO);
+        boolean vouched = (a.manualLink() && b != changed) || (b.manualLink() && a != changed);
+        boolean joined = !ws.notSamePerson(a.sourceId(), b.sourceId())
+            && (vouched || matcher.compare(a, b).outcome() == Outcome.AUTO);
         if (joined) {
           parent[find(parent, i)] = find(parent, j);
         }

@@ -25,7 +25,7 @@ final class RematchPlanner {
     if (pool.isEmpty() || pool.stream().allMatch(MatchRecord::manualLink)) {
       return;
     }
-    List<List<MatchRecord>> groups = pool.size() == 1 ? List.of(pool) : planner.components(ws, pool);
+    List<List<MatchRecord>> groups = pool.size() == 1 ? List.of(pool) : planner.components(ws, pool, null);
     List<MatchRecord> keeper = LinkPlanner.keeper(groups);
     Set<String> poolIds = new HashSet<>();
     pool.forEach(m -> poolIds.add(m.sourceId()));
