@@ -94,6 +94,9 @@ public final class BenchCommand {
             i -> load.pix(sample.get(i)), null));
         report.put("matchOneInFlight", phase("$match, one in flight", load, server, lookups, 1,
             i -> load.match(sample.get(i)), null));
+        report.put("reviewQueue", phase("GET /review (20 items), one in flight", load, server,
+            Math.min(lookups, 200), 1, i -> load.reviewPage((i * 20) % 2000), null));
+        report.put("rematch", rematch(load, server, generator, clients, Math.min(records, 5000), persons, goldens));
       }
       report.put("candidates", server.candidateStatistics());
       long stored = preload + records;
@@ -118,6 +121,49 @@ public final class BenchCommand {
         report);
     System.out.println(BenchReport.markdown(report));
     System.out.println("figures: " + out.resolve(name + ".json"));
+  }
+
+  /**
+   * Re-matching every golden record: a dry run, then an apply with single submissions running meanwhile (their
+   * latency beside the single-submission phase's shows what the apply costs them).
+   */
+  private static Map<String, Object> rematch(LoadRunner load, ServerProcess server, SyntheticPatients generator,
+                                             int clients, int during, List<String> persons, List<String> goldens)
+      throws InterruptedException {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    System.out.println("Re-match: dry run");
+    long t0 = System.nanoTime();
+    io.vertx.core.json.JsonObject dry = load.admin("/links/rematch", new io.vertx.core.json.JsonObject());
+    double drySeconds = (System.nanoTime() - t0) / 1e9;
+    long checked = dry.getLong("goldenRecords");
+    figures.put("goldenRecords", checked);
+    figures.put("dryRunSeconds", drySeconds);
+    figures.put("dryRunGoldenRecordsPerSecond", checked / drySeconds);
+    figures.put("wouldMove", dry.getLong("recordsMoved"));
+    System.out.printf("  %,d golden records in %.1f s (%,.0f/s), %,d records would move%n", checked, drySeconds,
+        checked / drySeconds, dry.getLong("recordsMoved"));
+    System.out.println("Re-match: apply, with single submissions meanwhile");
+    long t1 = System.nanoTime();
+    load.admin("/links/rematch", new io.vertx.core.json.JsonObject().put("apply", true));
+    List<SyntheticPatients.Record> meanwhile = generator.next(during);
+    figures.put("submissionsDuringApply", phase("single submissions during the apply", load, server, during,
+        clients, i -> load.submit(meanwhile.get(i)), (i, id) -> {
+          persons.add(Long.toString(meanwhile.get(i).person()));
+          goldens.add(id);
+        }));
+    io.vertx.core.json.JsonObject status = load.admin("/links/rematch", null);
+    while ("running".equals(status.getString("state"))) {
+      Thread.sleep(200);
+      status = load.admin("/links/rematch", null);
+    }
+    double applySeconds = (System.nanoTime() - t1) / 1e9;
+    figures.put("applyState", status.getString("state"));
+    figures.put("applySeconds", applySeconds);
+    figures.put("applyGoldenRecordsPerSecond", status.getLong("goldenRecords", 0L) / applySeconds);
+    figures.put("moved", status.getLong("recordsMoved", 0L));
+    System.out.printf("  applied (%s) in %.1f s, %,d records moved%n", status.getString("state"), applySeconds,
+        status.getLong("recordsMoved", 0L));
+    return figures;
   }
 
   /** Batch Bundles of one client's records at a time, a few in flight. */

@@ -150,6 +150,19 @@ final class LoadRunner implements AutoCloseable {
         .sendBuffer(parameters.toBuffer()).map(res -> cruid(res, 200).statusCode());
   }
 
+  /** One page of the review queue (20 items, each compared again and read side by side); its total. */
+  Future<Long> reviewPage(int offset) {
+    return client("admin").get("/review").addQueryParam("_count", "20").addQueryParam("_offset",
+        Integer.toString(offset)).send().map(res -> cruid(res, 200).bodyAsJsonObject().getLong("total"));
+  }
+
+  /** A call to the admin API with a JSON body (null: GET); the JSON answer. */
+  JsonObject admin(String path, JsonObject body) {
+    var request = body == null ? client("admin").get(path) : client("admin").post(path);
+    HttpResponse<Buffer> res = (body == null ? request.send() : request.sendJsonObject(body)).await();
+    return cruid(res, 200, 202).bodyAsJsonObject();
+  }
+
   private static HttpResponse<Buffer> cruid(HttpResponse<Buffer> res, int... ok) {
     for (int s : ok) {
       if (res.statusCode() == s) {
