@@ -1,10 +1,8 @@
 package org.clientregistry.linking;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.clientregistry.fhir.FhirException;
@@ -18,23 +16,13 @@ import org.clientregistry.store.StoreConflictException;
  * 409, never a silent overwrite.
  */
 public final class LinkAdmin {
-  private static final int MAX_ATTEMPTS = 6;
-
-  private final Vertx vertx;
-  private final WorkerExecutor worker;
   private final PatientStore store;
-  private final Supplier<MatchingState> matching;
-  private final SubmissionService writer;
-  private final int maxCandidates;
+  private final DecidedWrites writes;
 
   public LinkAdmin(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
                    SubmissionService writer, int maxCandidates) {
-    this.vertx = vertx;
-    this.worker = worker;
     this.store = store;
-    this.matching = matching;
-    this.writer = writer;
-    this.maxCandidates = maxCandidates;
+    this.writes = new DecidedWrites(vertx, worker, matching, writer, maxCandidates);
   }
 
   /** Who decides, the version they saw ({@code If-Match}, may be null) and their optional comment. */
@@ -72,30 +60,10 @@ public final class LinkAdmin {
   }
 
   private Future<Void> run(Actor who, Supplier<Future<Consumer<ManualLinks>>> action) {
-    return attempt(who, action, 1);
-  }
-
-  private Future<Void> attempt(Actor who, Supplier<Future<Consumer<ManualLinks>>> action, int attempt) {
-    MatchingState state = matching.get();
-    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates);
-    return action.get().compose(decision -> worker.executeBlocking(() -> {
-      Workspace ws = new Workspace(state.index(), state.index().emptyLike());
-      decision.accept(new ManualLinks(ws, linker.planner(), who.id(), who.comment()));
-      return ws.toCommit();
-    }, false)).compose(commit -> writer.write(linker, commit)).recover(e -> {
-      if (e instanceof StoreConflictException && attempt < MAX_ATTEMPTS) {
-        return pause(attempt).compose(v -> attempt(who, action, attempt + 1));
-      }
-      if (e instanceof StoreConflictException) {
-        return Future.failedFuture(ManualLinks.conflict("The records kept changing concurrently; try again"));
-      }
-      return Future.failedFuture(e);
-    });
-  }
-
-  private Future<Void> pause(int attempt) {
-    Promise<Void> p = Promise.promise();
-    vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(10L * attempt), t -> p.complete());
-    return p.future();
+    return writes.run(() -> action.get().map(manual -> (DecidedWrites.Decision) (ws, planner) ->
+            manual.accept(new ManualLinks(ws, planner, who.id(), who.comment()))))
+        .<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(e instanceof StoreConflictException
+            ? ManualLinks.conflict("The records kept changing concurrently; try again") : e));
   }
 }

@@ -1,7 +1,6 @@
 package org.clientregistry.linking;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import org.clientregistry.store.AuditEntry;
 import org.clientregistry.store.ChangeSet;
 import org.clientregistry.store.LinkEvent;
 import org.clientregistry.store.PatientStore;
-import org.clientregistry.store.StoreConflictException;
 
 /**
  * Re-evaluates every golden record's automatic links under the rules in force ({@link RematchPlanner}). A dry run
@@ -26,21 +24,19 @@ public final class Rematch {
   private static final int BATCH = 200;
   private static final int SAMPLE = 20;
 
-  private final Vertx vertx;
   private final WorkerExecutor worker;
   private final PatientStore store;
   private final Supplier<MatchingState> matching;
-  private final SubmissionService writer;
+  private final DecidedWrites writes;
   private final int maxCandidates;
   private final AtomicBoolean running = new AtomicBoolean();
 
   public Rematch(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
                  SubmissionService writer, int maxCandidates) {
-    this.vertx = vertx;
     this.worker = worker;
     this.store = store;
     this.matching = matching;
-    this.writer = writer;
+    this.writes = new DecidedWrites(vertx, worker, matching, writer, maxCandidates);
     this.maxCandidates = maxCandidates;
   }
 
@@ -93,7 +89,7 @@ public final class Rematch {
   private Future<Report> batches(String actor, List<String> ids, int from, Report sofar, Consumer<Report> progress) {
     int to = Math.min(ids.size(), from + BATCH);
     List<String> batch = ids.subList(from, to);
-    return batch(actor, batch, to == ids.size(), 1).compose(r -> {
+    return batch(actor, batch, to == ids.size()).compose(r -> {
       Report total = sofar.plus(r);
       progress.accept(total);
       // Each batch is its own worker turn and write: submissions interleave between batches.
@@ -101,27 +97,16 @@ public final class Rematch {
     });
   }
 
-  private Future<Report> batch(String actor, List<String> ids, boolean last, int attempt) {
-    MatchingState state = matching.get();
-    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates);
-    return worker.executeBlocking(() -> {
-      Workspace ws = new Workspace(state.index(), state.index().emptyLike()).by(actor, "re-match");
-      RematchPlanner planner = new RematchPlanner(linker.planner());
-      ids.forEach(id -> planner.recheck(ws, id));
+  private Future<Report> batch(String actor, List<String> ids, boolean last) {
+    return writes.run(() -> Future.succeededFuture((ws, planner) -> {
+      ws.by(actor, "re-match");
+      RematchPlanner rematch = new RematchPlanner(planner);
+      ids.forEach(id -> rematch.recheck(ws, id));
       ws.progress(new ChangeSet.JobProgress(JOB, last || ids.isEmpty() ? null : ids.get(ids.size() - 1)));
       if (ws.changesAnything()) {
         ws.audit(new AuditEntry(ws.at(), actor, "link.rematch", null, null, "batch", ids.size() + " golden records"));
       }
-      return ws.toCommit();
-    }, false).compose(commit -> writer.write(linker, commit).map(v -> report(commit, ids.size(), null, last)))
-        .recover(e -> e instanceof StoreConflictException && attempt < 8
-            ? pause().compose(v -> batch(actor, ids, last, attempt + 1)) : Future.failedFuture(e));
-  }
-
-  private Future<Void> pause() {
-    Promise<Void> p = Promise.promise();
-    vertx.setTimer(5, t -> p.complete());
-    return p.future();
+    })).map(commit -> report(commit, ids.size(), null, last));
   }
 
   private static Report report(Workspace.Commit commit, long goldens, String resumedAfter, boolean done) {

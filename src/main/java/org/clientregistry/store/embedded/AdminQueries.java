@@ -40,25 +40,8 @@ final class AdminQueries {
     filter(where, args, q.maxScore(), " AND r.score <= ?");
     filter(where, args, q.createdAfter() == null ? null : q.createdAfter().toString(), " AND r.created >= ?");
     filter(where, args, q.createdBefore() == null ? null : q.createdBefore().toString(), " AND r.created < ?");
-    long total;
-    try (PreparedStatement ps = prepare(c, "SELECT count(*)" + where, args)) {
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        total = rs.getLong(1);
-      }
-    }
-    args.add(q.count());
-    args.add(q.offset());
-    List<ReviewItem> items = new ArrayList<>();
-    try (PreparedStatement ps = prepare(c, "SELECT " + REVIEW_COLUMNS + where
-        + " ORDER BY r.created, r.id LIMIT ? OFFSET ?", args)) {
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          items.add(review(rs));
-        }
-      }
-    }
-    return new AdminReads.Page<>(items, total);
+    return page(c, "SELECT " + REVIEW_COLUMNS, where + " ORDER BY r.created, r.id", args, q.offset(), q.count(),
+        AdminQueries::review);
   }
 
   static Optional<ReviewItem> reviewItem(Connection c, String id) throws SQLException {
@@ -76,28 +59,41 @@ final class AdminQueries {
     filter(where, args, q.goldenId(), " AND golden_id = ?");
     filter(where, args, q.sourceId(), " AND id = ?");
     filter(where, args, q.method(), " AND link_method = ?");
+    return page(c, "SELECT " + LINK_COLUMNS, where + " ORDER BY id", args, q.offset(), q.count(), rs -> {
+      LinkFacts link = new LinkFacts(rs.getString(7), nullableDouble(rs, 8), rs.getString(9), rs.getString(10),
+          Instant.parse(rs.getString(11)), null);
+      return new SourceRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+          rs.getString(6), link, null, null, Instant.parse(rs.getString(12)));
+    });
+  }
+
+  private interface Row<T> {
+    T of(ResultSet rs) throws SQLException;
+  }
+
+  /** One page of a filtered query and the count of every row the filter matches. */
+  private static <T> AdminReads.Page<T> page(Connection c, String select, String fromWhereOrder, List<Object> args,
+                                             int offset, int count, Row<T> row) throws SQLException {
+    String fromWhere = fromWhereOrder.substring(0, fromWhereOrder.lastIndexOf(" ORDER BY"));
     long total;
-    try (PreparedStatement ps = prepare(c, "SELECT count(*)" + where, args)) {
+    try (PreparedStatement ps = prepare(c, "SELECT count(*)" + fromWhere, args)) {
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         total = rs.getLong(1);
       }
     }
-    args.add(q.count());
-    args.add(q.offset());
-    List<SourceRecord> out = new ArrayList<>();
-    try (PreparedStatement ps = prepare(c, "SELECT " + LINK_COLUMNS + where + " ORDER BY id LIMIT ? OFFSET ?",
-        args)) {
+    List<Object> paged = new ArrayList<>(args);
+    paged.add(count);
+    paged.add(offset);
+    List<T> items = new ArrayList<>();
+    try (PreparedStatement ps = prepare(c, select + fromWhereOrder + " LIMIT ? OFFSET ?", paged)) {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          LinkFacts link = new LinkFacts(rs.getString(7), nullableDouble(rs, 8), rs.getString(9), rs.getString(10),
-              Instant.parse(rs.getString(11)), null);
-          out.add(new SourceRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4),
-              rs.getString(5), rs.getString(6), link, null, null, Instant.parse(rs.getString(12))));
+          items.add(row.of(rs));
         }
       }
     }
-    return new AdminReads.Page<>(out, total);
+    return new AdminReads.Page<>(items, total);
   }
 
   static List<LinkEvent> history(Connection c, String sourceId, String goldenId, int count) throws SQLException {
