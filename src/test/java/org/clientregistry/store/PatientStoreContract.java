@@ -472,6 +472,27 @@ public abstract class PatientStoreContract {
         .filter(r -> r.sourceId().equals(other)).toList());
   }
 
+  @Test
+  void ofTwoConcurrentResolutionsOfOneItemExactlyOneWins() {
+    String s = id();
+    String g = id();
+    String other = id();
+    store().commit(newPersonWithEvent(s, g, "openmrs", now())).await();
+    store().commit(newPersonWithEvent(other, id(), "openmrs", now())).await();
+    ReviewItem item = new ReviewItem(id(), other, g, s, 0.7, "possible", "probabilistic", "possible match", null,
+        now());
+    store().commit(new ChangeSet(now(), List.of(), List.of(), List.of(item), List.of())).await();
+    // Both sent before either is answered: whichever the store takes second fails, whatever the interleaving.
+    io.vertx.core.Future<Void> match = store().commit(adminOnly(resolve(item.id(), "match", "one")));
+    io.vertx.core.Future<Void> noMatch = store().commit(adminOnly(resolve(item.id(), "no-match", "two")));
+    io.vertx.core.Future.join(match, noMatch).otherwiseEmpty().await();
+    assertTrue(match.succeeded() != noMatch.succeeded(), "exactly one succeeds");
+    io.vertx.core.Future<Void> lost = match.succeeded() ? noMatch : match;
+    assertInstanceOf(StoreConflictException.class, lost.cause());
+    ReviewItem resolved = store().reviewItem(item.id()).await().orElseThrow();
+    assertEquals(match.succeeded() ? "match" : "no-match", resolved.decision(), "the winner's decision is kept");
+  }
+
   private List<List<String>> marks() {
     List<List<String>> out = Collections.synchronizedList(new ArrayList<>());
     store().load(r -> {}, v -> {}, m -> out.add(pair(m.sourceA(), m.sourceB()))).await();
