@@ -523,12 +523,20 @@ public abstract class PatientStoreContract {
     loaded = marks();
     assertFalse(loaded.contains(pair(a, b)), "a removed mark is gone");
     assertTrue(loaded.contains(pair(a, c)));
+    store().commit(adminOnly(new ChangeSet.AdminChanges(List.of(), List.of(new PatientStore.NotSamePerson(a, b)),
+        List.of(), null))).await();
+    store().commit(adminOnly(new ChangeSet.AdminChanges(List.of(new PatientStore.NotSamePerson(a, b)), List.of(),
+        List.of(), null))).await();
+    assertTrue(marks().contains(pair(a, b)), "removing a mark that is not there is no error; it can be made again");
   }
 
   @Test
   void jobProgressIsKeptUntilTheJobEnds() {
     String job = "job-" + id();
     assertTrue(store().jobCursor(job).await().isEmpty());
+    store().commit(adminOnly(new ChangeSet.AdminChanges(List.of(), List.of(), List.of(),
+        new ChangeSet.JobProgress(job, null)))).await();
+    assertTrue(store().jobCursor(job).await().isEmpty(), "a job done in one batch ends without a cursor");
     store().commit(adminOnly(new ChangeSet.AdminChanges(List.of(), List.of(), List.of(),
         new ChangeSet.JobProgress(job, "golden-100")))).await();
     assertEquals("golden-100", store().jobCursor(job).await().orElseThrow());

@@ -1,5 +1,6 @@
 package org.clientregistry.store.fhirserver;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -34,7 +35,7 @@ final class AdminResources {
   /** Searchable with the built-in {@code identifier} parameter: the golden record joined and the one left. */
   static final String EVENT_GOLDEN = RegistryResources.BASE + "link-event-golden";
   static final String EVENT_PREVIOUS = RegistryResources.BASE + "link-event-previous-golden";
-  /** One mark per pair (smaller id first): the key of its conditional create and delete. */
+  /** One mark per pair (smaller id first): the key its id derives from and its conditional delete. */
   static final String MARK = RegistryResources.BASE + "not-same-person";
   static final String JOB = RegistryResources.BASE + "job";
 
@@ -53,12 +54,14 @@ final class AdminResources {
   static List<Bundle.BundleEntryComponent> entries(ChangeSet changes, Map<String, Basic> items,
                                                    RegistryResources resources) {
     List<Bundle.BundleEntryComponent> out = new ArrayList<>();
-    changes.events().forEach(e -> out.add(create(eventBasic(e), null)));
+    changes.events().forEach(e -> out.add(create(eventBasic(e))));
     ChangeSet.AdminChanges admin = changes.admin();
+    // Marks and job progress have ids derived from their key: two writers racing cannot make two of one.
     for (PatientStore.NotSamePerson m : admin.marksAdded()) {
-      out.add(create(markBasic(m, changes.at()), "identifier=" + token(MARK, markKey(m))));
+      out.add(request(markBasic(m, changes.at()), Bundle.HTTPVerb.PUT, "Basic/" + markId(m)));
     }
     for (PatientStore.NotSamePerson m : admin.marksRemoved()) {
+      // Conditional, so that removing a mark that is not there is no error.
       out.add(request(null, Bundle.HTTPVerb.DELETE, "Basic?identifier=" + token(MARK, markKey(m))));
     }
     for (ChangeSet.Resolution r : admin.resolutions()) {
@@ -73,18 +76,15 @@ final class AdminResources {
     }
     ChangeSet.JobProgress progress = admin.progress();
     if (progress != null) {
-      String match = "Basic?identifier=" + token(JOB, progress.job());
-      out.add(progress.cursor() == null ? request(null, Bundle.HTTPVerb.DELETE, match)
-          : request(jobBasic(progress), Bundle.HTTPVerb.PUT, match));
+      out.add(progress.cursor() == null
+          ? request(null, Bundle.HTTPVerb.DELETE, "Basic?identifier=" + token(JOB, progress.job()))
+          : request(jobBasic(progress), Bundle.HTTPVerb.PUT, "Basic/" + jobId(progress.job())));
     }
     return out;
   }
 
-  private static Bundle.BundleEntryComponent create(Basic b, String ifNoneExist) {
-    Bundle.BundleEntryComponent e = request(b, Bundle.HTTPVerb.POST, "Basic")
-        .setFullUrl("urn:uuid:" + UUID.randomUUID());
-    e.getRequest().setIfNoneExist(ifNoneExist);
-    return e;
+  private static Bundle.BundleEntryComponent create(Basic b) {
+    return request(b, Bundle.HTTPVerb.POST, "Basic").setFullUrl("urn:uuid:" + UUID.randomUUID());
   }
 
   private static Bundle.BundleEntryComponent request(Basic b, Bundle.HTTPVerb verb, String url) {
@@ -95,7 +95,7 @@ final class AdminResources {
 
   /** A token search value, system|value, URL-encoded. */
   static String token(String system, String value) {
-    return java.net.URLEncoder.encode(system + "|" + value, java.nio.charset.StandardCharsets.UTF_8);
+    return java.net.URLEncoder.encode(system + "|" + value, StandardCharsets.UTF_8);
   }
 
   private static Basic basic(String kind) {
@@ -184,6 +184,7 @@ final class AdminResources {
 
   static Basic markBasic(PatientStore.NotSamePerson m, Instant at) {
     Basic b = basic(RegistryResources.NOT_SAME_PERSON);
+    b.setId(markId(m));
     b.addIdentifier().setSystem(MARK).setValue(markKey(m));
     b.setSubject(new Reference("Patient/" + first(m)));
     b.addExtension(OTHER_SOURCE, new Reference("Patient/" + second(m)));
@@ -200,6 +201,10 @@ final class AdminResources {
     return first(m) + "/" + second(m);
   }
 
+  static String markId(PatientStore.NotSamePerson m) {
+    return "nsp-" + UUID.nameUUIDFromBytes(markKey(m).getBytes(StandardCharsets.UTF_8));
+  }
+
   private static String first(PatientStore.NotSamePerson m) {
     return m.sourceA().compareTo(m.sourceB()) <= 0 ? m.sourceA() : m.sourceB();
   }
@@ -212,9 +217,14 @@ final class AdminResources {
 
   static Basic jobBasic(ChangeSet.JobProgress p) {
     Basic b = basic(JOB_PROGRESS);
+    b.setId(jobId(p.job()));
     b.addIdentifier().setSystem(JOB).setValue(p.job());
     b.addExtension(EXT + "job-cursor", new StringType(p.cursor()));
     return b;
+  }
+
+  static String jobId(String job) {
+    return "job-" + UUID.nameUUIDFromBytes(job.getBytes(StandardCharsets.UTF_8));
   }
 
   static Optional<String> cursor(Basic b) {
