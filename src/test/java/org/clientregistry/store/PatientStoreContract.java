@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,74 +13,14 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletionException;
 import org.clientregistry.calls.CallLog;
-import org.clientregistry.fhir.Fhir;
-import org.hl7.fhir.r4.model.Enumerations;
-import org.hl7.fhir.r4.model.Patient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The storage contract: what every adapter of {@link PatientStore} must do, run against each of them by a
  * subclass that opens its store. Each test uses its own ids, so the tests share one store.
  */
-public abstract class PatientStoreContract {
-  protected static Vertx vertx;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopVertx() {
-    vertx.close().await();
-  }
-
-  /** The store under test (opened once per class by the subclass). */
-  protected abstract PatientStore store();
-
-  private static final String SYSTEM = "http://clientregistry.org/openmrs";
-  private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-
-  static String json(String given, String family, String value) {
-    Patient p = new Patient();
-    p.addIdentifier().setSystem(SYSTEM).setValue(value);
-    p.addIdentifier().setSystem("http://clientregistry.org/national-id").setValue("NIN-" + value);
-    p.addName().setFamily(family).addGiven(given);
-    p.setGender(Enumerations.AdministrativeGender.FEMALE);
-    return Fhir.encode(p);
-  }
-
-  static ChangeSet.Content content(String value, String given) {
-    return new ChangeSet.Content("openmrs", SYSTEM, value, List.of(new ChangeSet.Identifier(SYSTEM, value),
-        new ChangeSet.Identifier("http://clientregistry.org/national-id", "NIN-" + value)),
-        json(given, "Nakato", value), "{\"given\":[\"" + given + "\"]}");
-  }
-
-  static LinkFacts auto(double score) {
-    return new LinkFacts(LinkFacts.AUTO, score, "certain", "deterministic", T0, "{\"name\":\"jw 0.97\"}");
-  }
-
-  static String id() {
-    return UUID.randomUUID().toString();
-  }
-
-  /** A new person: a source record and its golden record, written together. */
-  ChangeSet newPerson(String source, String golden, String value, String given) {
-    return new ChangeSet(Instant.now(), List.of(new ChangeSet.SourceWrite(source, 0, 1, golden, auto(1.0),
-        content(value, given))), List.of(new ChangeSet.GoldenWrite(golden, 0, 1, null, List.of(source))),
-        List.of(), List.of(new AuditEntry(Instant.now(), "openmrs", "submit", source, golden, "created", null)));
-  }
-
-  private static Throwable failure(Runnable r) {
-    Throwable e = assertThrows(RuntimeException.class, r::run);
-    return e instanceof CompletionException ? e.getCause() : e;
-  }
-
+public abstract class PatientStoreContract extends AdminStoreContract {
   @Test
   void aCommittedRecordIsFoundByInternalIdAndById() {
     String s = id();
@@ -217,12 +155,12 @@ public abstract class PatientStoreContract {
     store().commit(newPerson(s, g, "rv-" + s, "Mary")).await();
     store().commit(newPerson(other, id(), "rv-" + other, "Marie")).await();
     Instant created = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    ReviewItem item = new ReviewItem(id(), other, g, null, 0.71, "possible", "probabilistic", "possible match",
+    ReviewItem item = new ReviewItem(id(), other, g, s, 0.71, "possible", "probabilistic", "possible match",
         "{\"name\":\"jw 0.88\"}", created);
     ChangeSet withReview = new ChangeSet(Instant.now(), List.of(), List.of(), List.of(item), List.of());
     store().commit(withReview).await();
-    ChangeSet again = new ChangeSet(Instant.now(), List.of(), List.of(), List.of(new ReviewItem(id(), other, g, null, 0.72,
-        "possible", "probabilistic", "possible match", null, created.plusSeconds(1))), List.of());
+    ChangeSet again = new ChangeSet(Instant.now(), List.of(), List.of(), List.of(new ReviewItem(id(), other, g, s,
+        0.72, "possible", "probabilistic", "possible match", null, created.plusSeconds(1))), List.of());
     store().commit(again).await();
     List<ReviewItem> mine = store().openReviewItems(0, 10_000).await().stream()
         .filter(r -> r.sourceId().equals(other)).toList();

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.Queue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.config.RegistryConfig;
@@ -28,6 +29,7 @@ import org.clientregistry.fhir.Fhir;
 import org.clientregistry.store.AdminReads;
 import org.clientregistry.store.ChangeSet;
 import org.clientregistry.store.GoldenRecord;
+import org.clientregistry.store.LinkEvent;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.ReviewItem;
 import org.clientregistry.store.SourceRecord;
@@ -59,6 +61,7 @@ public final class FhirServerStore implements PatientStore {
 
   private final Shared shared;
   private final CallLog log;
+  private final AdminSearches admin = new AdminSearches(this);
 
   /**
    * What every per-request view shares: the one HTTP client, the parse workers, the mapping, the config. The client
@@ -164,47 +167,36 @@ public final class FhirServerStore implements PatientStore {
         + "&_count=1&_elements=identifier").map(patients -> !patients.isEmpty());
   }
 
+  // ---- administration reads (AdminSearches)
+
   @Override
   public Future<AdminReads.Page<ReviewItem>> reviewItems(ReviewQuery query) {
-    List<ReviewItem> items = new ArrayList<>();
-    return pages("FHIR: list review items", "/Basic?code=" + enc(RegistryResources.KIND + "|"
-        + RegistryResources.REVIEW_ITEM) + "&_sort=_lastUpdated&_count=" + shared.config.pageSize(), r -> {
-          if (r instanceof Basic b && RegistryResources.open(b)) {
-            items.add(resources().review(b));
-          }
-        }).map(n -> {
-          items.removeIf(i -> !query.accepts(i));
-          items.sort((a, b) -> a.created().equals(b.created()) ? a.id().compareTo(b.id())
-              : a.created().compareTo(b.created()));
-          int from = Math.min(query.offset(), items.size());
-          return new AdminReads.Page<>(new ArrayList<>(items.subList(from, Math.min(from + query.count(), items.size()))),
-              items.size());
-        });
+    return admin.reviewItems(query);
   }
 
   @Override
   public Future<Optional<ReviewItem>> reviewItem(String id) {
-    return Future.failedFuture(new UnsupportedOperationException("not yet on the FHIR-server store"));
+    return admin.reviewItem(id);
   }
 
   @Override
   public Future<AdminReads.Page<SourceRecord>> links(LinkQuery query) {
-    return Future.failedFuture(new UnsupportedOperationException("not yet on the FHIR-server store"));
+    return admin.links(query);
   }
 
   @Override
-  public Future<List<org.clientregistry.store.LinkEvent>> linkHistory(String sourceId, String goldenId, int count) {
-    return Future.failedFuture(new UnsupportedOperationException("not yet on the FHIR-server store"));
+  public Future<List<LinkEvent>> linkHistory(String sourceId, String goldenId, int count) {
+    return admin.linkHistory(sourceId, goldenId, count);
   }
 
   @Override
-  public Future<List<org.clientregistry.store.LinkEvent>> linkChanges(String after, int count) {
-    return Future.failedFuture(new UnsupportedOperationException("not yet on the FHIR-server store"));
+  public Future<List<LinkEvent>> linkChanges(String after, int count) {
+    return admin.linkChanges(after, count);
   }
 
   @Override
   public Future<Optional<String>> jobCursor(String job) {
-    return Future.succeededFuture(Optional.empty());
+    return admin.jobCursor(job);
   }
 
   /** The server settings in use. */
@@ -275,7 +267,7 @@ public final class FhirServerStore implements PatientStore {
     }).compose(n -> pages("FHIR: load not-the-same-person marks", "/Basic?code=" + enc(RegistryResources.KIND + "|"
         + RegistryResources.NOT_SAME_PERSON) + "&_count=" + shared.config.pageSize(), r -> {
           if (r instanceof Basic b) {
-            marks.accept(resources().notSamePerson(b));
+            marks.accept(AdminResources.notSamePerson(b));
           }
         })).map(n -> {
           LOG.info("Read {} source records from the FHIR server in {} ms", count[0],
@@ -331,7 +323,7 @@ public final class FhirServerStore implements PatientStore {
       if (serverTime[0] == null) {
         serverTime[0] = serverDate(reply);
       }
-    }).map(n -> serverTime[0] == null ? since : serverTime[0].minus(FOLLOW_MARGIN));
+    }, () -> false).map(n -> serverTime[0] == null ? since : serverTime[0].minus(FOLLOW_MARGIN));
   }
 
   private static Instant serverDate(FhirHttp.Reply reply) {
@@ -348,7 +340,8 @@ public final class FhirServerStore implements PatientStore {
 
   /**
    * One transaction Bundle. Records only re-linked (no new content) are read first in one search, since a PUT
-   * needs their whole body; a typical submission writes content only and so costs this one round trip.
+   * needs their whole body; so are review items to resolve (at the same time), whose version the PUT checks. A
+   * typical submission writes content, link events and audit only and so costs this one round trip.
    */
   @Override
   public Future<Void> commit(ChangeSet changes) {
@@ -356,8 +349,11 @@ public final class FhirServerStore implements PatientStore {
         .map(ChangeSet.SourceWrite::id).toList();
     Future<Map<String, Patient>> current = relinked.isEmpty() ? Future.succeededFuture(Map.of())
         : byIds("FHIR: read re-linked source records", relinked);
-    return current.compose(stored -> {
-      String bundle = Fhir.encode(transaction(changes, stored));
+    List<String> resolved = changes.admin().resolutions().stream().map(ChangeSet.Resolution::itemId).toList();
+    Future<Map<String, Basic>> items = resolved.isEmpty() ? Future.succeededFuture(Map.of())
+        : admin.reviewBasics(resolved);
+    return Future.all(current, items).compose(read -> {
+      String bundle = Fhir.encode(transaction(changes, current.result(), items.result()));
       return shared.http.send("FHIR: commit transaction (" + summary(changes) + ")", HttpMethod.POST, "",
           Map.of("Prefer", "return=minimal"), bundle, log);
     }).compose(reply -> {
@@ -372,7 +368,7 @@ public final class FhirServerStore implements PatientStore {
     });
   }
 
-  private Bundle transaction(ChangeSet changes, Map<String, Patient> stored) {
+  private Bundle transaction(ChangeSet changes, Map<String, Patient> stored, Map<String, Basic> items) {
     BundleBuilder builder = new BundleBuilder(Fhir.context());
     Map<String, String> ifMatch = new LinkedHashMap<>();
     for (ChangeSet.GoldenWrite g : changes.goldens()) {
@@ -406,6 +402,7 @@ public final class FhirServerStore implements PatientStore {
         e.getRequest().setIfMatch(v);
       }
     }
+    AdminResources.entries(changes, items, resources()).forEach(bundle::addEntry);
     return bundle;
   }
 
@@ -419,16 +416,21 @@ public final class FhirServerStore implements PatientStore {
 
   private static String summary(ChangeSet c) {
     return c.sources().size() + " source, " + c.goldens().size() + " golden, " + c.reviews().size() + " review, "
-        + c.audit().size() + " audit";
+        + c.events().size() + " link event, " + c.audit().size() + " audit"
+        + (c.admin().isEmpty() ? "" : ", administration");
   }
 
   // ---- HTTP helpers
 
-  private RegistryResources resources() {
+  RegistryResources resources() {
     return shared.resources;
   }
 
-  private Future<Optional<Patient>> readPatient(String name, String id) {
+  int pageSize() {
+    return shared.config.pageSize();
+  }
+
+  Future<Optional<Patient>> readPatient(String name, String id) {
     if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -477,12 +479,17 @@ public final class FhirServerStore implements PatientStore {
   }
 
   private Future<Long> pages(String name, String first, Consumer<Resource> each) {
-    return pages(name, first, each, reply -> {});
+    return pages(name, first, each, reply -> {}, () -> false);
+  }
+
+  /** Reads a search and its next pages until {@code enough} says so after a page (checked on the worker). */
+  Future<Long> pages(String name, String first, Consumer<Resource> each, BooleanSupplier enough) {
+    return pages(name, first, each, reply -> {}, enough);
   }
 
   /** Reads a search and every next page; each page is parsed and handed over on a worker thread. */
   private Future<Long> pages(String name, String pathAndQuery, Consumer<Resource> each,
-                             Consumer<FhirHttp.Reply> replies) {
+                             Consumer<FhirHttp.Reply> replies, BooleanSupplier enough) {
     return shared.http.send(name, HttpMethod.GET, pathAndQuery, NO_CACHE, null, log).compose(reply -> {
       if (!reply.ok()) {
         return Future.failedFuture(unavailable("search", reply));
@@ -498,9 +505,9 @@ public final class FhirServerStore implements PatientStore {
           }
         }
         Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
-        return new Page(n, next == null ? null : relative(next.getUrl()));
+        return new Page(n, next == null || enough.getAsBoolean() ? null : relative(next.getUrl()));
       }).compose(page -> page.next() == null || page.count() == 0 ? Future.succeededFuture(page.count())
-          : pages(name, page.next(), each, replies).map(more -> more + page.count()));
+          : pages(name, page.next(), each, replies, enough).map(more -> more + page.count()));
     });
   }
 

@@ -54,7 +54,6 @@ final class RegistryResources {
   private static final String LINK_RULE = EXT + "link-rule";
   private static final String LINK_TIME = EXT + "link-time";
   private static final String LINK_EXPLANATION = EXT + "link-explanation";
-  private static final String OTHER_SOURCE = EXT + "other-source";
 
   private final String cruidSystem;
 
@@ -235,12 +234,15 @@ final class RegistryResources {
     if (r.goldenId() != null) {
       b.addExtension(EXT + "review-golden", new Reference("Patient/" + r.goldenId()));
     }
+    if (r.candidateId() != null) {
+      b.addExtension(EXT + "review-candidate", new Reference("Patient/" + r.candidateId()));
+    }
     b.addExtension(EXT + "review-score", new DecimalType(r.score()));
     optional(b.getExtension(), EXT + "review-grade", r.grade());
     optional(b.getExtension(), EXT + "review-rule", r.rule());
     optional(b.getExtension(), EXT + "review-reason", r.reason());
     optional(b.getExtension(), EXT + "review-explanation", r.explanationJson());
-    b.addExtension(EXT + "review-status", new CodeType("open"));
+    b.addExtension(EXT + "review-status", new CodeType(ReviewItem.OPEN));
     b.addExtension(EXT + "review-created", new InstantType(Date.from(r.created())));
     return b;
   }
@@ -251,25 +253,47 @@ final class RegistryResources {
   }
 
   static boolean open(Basic b) {
-    return "open".equals(text(b.getExtensionByUrl(EXT + "review-status")));
+    return ReviewItem.OPEN.equals(text(b.getExtensionByUrl(EXT + "review-status")));
+  }
+
+  /**
+   * A stored review item decided. It loses its pair identifier, so that a later question about the same pair is
+   * queued again (one open item per pair, as in the embedded store).
+   */
+  Basic resolved(Basic stored, ChangeSet.Resolution r, Instant at) {
+    Basic b = stored.copy();
+    b.setMeta(null);
+    b.getIdentifier().removeIf(i -> REVIEW_PAIR.equals(i.getSystem()));
+    b.getExtension().removeIf(e -> e.getUrl().equals(EXT + "review-status"));
+    b.addExtension(EXT + "review-status", new CodeType(ReviewItem.RESOLVED));
+    b.addExtension(EXT + "review-decision", new CodeType(r.decision()));
+    optional(b.getExtension(), EXT + "review-resolved-by", r.by());
+    b.addExtension(EXT + "review-resolved-at", new InstantType(Date.from(at)));
+    optional(b.getExtension(), EXT + "review-comment", r.comment());
+    return b;
   }
 
   ReviewItem review(Basic b) {
     String id = b.getIdentifier().stream().filter(i -> REVIEW_ID.equals(i.getSystem())).map(Identifier::getValue)
         .findFirst().orElse(b.getIdElement().getIdPart());
-    Extension golden = b.getExtensionByUrl(EXT + "review-golden");
     Extension created = b.getExtensionByUrl(EXT + "review-created");
-    return new ReviewItem(id, b.getSubject().getReferenceElement().getIdPart(),
-        golden == null ? null : ((Reference) golden.getValue()).getReferenceElement().getIdPart(), null,
+    Extension resolvedAt = b.getExtensionByUrl(EXT + "review-resolved-at");
+    String status = text(b.getExtensionByUrl(EXT + "review-status"));
+    return new ReviewItem(id, b.getSubject().getReferenceElement().getIdPart(), patient(b, "review-golden"),
+        patient(b, "review-candidate"),
         ((DecimalType) b.getExtensionByUrl(EXT + "review-score").getValue()).getValue().doubleValue(),
         text(b.getExtensionByUrl(EXT + "review-grade")), text(b.getExtensionByUrl(EXT + "review-rule")),
         text(b.getExtensionByUrl(EXT + "review-reason")), text(b.getExtensionByUrl(EXT + "review-explanation")),
-        created == null ? lastUpdated(b) : ((InstantType) created.getValue()).getValue().toInstant());
+        created == null ? lastUpdated(b) : ((InstantType) created.getValue()).getValue().toInstant(),
+        status == null ? ReviewItem.OPEN : status, text(b.getExtensionByUrl(EXT + "review-decision")),
+        text(b.getExtensionByUrl(EXT + "review-resolved-by")),
+        resolvedAt == null ? null : ((InstantType) resolvedAt.getValue()).getValue().toInstant(),
+        text(b.getExtensionByUrl(EXT + "review-comment")));
   }
 
-  PatientStore.NotSamePerson notSamePerson(Basic b) {
-    return new PatientStore.NotSamePerson(b.getSubject().getReferenceElement().getIdPart(),
-        ((Reference) b.getExtensionByUrl(OTHER_SOURCE).getValue()).getReferenceElement().getIdPart());
+  private static String patient(Basic b, String extension) {
+    Extension e = b.getExtensionByUrl(EXT + extension);
+    return e == null ? null : ((Reference) e.getValue()).getReferenceElement().getIdPart();
   }
 
   /** Who did what to which record, with what outcome; never demographics. */

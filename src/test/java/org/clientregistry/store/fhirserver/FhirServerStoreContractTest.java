@@ -3,15 +3,25 @@ package org.clientregistry.store.fhirserver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.calls.UpstreamCall;
+import org.clientregistry.fhir.Fhir;
 import org.clientregistry.store.ChangeSet;
+import org.clientregistry.store.LinkEvent;
 import org.clientregistry.store.LinkFacts;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.PatientStoreContract;
+import org.clientregistry.store.ReviewItem;
+import org.hl7.fhir.r4.model.Basic;
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,5 +72,73 @@ class FhirServerStoreContractTest extends PatientStoreContract {
     assertTrue(search.request().query().startsWith("identifier="), search.request().query());
     assertEquals("no-cache", search.request().headers().get("Cache-Control"));
     assertTrue(search.response().body().contains(source));
+  }
+
+  private static ChangeSet newPerson(String source, String golden) {
+    Instant at = Instant.now();
+    LinkFacts facts = new LinkFacts(LinkFacts.AUTO, null, null, null, at, null);
+    return new ChangeSet(at, List.of(new ChangeSet.SourceWrite(source, 0, 1, golden, facts,
+        new ChangeSet.Content("openmrs", "http://clientregistry.org/openmrs", "adm-" + source, List.of(),
+            "{\"resourceType\":\"Patient\"}", "{}"))), List.of(new ChangeSet.GoldenWrite(golden, 0, 1, null,
+        List.of(source))), List.of(), List.of(), List.of(new LinkEvent(null, at, source, golden, null, facts, "openmrs",
+        null)), ChangeSet.AdminChanges.NONE);
+  }
+
+  /** Link events, marks and job progress ride in the submission's one transaction; a decision reads its item first. */
+  @Test
+  void administrationCostsNoExtraRoundTripsBeyondReadingTheItemToResolve() {
+    String a = UUID.randomUUID().toString();
+    String b = UUID.randomUUID().toString();
+    String job = "job-" + UUID.randomUUID();
+    CallLog.Recorder log = CallLog.recorder();
+    PatientStore observed = store.observed(log);
+    observed.commit(newPerson(a, UUID.randomUUID().toString())).await();
+    assertEquals(1, log.calls().size(), "a new record and its link event: one transaction " + log.calls());
+    ChangeSet person = newPerson(b, UUID.randomUUID().toString());
+    ReviewItem item = new ReviewItem(UUID.randomUUID().toString(), b, null, null, 0.6, "possible", "probabilistic",
+        "possible match", null, Instant.now());
+    observed.commit(new ChangeSet(person.at(), person.sources(), person.goldens(), List.of(item), List.of(),
+        person.events(), new ChangeSet.AdminChanges(List.of(new PatientStore.NotSamePerson(a, b)), List.of(),
+            List.of(), new ChangeSet.JobProgress(job, "x")))).await();
+    assertEquals(2, log.calls().size(), "events, a review item, a mark and job progress: one transaction");
+    observed.commit(new ChangeSet(Instant.now(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        new ChangeSet.AdminChanges(List.of(), List.of(new PatientStore.NotSamePerson(b, a)),
+            List.of(new ChangeSet.Resolution(item.id(), "new-golden", "admin-1", null)),
+            new ChangeSet.JobProgress(job, null)))).await();
+    assertEquals(4, log.calls().size(), "a decision: its item read, then one transaction " + log.calls());
+    assertEquals("GET", log.calls().get(2).request().method());
+    assertEquals("POST", log.calls().get(3).request().method());
+    assertTrue(store.jobCursor(job).await().isEmpty());
+  }
+
+  /** A resolution carries the version it read: a transaction built on a stale read is refused by the server. */
+  @Test
+  void aResolutionBuiltOnAStaleReadIsRefusedByTheServer() throws Exception {
+    String a = UUID.randomUUID().toString();
+    store.commit(newPerson(a, UUID.randomUUID().toString())).await();
+    ReviewItem item = new ReviewItem(UUID.randomUUID().toString(), a, null, null, 0.6, "possible", "probabilistic",
+        "possible match", null, Instant.now());
+    store.commit(new ChangeSet(Instant.now(), List.of(), List.of(), List.of(item), List.of())).await();
+    HttpClient http = HttpClient.newHttpClient();
+    String search = HapiTestServer.shared().baseUrl() + "/Basic?identifier="
+        + AdminResources.token(RegistryResources.REVIEW_ID, item.id());
+    Bundle found = (Bundle) Fhir.parse(http.send(HttpRequest.newBuilder(URI.create(search))
+        .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString()).body());
+    Basic stale = (Basic) found.getEntryFirstRep().getResource();
+    store.commit(new ChangeSet(Instant.now(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        new ChangeSet.AdminChanges(List.of(), List.of(), List.of(new ChangeSet.Resolution(item.id(), "match",
+            "admin-1", null)), null))).await();
+
+    ChangeSet second = new ChangeSet(Instant.now(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        new ChangeSet.AdminChanges(List.of(), List.of(), List.of(new ChangeSet.Resolution(item.id(), "no-match",
+            "admin-2", null)), null));
+    Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    AdminResources.entries(second, Map.of(item.id(), stale), new RegistryResources("http://clientregistry.org/cruid"))
+        .forEach(transaction::addEntry);
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(HapiTestServer.shared().baseUrl()))
+        .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+            Fhir.encode(transaction))).build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(answer.statusCode() == 409 || answer.statusCode() == 412, answer.statusCode() + " " + answer.body());
+    assertEquals("match", store.reviewItem(item.id()).await().orElseThrow().decision());
   }
 }
