@@ -62,6 +62,12 @@ public final class Cli {
         return o.error() != null ? refuse(o.error(), Usage.of(command))
             : new ServeCommand(out, err, env).run(o.path("config", defaultConfigDir()));
       }
+      case "import" -> {
+        Options o = Options.parse(rest, ImportCommand.NAMES);
+        String problem = o.error() != null ? o.error() : ImportCommand.check(o);
+        return problem != null ? refuse(problem, Usage.of(command))
+            : ImportCommand.run(o, defaultConfigDir(), env, out, err);
+      }
       case "evaluate" -> org.clientregistry.tools.EvaluateCommand.main(rest);
       case "estimate" -> org.clientregistry.tools.EstimateCommand.main(rest);
       case "bench" -> org.clientregistry.bench.BenchCommand.main(rest);

@@ -13,7 +13,7 @@ final class Usage {
   static {
     SUMMARIES.put("serve", "start the registry (also what no command at all does)");
     // SUMMARIES.put("demo", "start a registry loaded with synthetic patients from three systems, and say what to try");
-    // SUMMARIES.put("import", "load a CSV, NDJSON or FHIR Bundle file into a running registry as one client");
+    SUMMARIES.put("import", "load a CSV, NDJSON or FHIR Bundle file into a running registry as one client");
     SUMMARIES.put("evaluate", "link a labelled CSV and print precision, recall and F1");
     SUMMARIES.put("estimate", "suggest m and u values for probabilistic rules from unlabelled records");
     SUMMARIES.put("bench", "measure a registry started as its own process (throughput, latency, restart)");
@@ -49,8 +49,8 @@ final class Usage {
             --certificates DIR  ca.crt and clients/ (default: certificates beside the config directory)
             --batch N           records per batch Bundle (default 100)
             --report FILE       the CSV report: row, outcome (created, linked, review, updated, refused), reason
-                                (default FILE.report.csv)
-            --state FILE        progress kept for a resume (default FILE.import-state)
+                                (default imports/NAME.report.csv in the working folder)
+            --state FILE        progress kept for a resume (default imports/NAME.state.json)
             --restart           ignore a saved state and start from the first record
           An interrupted import run again with the same options goes on after the last batch that was answered.""",
       "evaluate", """
