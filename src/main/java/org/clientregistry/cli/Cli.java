@@ -62,6 +62,11 @@ public final class Cli {
         return o.error() != null ? refuse(o.error(), Usage.of(command))
             : new ServeCommand(out, err, env).run(o.path("config", defaultConfigDir()));
       }
+      case "demo" -> {
+        Options o = Options.parse(rest, List.of("records", "seed", "port", "dir"));
+        return o.error() != null ? refuse(o.error(), Usage.of(command))
+            : new DemoCommand(out, err, env, defaultConfigDir()).run(o);
+      }
       case "import" -> {
         Options o = Options.parse(rest, ImportCommand.NAMES);
         String problem = o.error() != null ? o.error() : ImportCommand.check(o);

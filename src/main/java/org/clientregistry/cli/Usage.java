@@ -12,7 +12,7 @@ final class Usage {
 
   static {
     SUMMARIES.put("serve", "start the registry (also what no command at all does)");
-    // SUMMARIES.put("demo", "start a registry loaded with synthetic patients from three systems, and say what to try");
+    SUMMARIES.put("demo", "start a registry loaded with synthetic patients from three systems, and say what to try");
     SUMMARIES.put("import", "load a CSV, NDJSON or FHIR Bundle file into a running registry as one client");
     SUMMARIES.put("evaluate", "link a labelled CSV and print precision, recall and F1");
     SUMMARIES.put("estimate", "suggest m and u values for probabilistic rules from unlabelled records");
