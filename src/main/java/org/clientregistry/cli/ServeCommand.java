@@ -12,6 +12,7 @@ import org.clientregistry.config.ConfigException;
 import org.clientregistry.config.ConfigLoader;
 import org.clientregistry.config.RegistryConfig;
 import org.clientregistry.matching.RulesException;
+import org.clientregistry.metrics.VertxMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,7 @@ final class ServeCommand {
 
   /** Starts a registry that a shutdown hook stops; null (after saying why) when it could not start. */
   Registry start(RegistryConfig config) {
-    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions());
+    Vertx vertx = VertxMeters.newVertx(new io.vertx.core.VertxOptions());
     Registry registry;
     try {
       registry = Registry.start(vertx, config).await(10, TimeUnit.MINUTES);

@@ -87,6 +87,11 @@ public interface PatientStore {
   /** Review items, oldest first. */
   Future<List<ReviewItem>> openReviewItems(int offset, int count);
 
+  /** How many review items are open (the review backlog metric); stores that can count without reading override. */
+  default Future<Integer> openReviewItemCount() {
+    return openReviewItems(0, Integer.MAX_VALUE).map(List::size);
+  }
+
   Future<Void> ping();
 
   Future<Void> close();
