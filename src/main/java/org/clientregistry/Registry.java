@@ -92,7 +92,9 @@ public final class Registry {
 
   /** The blocking part of start-up: certificates, rules, store. */
   private static Registry prepare(Vertx vertx, RegistryConfig config, WorkerExecutor worker) throws Exception {
-    ensureCertificates(config);
+    if (config.server().tls()) { // plain HTTP behind OpenHIM core (mediator mode) needs no certificates of its own
+      ensureCertificates(config);
+    }
     Nicknames nicknames = Files.exists(config.matching().nicknamesFile())
         ? Nicknames.read(config.matching().nicknamesFile()) : Nicknames.NONE;
     DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate,
