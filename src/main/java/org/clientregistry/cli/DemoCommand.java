@@ -66,7 +66,9 @@ final class DemoCommand {
       err.println(e.getMessage());
       return Cli.USAGE;
     }
-    if (new ServeCommand(out, err, demoEnv).start(config) == null) {
+    ServeCommand serve = new ServeCommand(out, err, demoEnv);
+    serve.warnUnknownVariables(configDir);
+    if (serve.start(config) == null) {
       return Cli.FAILED;
     }
     Map<String, List<SyntheticPatients.Record>> byClient = generate(records, seed);
