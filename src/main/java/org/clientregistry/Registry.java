@@ -106,7 +106,9 @@ public final class Registry {
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
         maxCandidates, nicknames, snapshots);
     MediatorDescription mediator = config.mediator().register() ? MediatorDescription.read(config.mediator()) : null;
-    return new Registry(vertx, config, store, worker, matching, mediator);
+    Registry registry = new Registry(vertx, config, store, worker, matching, mediator);
+    registry.metrics(); // here, not on the event loop: the JVM meters take seconds of class loading on a busy host
+    return registry;
   }
 
   private static PatientStore openStore(Vertx vertx, RegistryConfig config) {
@@ -130,7 +132,7 @@ public final class Registry {
   }
 
   private static Future<Registry> serve(Registry r) {
-    Metrics metrics = r.metrics();
+    Metrics metrics = r.metrics;
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
     r.submissions = submissions;

@@ -153,7 +153,8 @@ final class DemoCommand {
     out.println("Import a labelled data set as dhis2 (in another terminal, from the project folder):");
     out.println("  java -jar target/client-registry.jar import --client dhis2 --certificates " + certs + " --url "
         + base + " --file src/test/resources/datasets/opencr-uganda/uganda_data_v21_20201501.csv"
-        + " --mapping config/examples/mappings/opencr-uganda.json");
+        + " --mapping config/examples/mappings/opencr-uganda.json --report " + dir.resolve("uganda.report.csv")
+        + " --state " + dir.resolve("uganda.state.json"));
     out.println("Stop with Ctrl-C. A new `demo` starts from scratch; `serve` keeps its own data in ./data.");
     out.println();
   }

@@ -55,6 +55,10 @@ public final class ImportJob {
     ImportState state = s.restart() ? null : ImportState.resume(s.state(), input);
     if (state == null) {
       state = ImportState.fresh(s.state(), input);
+    } else if (state.complete) {
+      out.println("Already imported: " + state.counts + " (" + s.state() + "); --restart imports it again. Report: "
+          + s.report());
+      return true;
     } else if (state.rowsDone > 0) {
       out.println("Resuming after record " + state.rowsDone + " (saved in " + s.state() + ")");
     }

@@ -18,6 +18,7 @@ final class ImportState {
   private final Path file;
   private final String input;
   long rowsDone;
+  boolean complete;
   final Map<String, Long> counts = new TreeMap<>();
 
   private ImportState(Path file, String input) {
@@ -47,6 +48,7 @@ final class ImportState {
     }
     ImportState state = new ImportState(file, input);
     state.rowsDone = json.getLong("rowsDone", 0L);
+    state.complete = json.getBoolean("complete", false);
     json.getJsonObject("counts", new JsonObject()).forEach(e -> state.counts.put(e.getKey(),
         ((Number) e.getValue()).longValue()));
     return state;

@@ -164,6 +164,7 @@ class ImportTest {
     // Run once more: nothing is left to do, and nothing is sent twice.
     ByteArrayOutputStream third = new ByteArrayOutputStream();
     assertTrue(run(settings, third, n -> { }), third.toString());
+    assertTrue(third.toString().contains("Already imported"), third.toString());
     assertEquals(300, report().size());
   }
 
