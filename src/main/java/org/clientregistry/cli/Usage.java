@@ -45,11 +45,11 @@ final class Usage {
             --mapping FILE      CSV only: column mapping, as evaluate's (config/examples/mappings)
             --id-system URI     CSV only: system of the idColumn's identifier (default: the client's first
                                 internalIdSystems in config/clients.json)
-            --url URL           the running registry (default https://localhost:3000)
+            --url URL           the running registry (default https://localhost:<server.port of the config>)
             --certificates DIR  ca.crt and clients/ (default: certificates beside the config directory)
             --batch N           records per batch Bundle (default 100)
-            --report FILE       the CSV report: row, outcome (created, linked, review, updated, refused), reason
-                                (default imports/NAME.report.csv in the working folder)
+            --report FILE       the CSV report, a line per record: row, outcome (created, linked, review,
+                                updated, unchanged, refused), CRUID, reason (default imports/NAME.report.csv)
             --state FILE        progress kept for a resume (default imports/NAME.state.json)
             --restart           ignore a saved state and start from the first record
           An interrupted import run again with the same options goes on after the last batch that was answered.""",
