@@ -68,6 +68,7 @@ public final class Registry {
   private CoreApi core;
   private OtherWriters otherWriters;
   private SubmissionService submissions;
+  private Metrics metrics;
   /** How long a stop waits for writes under way before it gives up keeping the index on disk. */
   private static final long STOP_WAIT_MILLIS = 10_000;
 
@@ -91,7 +92,9 @@ public final class Registry {
 
   /** The blocking part of start-up: certificates, rules, store. */
   private static Registry prepare(Vertx vertx, RegistryConfig config, WorkerExecutor worker) throws Exception {
-    ensureCertificates(config);
+    if (config.server().tls()) { // plain HTTP behind OpenHIM core (mediator mode) needs no certificates of its own
+      ensureCertificates(config);
+    }
     Nicknames nicknames = Files.exists(config.matching().nicknamesFile())
         ? Nicknames.read(config.matching().nicknamesFile()) : Nicknames.NONE;
     DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate,
@@ -103,7 +106,9 @@ public final class Registry {
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
         maxCandidates, nicknames, snapshots);
     MediatorDescription mediator = config.mediator().register() ? MediatorDescription.read(config.mediator()) : null;
-    return new Registry(vertx, config, store, worker, matching, mediator);
+    Registry registry = new Registry(vertx, config, store, worker, matching, mediator);
+    registry.metrics(); // here, not on the event loop: the JVM meters take seconds of class loading on a busy host
+    return registry;
   }
 
   private static PatientStore openStore(Vertx vertx, RegistryConfig config) {
@@ -127,7 +132,7 @@ public final class Registry {
   }
 
   private static Future<Registry> serve(Registry r) {
-    Metrics metrics = r.metrics();
+    Metrics metrics = r.metrics;
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
     r.submissions = submissions;
@@ -164,7 +169,12 @@ public final class Registry {
   }
 
   private Metrics metrics() {
-    Metrics metrics = new Metrics(() -> matching.get().index());
+    Metrics metrics = new Metrics(() -> matching.get().index()).withVertx(vertx);
+    this.metrics = metrics;
+    metrics.polled(vertx, "cr_review_items_open", "Review items waiting for an administrator (read every 30 s).",
+        store::openReviewItemCount, Duration.ofSeconds(30));
+    metrics.counter("cr_config_refused", "Configurations refused (the previous one stayed in force).",
+        io.micrometer.core.instrument.Tags.of("source", "rules_file"), matching::refusedReloads);
     metrics.gauge("cr_index_from_snapshot", "1 when the matching index was read from the snapshot kept at the last"
         + " clean stop, 0 when it was built from the store.", () -> matching.restoredFromSnapshot() ? 1 : 0);
     metrics.gauge("cr_jvm_heap_used_bytes", "Heap in use (after a collection it is what the registry keeps).",
@@ -208,6 +218,8 @@ public final class Registry {
     ConfigApplier applier = new ConfigApplier(vertx, store, worker, matching, live, config.matching().rulesFile());
     link = new MediatorLink(vertx, core, mediator.forRegistration(config),
         config.mediator().heartbeatSeconds() * 1000L, config.mediator().configEveryBeats(), applier::apply);
+    metrics.counter("cr_config_refused", "Configurations refused (the previous one stayed in force).",
+        io.micrometer.core.instrument.Tags.of("source", "openhim"), applier::refused);
     link.start();
   }
 
@@ -269,6 +281,12 @@ public final class Registry {
     return writesDone
         .compose(inStep -> (deploymentId == null ? Future.<Void>succeededFuture() : vertx.undeploy(deploymentId))
             .eventually(() -> matching.keepIndex(inStep)))
-        .eventually(store::close).eventually(worker::close);
+        .eventually(store::close).eventually(worker::close)
+        .eventually(() -> {
+          if (metrics != null) {
+            metrics.close();
+          }
+          return Future.succeededFuture();
+        });
   }
 }

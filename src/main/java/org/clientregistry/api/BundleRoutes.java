@@ -28,6 +28,9 @@ import org.hl7.fhir.r4.model.Resource;
 /** POST /fhir with a batch (entries independent) or transaction (all or nothing) Bundle of Patients. */
 public final class BundleRoutes {
   public static final String CRUID_EXTENSION = "http://openclientregistry.org/fhir/StructureDefinition/cruid";
+  /** What linking did with the entry (created, linked, review, updated, unchanged), for importers' reports. */
+  public static final String OUTCOME_EXTENSION =
+      "http://openclientregistry.org/fhir/StructureDefinition/link-outcome";
 
   /** Batch entries submitted at once (each still waits for the locks of the records it could match). */
   static final int BATCH_IN_FLIGHT = 8;
@@ -176,6 +179,8 @@ public final class BundleRoutes {
         .setLocation("Patient/" + record.id() + "/_history/" + record.version())
         .setEtag(PatientRoutes.etag(record.version()));
     response.addExtension(CRUID_EXTENSION, new Reference("Patient/" + record.goldenId()));
+    response.addExtension(OUTCOME_EXTENSION, new org.hl7.fhir.r4.model.CodeType(
+        r.outcome().equals("unchanged") ? "unchanged" : PatientRoutes.outcome(r)));
   }
 
   private static String reason(int status) {

@@ -40,6 +40,38 @@ public final class ConfigLoader {
     return build(root, configDir);
   }
 
+  /** Variables read outside config.json (the config directory itself, logging). */
+  private static final Set<String> OTHER_VARIABLES = Set.of("CR_CONFIG_DIR", "CR_LOG_LEVEL", "CR_ACCESS_LOG_LEVEL",
+      envName("store.keepIndex"));
+
+  /** {@code CR_*} variables that name no setting (a typo would otherwise be silently ignored), sorted. */
+  public static List<String> unknownVariables(Path configDir, Map<String, String> env) {
+    Set<String> known = new java.util.HashSet<>(OTHER_VARIABLES);
+    collectNames(readObject(configDir.resolve("config.json"), "config.json"), "", known);
+    return env.keySet().stream().filter(k -> k.startsWith("CR_") && !known.contains(k)).sorted().toList();
+  }
+
+  private static void collectNames(JsonNode node, String prefix, Set<String> names) {
+    node.fields().forEachRemaining(e -> {
+      String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue().isObject()) {
+        collectNames(e.getValue(), path, names);
+      } else {
+        names.add(envName(path));
+      }
+    });
+  }
+
+  /**
+   * A relative data or certificates folder lies beside the config directory (its parent holds all three), so a
+   * service started from another folder with CR_CONFIG_DIR=/opt/cr/config finds /opt/cr/data.
+   */
+  static Path besideConfig(Path configDir, String dir) {
+    Path path = Path.of(dir);
+    Path home = configDir.getParent();
+    return path.isAbsolute() || home == null ? path : home.resolve(path);
+  }
+
   /** The environment variable that overrides a dotted key path. */
   public static String envName(String keyPath) {
     return "CR_" + keyPath.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase();
@@ -85,11 +117,11 @@ public final class ConfigLoader {
         r.text("server.host"), port, r.integer("server.instances", 1, 64), r.optionalText("server.publicBaseUrl"),
         r.integer("server.bodyLimitBytes", 1024, Integer.MAX_VALUE), r.integer("server.maxBundleEntries", 1, 1_000_000),
         r.bool("server.tls"));
-    Path certDir = Path.of(r.text("tls.certificatesDir"));
+    Path certDir = besideConfig(configDir, r.text("tls.certificatesDir"));
     RegistryConfig.Tls tls = new RegistryConfig.Tls(certDir, r.bool("tls.createDevCertificates"),
         certDir.resolve(r.text("tls.serverCertificate")), certDir.resolve(r.text("tls.serverKey")),
         certDir.resolve(r.text("tls.caCertificate")));
-    RegistryConfig.Store store = store(r);
+    RegistryConfig.Store store = store(r, configDir);
     RegistryConfig.Matching matching = new RegistryConfig.Matching(configDir.resolve(r.text("matching.rulesFile")),
         r.integer("matching.maxCandidates", 1, 1_000_000), r.integer("matching.watchRulesSeconds", 0, 86_400),
         configDir.resolve(r.text("matching.nicknamesFile")));
@@ -155,7 +187,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static RegistryConfig.Store store(Reader r) {
+  private static RegistryConfig.Store store(Reader r, Path configDir) {
     String storeType = r.text("store.type");
     if (!STORE_TYPES.contains(storeType)) {
       throw new ConfigException("store.type", "unknown store '" + storeType + "' (known: " + STORE_TYPES + ")");
@@ -165,7 +197,7 @@ public final class ConfigLoader {
       throw new ConfigException("store.synchronous", "must be one of " + SYNC_MODES + ", got '" + sync + "'");
     }
     RegistryConfig.FhirServer fhir = storeType.equals("fhirserver") ? fhirServer(r) : null;
-    return new RegistryConfig.Store(storeType, Path.of(r.text("store.dataDir")), sync,
+    return new RegistryConfig.Store(storeType, besideConfig(configDir, r.text("store.dataDir")), sync,
         r.optionalBool("store.keepIndex", true), fhir);
   }
 

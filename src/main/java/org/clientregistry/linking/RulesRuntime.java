@@ -95,6 +95,13 @@ public final class RulesRuntime implements Supplier<MatchingState> {
     return snapshots.keep(current.get());
   }
 
+  private final java.util.concurrent.atomic.AtomicLong refusedReloads = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Changed rules files refused since start (the metric cr_config_refused_total). */
+  public long refusedReloads() {
+    return refusedReloads.get();
+  }
+
   /** Checks the rules file every {@code interval} and reloads when its modification time changes. */
   public void watch(Path rulesFile, Duration interval) {
     vertx.fileSystem().props(rulesFile.toString()).onSuccess(p -> lastModified = p.lastModifiedTime());
@@ -105,8 +112,10 @@ public final class RulesRuntime implements Supplier<MatchingState> {
             LOG.info("Decision rules file {} changed; reloading", rulesFile);
             vertx.fileSystem().readFile(rulesFile.toString())
                 .compose(text -> replace(text.toString()))
-                .onFailure(e -> LOG.error("Decision rules not reloaded, the previous rules stay: {}",
-                    e.getMessage()));
+                .onFailure(e -> {
+                  refusedReloads.incrementAndGet();
+                  LOG.error("Decision rules not reloaded, the previous rules stay: {}", e.getMessage());
+                });
           } else {
             lastModified = props.lastModifiedTime();
           }

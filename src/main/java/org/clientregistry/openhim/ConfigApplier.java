@@ -56,6 +56,13 @@ public final class ConfigApplier {
     return next;
   }
 
+  /** Configs from core refused since start (the metric cr_config_refused_total). */
+  public long refused() {
+    return refused.get();
+  }
+
+  private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+
   private Future<MediatorSettings> applyNow(JsonObject coreConfig) {
     return worker.executeBlocking(() -> {
           String fileRules = Files.readString(rulesFile);
@@ -82,8 +89,10 @@ public final class ConfigApplier {
               settings.values().clients().size(), settings.values().orchestrationBodies() ? "on" : "off",
               settings.values().auditLookups() ? "on" : "off");
         })
-        .onFailure(e -> LOG.error("Config from OpenHIM core refused, the previous config stays: {}",
-            e.getMessage()));
+        .onFailure(e -> {
+          refused.incrementAndGet();
+          LOG.error("Config from OpenHIM core refused, the previous config stays: {}", e.getMessage());
+        });
   }
 
   /**

@@ -89,6 +89,11 @@ public interface PatientStore extends AdminReads {
     return reviewItems(ReviewQuery.open(offset, count)).map(Page::items);
   }
 
+  /** How many review items are open (the review backlog metric); stores that can count without reading override. */
+  default Future<Integer> openReviewItemCount() {
+    return openReviewItems(0, Integer.MAX_VALUE).map(List::size);
+  }
+
   Future<Void> ping();
 
   Future<Void> close();

@@ -217,6 +217,16 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   }
 
   @Override
+  public Future<Integer> openReviewItemCount() {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM review_item WHERE status = 'open'");
+           ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    });
+  }
+
+  @Override
   public Future<Page<ReviewItem>> reviewItems(ReviewQuery query) {
     return read(c -> AdminQueries.reviewItems(c, query));
   }
