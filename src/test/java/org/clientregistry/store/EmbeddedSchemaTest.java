@@ -1,6 +1,7 @@
 package org.clientregistry.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -46,7 +47,12 @@ class EmbeddedSchemaTest {
          Statement s = c.createStatement();
          ResultSet rs = s.executeQuery("PRAGMA user_version")) {
       assertTrue(rs.next());
-      assertEquals(2, rs.getInt(1));
+      assertEquals(3, rs.getInt(1), "version 3: review items gained candidate and comment, link events and jobs");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("registry.db"));
+         Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT candidate_id, comment FROM review_item")) {
+      assertFalse(rs.next(), "the columns a version 1 review_item table lacked are there (and it is empty)");
     }
   }
 }
