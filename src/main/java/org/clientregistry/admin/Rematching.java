@@ -46,6 +46,7 @@ public final class Rematching {
 
   private static JsonObject json(Rematch.Report r) {
     return new JsonObject().put("goldenRecords", r.goldens()).put("recordsMoved", r.moved())
+        .put("recordsSplitOff", r.split()).put("recordsJoined", r.joined())
         .put("goldenRecordsEmptied", r.goldensEmptied()).put("reviewItems", r.reviewItems())
         .put("resumedAfter", r.resumedAfter()).put("done", r.done()).put("sample", AdminJson.events(r.sample()));
   }

@@ -41,13 +41,14 @@ public final class Rematch {
   }
 
   /** What re-matching changes (or would): golden records looked at, records moved, review items, a sample. */
-  public record Report(long goldens, long moved, long goldensEmptied, long reviewItems, List<LinkEvent> sample,
-                       String resumedAfter, boolean done) {
+  public record Report(long goldens, long moved, long split, long joined, long goldensEmptied, long reviewItems,
+                       List<LinkEvent> sample, String resumedAfter, boolean done) {
     Report plus(Report batch) {
       List<LinkEvent> s = new ArrayList<>(sample);
       batch.sample().stream().limit(Math.max(0, SAMPLE - s.size())).forEach(s::add);
-      return new Report(goldens + batch.goldens(), moved + batch.moved(), goldensEmptied + batch.goldensEmptied(),
-          reviewItems + batch.reviewItems(), s, resumedAfter, batch.done());
+      return new Report(goldens + batch.goldens(), moved + batch.moved(), split + batch.split(),
+          joined + batch.joined(), goldensEmptied + batch.goldensEmptied(), reviewItems + batch.reviewItems(), s,
+          resumedAfter, batch.done());
     }
   }
 
@@ -78,7 +79,7 @@ public final class Rematch {
     return store.jobCursor(JOB).compose(cursor -> {
       List<String> ids = matching.get().index().goldenIdsSorted();
       List<String> todo = cursor.isEmpty() ? ids : ids.stream().filter(id -> id.compareTo(cursor.get()) > 0).toList();
-      Report start = new Report(0, 0, 0, 0, List.of(), cursor.orElse(null), todo.isEmpty());
+      Report start = new Report(0, 0, 0, 0, 0, 0, List.of(), cursor.orElse(null), todo.isEmpty());
       return batches(actor, todo, 0, start, progress);
     }).eventually(() -> {
       running.set(false);
@@ -112,7 +113,11 @@ public final class Rematch {
   private static Report report(Workspace.Commit commit, long goldens, String resumedAfter, boolean done) {
     ChangeSet c = commit.changes();
     long emptied = c.goldens().stream().filter(g -> g.replacedBy() != null || g.memberIds().isEmpty()).count();
-    return new Report(goldens, c.events().size(), emptied, c.reviews().size(),
+    // A record moved to a golden record this change created was split off (links broken); else it joined one.
+    java.util.Set<String> created = new java.util.HashSet<>();
+    c.goldens().stream().filter(g -> g.expectedVersion() == 0).forEach(g -> created.add(g.id()));
+    long split = c.events().stream().filter(e -> created.contains(e.goldenId())).count();
+    return new Report(goldens, c.events().size(), split, c.events().size() - split, emptied, c.reviews().size(),
         c.events().stream().limit(SAMPLE).toList(), resumedAfter, done);
   }
 }

@@ -75,6 +75,8 @@ class RematchTest {
         dry = registry.post("admin", "/links/rematch", new JsonObject()).bodyAsJsonObject();
       }
       assertEquals(1, dry.getLong("recordsMoved"), dry.encode());
+      assertEquals(1, dry.getLong("recordsJoined"), "a link made, none broken: " + dry.encode());
+      assertEquals(0, dry.getLong("recordsSplitOff"));
       assertEquals(goldenOf(registry, a.bodyAsJsonObject().getString("id")), "Patient/" + golden(a),
           "a dry run writes nothing");
 
