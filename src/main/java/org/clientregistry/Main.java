@@ -27,6 +27,10 @@ public final class Main {
       org.clientregistry.bench.BenchCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("user")) {
+      org.clientregistry.users.UserCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("estimate")) {
       EstimateCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
