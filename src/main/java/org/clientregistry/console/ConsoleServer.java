@@ -60,7 +60,7 @@ public final class ConsoleServer {
         .setSessionCookieName("cr_console").setCookieSecureFlag(true).setCookieHttpOnlyFlag(true)
         .setCookieSameSite(CookieSameSite.STRICT).setSessionTimeout(c.idleSeconds() * 1000L));
     r.get("/admin/sign-in").handler(signIn::form);
-    r.post("/admin/sign-in").handler(Guard::csrf).handler(signIn::submit);
+    r.post("/admin/sign-in").handler(Guard::signInCsrf).handler(signIn::submit);
     r.route("/admin/*").handler(guard::signedIn);
     r.route("/admin/*").handler(Guard::csrf);
     r.post("/admin/sign-out").handler(signIn::signOut);

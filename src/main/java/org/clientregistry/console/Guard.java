@@ -63,6 +63,20 @@ final class Guard {
     ctx.next();
   }
 
+  /**
+   * The sign-in form: its token, or else the browser's own word that the form is ours (an {@code Origin} header
+   * naming this console). The token alone would refuse a sign-in whose form outlived its anonymous session.
+   */
+  static void signInCsrf(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    String host = ctx.request().getHeader("Host");
+    if (origin != null && host != null && origin.equals("https://" + host)) {
+      ctx.next();
+      return;
+    }
+    csrf(ctx);
+  }
+
   static void admin(RoutingContext ctx) {
     if (!Visitor.of(ctx).admin()) {
       Responses.html(ctx, 403, Html.page(Visitor.of(ctx), "Not allowed", "", Html.notice("error",

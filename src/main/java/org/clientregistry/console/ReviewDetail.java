@@ -21,8 +21,8 @@ final class ReviewDetail {
         + Html.num(d.score()) + "</strong> · grade " + esc(d.grade()) + " · rule set " + esc(d.ruleSet())
         + (d.rescored() ? " · <em>compared again under today's records and rules</em>" : "") + "</p>"
         + "<p>Golden record " + Html.link("/admin/golden/" + item.goldenId(), "open its page") + "</p>"
-        + sideBySide(d) + fieldRows(d) + Waterfall.svg(d.fields(), ruleSet(rules, d.ruleSet()), d.score())
-        + actions(v, d);
+        + actions(v, d) + sideBySide(d) + Waterfall.svg(d.fields(), ruleSet(rules, d.ruleSet()), d.score())
+        + fieldRows(d);
   }
 
   private static RuleSet ruleSet(DecisionRules rules, String name) {

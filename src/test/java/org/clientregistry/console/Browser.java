@@ -94,7 +94,12 @@ final class Browser implements AutoCloseable {
 
   /** The page as a user sees it, into docs/images for docs/administration.md. */
   void screenshot(String name) {
+    // The whole page, not only the window: the window is made as tall as the page for the shot.
+    long height = ((Number) ((JavascriptExecutor) driver).executeScript(
+        "return document.documentElement.scrollHeight;")).longValue();
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(1366, (int) Math.min(4000, height + 140)));
     File shot = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(1366, 1000));
     try {
       Path target = Path.of("docs/images/console-" + name + ".png");
       Files.createDirectories(target.getParent());
