@@ -92,7 +92,7 @@ final class GoldenPage {
               + "<button type=\"submit\" class=\"danger\" id=\"break-" + esc(r.id()) + "\">Break off</button>") : "";
       rows.append(Html.td(r.id(), r.clientId(), Demographics.summary(r.resourceJson()),
           l == null ? "" : l.method(), l == null || l.score() == null ? "" : Html.num(l.score()),
-          l == null ? "" : l.grade(), l == null || l.at() == null ? "" : l.at().toString(), Html.raw(breakForm)));
+          l == null ? "" : l.grade(), l == null ? "" : Html.time(l.at()), Html.raw(breakForm)));
     }
     return "<section aria-labelledby=\"members\"><h2 id=\"members\">Members (" + members.size() + ")</h2>"
         + Html.table("Source records linked to this golden record", Html.th("Source record", "Client", "Person",
@@ -102,8 +102,9 @@ final class GoldenPage {
   private static String history(List<LinkEvent> events) {
     StringBuilder rows = new StringBuilder();
     for (LinkEvent e : events) {
-      rows.append(Html.td(e.at(), e.sourceId(), e.previousGoldenId() == null ? "(new)" : e.previousGoldenId(),
-          e.goldenId(), e.facts() == null ? "" : e.facts().method(), e.actor(), e.comment()));
+      rows.append(Html.td(Html.time(e.at()), e.sourceId(),
+          e.previousGoldenId() == null ? "(new)" : Html.golden(e.previousGoldenId()), Html.golden(e.goldenId()),
+          e.facts() == null ? "" : e.facts().method(), e.actor(), e.comment()));
     }
     return "<section aria-labelledby=\"history\"><h2 id=\"history\">History</h2>" + (events.isEmpty()
         ? "<p>No link changes yet.</p>" : Html.table("Records that joined or left this golden record, oldest first",

@@ -24,6 +24,18 @@ final class Html {
     return out.toString();
   }
 
+  private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+      .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+  static String time(java.time.Instant at) {
+    return at == null ? "" : TIME.format(at);
+  }
+
+  /** A link to a golden record's page, or nothing. */
+  static Raw golden(String id) {
+    return raw(id == null ? "" : link("/admin/golden/" + id, id));
+  }
+
   static String num(double d) {
     return String.format(java.util.Locale.ROOT, "%.2f", d);
   }
@@ -39,8 +51,8 @@ final class Html {
 
   /** A comment box and a confirmation tick box that must be ticked: each change is asked for twice. */
   static String confirmAndComment(String idPrefix, String what) {
-    return "<label for=\"" + idPrefix + "-comment\">Comment</label>"
-        + "<input id=\"" + idPrefix + "-comment\" name=\"comment\" type=\"text\" maxlength=\"500\" required>"
+    return "<div class=\"field\"><label for=\"" + idPrefix + "-comment\">Comment</label>"
+        + "<input id=\"" + idPrefix + "-comment\" name=\"comment\" type=\"text\" maxlength=\"500\" required></div>"
         + "<label class=\"check\"><input id=\"" + idPrefix + "-confirm\" name=\"confirm\" type=\"checkbox\" "
         + "value=\"yes\" required> Yes, " + esc(what) + "</label>";
   }

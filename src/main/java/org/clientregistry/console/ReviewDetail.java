@@ -75,7 +75,7 @@ final class ReviewDetail {
     }
     return "<section aria-labelledby=\"fields\"><h2 id=\"fields\">Field by field</h2>" + Html.table(
         "How each field compared (values as the rules normalise them)",
-        Html.th("Field", "Under review", "Member", "Algorithm", "Similarity", "Agreement", "Weight"), rows.toString())
+        Html.th("Field", "Under review", "Member", "Algorithm", "Raw score", "Agreement", "Weight"), rows.toString())
         + "</section>";
   }
 

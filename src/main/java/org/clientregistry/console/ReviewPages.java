@@ -138,8 +138,9 @@ final class ReviewPages {
     StringBuilder rows = new StringBuilder();
     Instant now = Instant.now();
     for (ReviewItem i : items) {
-      rows.append(Html.td(Html.raw(Html.link("/admin/review/" + i.id(), "Review")),
-          DashboardPage.age(Duration.between(i.created(), now)), Html.num(i.score()), i.grade(), i.rule(), i.reason(),
+      String age = DashboardPage.age(Duration.between(i.created(), now));
+      rows.append(Html.td(Html.raw("<a href=\"/admin/review/" + esc(i.id()) + "\" aria-label=\"Review the item of "
+          + "score " + Html.num(i.score()) + ", waiting " + esc(age) + "\">Review</a>"), age, Html.num(i.score()), i.grade(), i.rule(), i.reason(),
           i.open() ? "open" : ReviewPages.label(String.valueOf(i.decision())) + " (" + i.resolvedBy() + ")"));
     }
     return Html.table("Review items, oldest first", Html.th("Item", "Waiting", "Score", "Grade", "Rule set",

@@ -66,7 +66,7 @@ final class RulesPage {
   private static String report(Rematch.Report r) {
     StringBuilder rows = new StringBuilder();
     for (LinkEvent e : r.sample()) {
-      rows.append(Html.td(e.sourceId(), e.previousGoldenId(), e.goldenId()));
+      rows.append(Html.td(e.sourceId(), Html.golden(e.previousGoldenId()), Html.golden(e.goldenId())));
     }
     return "<section id=\"dry-run-report\" aria-labelledby=\"report\"><h2 id=\"report\">What re-matching would do"
         + "</h2><dl class=\"tiles\">" + tile("Golden records looked at", r.goldens()) + tile("Records moved", r.moved())

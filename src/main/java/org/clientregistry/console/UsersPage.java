@@ -19,7 +19,7 @@ final class UsersPage {
     Responses.page(ctx, services.accounts().list().map(users -> {
       StringBuilder rows = new StringBuilder();
       for (UserAccount u : users) {
-        rows.append(Html.td(u.name(), u.role(), u.disabled() ? "disabled" : "active", u.created().toString(),
+        rows.append(Html.td(u.name(), u.role(), u.disabled() ? "disabled" : "active", Html.time(u.created()),
             Html.raw(v.user().equalsIgnoreCase(u.name()) ? "(you)" : toggle(v, u) + reset(v, u))));
       }
       return Html.page(v, "Users", "users", Html.flash(v) + Html.table("Console accounts",

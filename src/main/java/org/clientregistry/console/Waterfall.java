@@ -38,7 +38,7 @@ final class Waterfall {
     double span = Math.max(hi - lo, 1e-9);
     int height = (fields.size() + 2) * ROW + 30;
     StringBuilder b = new StringBuilder("<section aria-labelledby=\"waterfall\"><h2 id=\"waterfall\">Why this score"
-        + "</h2><svg class=\"waterfall\" viewBox=\"0 0 " + (LABEL + WIDTH + 60) + " " + height + "\" role=\"img\""
+        + "</h2><svg class=\"waterfall\" viewBox=\"0 0 " + (LABEL + WIDTH + 170) + " " + height + "\" role=\"img\""
         + " aria-labelledby=\"waterfall-title\"><title id=\"waterfall-title\">Per-field weights adding up to "
         + num(sum) + "</title>");
     double run = 0;
@@ -47,7 +47,7 @@ final class Waterfall {
       double from = run;
       run += f.weight();
       bar(b, y, x(from, lo, span), x(run, lo, span), f.weight() >= 0 ? "up" : "down", f.field(),
-          (f.weight() >= 0 ? "+" : "") + num(f.weight()));
+          (f.weight() >= 0 ? "+" : "") + num(f.weight()) + " " + f.agreement());
       y += ROW;
     }
     bar(b, y, x(0, lo, span), x(sum, lo, span), "total", "total", num(sum) + " (score " + num(score) + ")");

@@ -104,6 +104,7 @@ final class Browser implements AutoCloseable {
       Path target = Path.of("docs/images/console-" + name + ".png");
       Files.createDirectories(target.getParent());
       Files.copy(shot.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.setPosixFilePermissions(target, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
