@@ -38,27 +38,32 @@ final class DashboardPage {
     Future<Page<ReviewItem>> decided = services.store().reviewItems(new ReviewQuery(ReviewItem.RESOLVED, null, null,
         null, null, now.minus(Duration.ofDays(DAYS + 30)), null, 0, MAX_DECISIONS));
     Future<Boolean> storeUp = services.store().ping().map(x -> true).otherwise(false);
-    Responses.page(ctx, Future.all(open, olderThanDay, olderThanWeek, decided, storeUp).map(all -> Html.page(v,
-        "Dashboard", "dashboard", Html.flash(v) + counts(open.result(), olderThanDay.result().total(),
-            olderThanWeek.result().total(), storeUp.result(), now) + chart(decided.result().items(), now))));
+    // The index's counts take its read lock (and count golden records in a loop): a worker's job.
+    MatchIndex index = services.matching().get().index();
+    Future<long[]> sizes = services.worker().executeBlocking(() -> new long[] {index.size(), index.goldenCount(),
+        Math.round(index.stats().candidatesPerLookup() * 100)}, false);
+    Responses.page(ctx, Future.all(List.of(open, olderThanDay, olderThanWeek, decided, storeUp, sizes)).map(all ->
+        Html.page(v, "Dashboard", "dashboard", Html.flash(v) + counts(sizes.result(), open.result(),
+            olderThanDay.result().total(), olderThanWeek.result().total(), storeUp.result(), now)
+            + chart(decided.result().items(), now))));
   }
 
   private static ReviewQuery query(Instant after, Instant before, int count) {
     return new ReviewQuery(ReviewItem.OPEN, null, null, null, null, after, before, 0, Math.max(count, 1));
   }
 
-  private String counts(Page<ReviewItem> open, long day, long week, boolean storeUp, Instant now) {
-    MatchIndex index = services.matching().get().index();
+  private static String counts(long[] sizes, Page<ReviewItem> open, long day, long week, boolean storeUp,
+                               Instant now) {
     String oldest = open.items().isEmpty() ? "none waiting"
         : age(Duration.between(open.items().get(0).created(), now));
     return "<section aria-labelledby=\"counts\"><h2 id=\"counts\">Now</h2><dl class=\"tiles\">"
-        + tile("Source records", Long.toString(index.size()))
-        + tile("Golden records", Long.toString(index.goldenCount()))
+        + tile("Source records", Long.toString(sizes[0]))
+        + tile("Golden records", Long.toString(sizes[1]))
         + tile("Open review items", open.total() + "")
         + tile("Oldest open item", oldest)
         + tile("Open for more than a day", Long.toString(day))
         + tile("Open for more than a week", Long.toString(week))
-        + tile("Candidates per lookup", Html.num(index.stats().candidatesPerLookup()))
+        + tile("Candidates per lookup", Html.num(sizes[2] / 100.0))
         + tile("Store", storeUp ? "answering" : "NOT answering")
         + "</dl><p><a href=\"/admin/review\">Go to the review queue</a></p></section>";
   }

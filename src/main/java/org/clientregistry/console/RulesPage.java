@@ -43,8 +43,8 @@ final class RulesPage {
       b.append("<section><h2>").append(Html.esc(set.name())).append("</h2><p>")
           .append(set.type().name().toLowerCase()).append(" · review from ").append(Html.num(set.potentialThreshold()))
           .append(" · automatic match from ").append(Html.num(set.autoThreshold()))
-          .append(set.filters().isEmpty() ? "" : " · must be equal: " + String.join(", ",
-              set.filters().stream().map(FieldRule::name).toList())).append("</p>")
+          .append(set.filters().isEmpty() ? "" : " · must be equal: " + Html.esc(String.join(", ",
+              set.filters().stream().map(FieldRule::name).toList()))).append("</p>")
           .append(Html.table("Compared fields of " + Html.esc(set.name()), Html.th("Field", "Algorithm", "Threshold",
               "Weight", "Weight if agreeing", "Weight if not", "One value missing"), rows.toString()))
           .append("</section>");

@@ -68,8 +68,13 @@ final class SearchPage {
     }
     return services.worker().executeBlocking(() -> {
       Patient p = new Patient();
-      p.addName().setFamily(q.get("family").isEmpty() ? null : q.get("family"))
-          .addGiven(q.get("given").isEmpty() ? null : q.get("given"));
+      var name = p.addName();
+      if (!q.get("family").isEmpty()) {
+        name.setFamily(q.get("family"));
+      }
+      if (!q.get("given").isEmpty()) {
+        name.addGiven(q.get("given"));
+      }
       if (!q.get("birthDate").isEmpty()) {
         p.setBirthDateElement(new DateType(q.get("birthDate")));
       }
