@@ -45,7 +45,9 @@ public final class Console {
           new LockOut(c.maxFailures(), Duration.ofMinutes(c.lockMinutes()), Clock.systemUTC()), store);
       ConsoleServices services = new ConsoleServices(worker, store,
           new LinkAdmin(vertx, worker, store, matching, writer, max), new ReviewView(worker, store, matching),
-          new Rematch(vertx, worker, store, matching, writer, max), new MatchService(matching), matching, accounts);
+          new Rematch(vertx, worker, store, matching, writer, max), new MatchService(matching), matching, accounts,
+          new EditedRules(vertx, worker, store, writer, config.matching().rulesFile(),
+              config.matching().nicknamesFile(), max));
       return accounts.list().compose(x -> ConsoleServer.start(vertx, config, services)).onSuccess(s ->
           LOG.info("Console serving HTTPS on {}:{}/admin/", c.host(), s.port()));
     });

@@ -22,7 +22,7 @@ import org.clientregistry.security.TlsServerOptions;
  * {@code /admin}; one route per line, the work in the page classes.
  */
 public final class ConsoleServer {
-  private static final long BODY_LIMIT = 64 * 1024;
+  private static final long BODY_LIMIT = 512 * 1024; // an edited rules text is the largest form
   private final HttpServer server;
 
   private ConsoleServer(HttpServer server) {

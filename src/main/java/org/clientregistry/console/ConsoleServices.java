@@ -11,4 +11,5 @@ import org.clientregistry.users.Accounts;
 
 /** What the console's pages call: the administration services the JSON API uses too, and the accounts. */
 public record ConsoleServices(io.vertx.core.WorkerExecutor worker, PatientStore store, LinkAdmin links, ReviewView reviews, Rematch rematch,
-                              MatchService search, Supplier<MatchingState> matching, Accounts accounts) {}
+                              MatchService search, Supplier<MatchingState> matching, Accounts accounts,
+                              EditedRules editedRules) {}

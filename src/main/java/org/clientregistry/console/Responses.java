@@ -53,14 +53,15 @@ final class Responses {
     if (e instanceof FhirException f) {
       return f.status();
     }
-    if (e instanceof IllegalArgumentException) {
+    if (e instanceof IllegalArgumentException || e instanceof org.clientregistry.matching.RulesException) {
       return 400;
     }
     return 500;
   }
 
   static String message(Throwable e) {
-    if (e instanceof FhirException || e instanceof IllegalArgumentException) {
+    if (e instanceof FhirException || e instanceof IllegalArgumentException
+        || e instanceof org.clientregistry.matching.RulesException) {
       return e.getMessage();
     }
     return "The registry could not do this; the error is in its log.";

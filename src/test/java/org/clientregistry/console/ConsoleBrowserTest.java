@@ -210,7 +210,21 @@ class ConsoleBrowserTest {
     browser.open("/admin/rules");
     assertTrue(browser.text("main").contains("demographics"));
     browser.clickAndWait("#dry-run");
-    assertTrue(browser.text("#dry-run-report").contains("Golden records looked at"));
+    assertTrue(browser.text("#dry-run-report").contains("under the rules in force"));
+    // An edited set, dry-run before anything is applied: a pair the rules in force only send to review.
+    uncertainPair("dry", "Agnes", "Nakku", "1988-08-08");
+    String rules = browser.find("#rules-text").getAttribute("value");
+    browser.setValue("#rules-text", "{\"rules\": [");
+    browser.clickAndWait("#dry-run");
+    assertTrue(browser.text(".notice.error").contains("Not run"), "a broken text is refused, nothing run");
+    String edited = rules.replace("\"potentialMatchThreshold\": 3", "\"potentialMatchThreshold\": 2.5")
+        .replace("\"autoMatchThreshold\": 4", "\"autoMatchThreshold\": 3");
+    assertNotEquals(rules, edited);
+    browser.setValue("#rules-text", edited);
+    browser.clickAndWait("#dry-run");
+    assertTrue(browser.text("#dry-run-report").contains("under the edited rules"));
+    assertEquals("4.00", browser.find("main section p").getText().replaceAll(".*automatic match from ", ""),
+        "the rules in force are unchanged");
     browser.screenshot("rules");
 
     browser.open("/admin/users");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** An idle session ends: with a 3-second idle timeout, a page loaded after a pause asks for a sign-in again. */
+/** An idle session ends: with a 5-second idle timeout, a page loaded after a pause asks for a sign-in again. */
 class ConsoleSessionTest {
   @TempDir
   Path dir;
@@ -20,13 +20,13 @@ class ConsoleSessionTest {
   void anIdleSessionExpires() {
     int port = TestRegistry.freePort();
     try (TestRegistry registry = new TestRegistry(dir, ConsoleBrowserTest.usersAndPort(dir, port,
-        Map.of("CR_CONSOLE_IDLE_SECONDS", "3"))).start();
+        Map.of("CR_CONSOLE_IDLE_SECONDS", "5"))).start();
          Browser browser = new Browser(port)) {
       browser.signIn("ada", ConsoleBrowserTest.ADMIN_PASSWORD);
       assertEquals("Dashboard", browser.title());
       // No timing assumption: wait as long as it takes (each look waits longer than the idle timeout first, since
       // a look itself keeps a live session alive).
-      new WebDriverWait(browser.driver, Duration.ofSeconds(120), Duration.ofSeconds(6)).until(d -> {
+      new WebDriverWait(browser.driver, Duration.ofSeconds(180), Duration.ofSeconds(8)).until(d -> {
         browser.open("/admin/");
         return browser.title().equals("Sign in");
       });
