@@ -5,7 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.clientregistry.fhir.FhirException;
 import org.clientregistry.fhir.FieldExtractor;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.clientregistry.linking.IndexLoader;
 import org.clientregistry.linking.MatchingState;
 import org.clientregistry.linking.Rematch;
@@ -28,6 +30,8 @@ final class EditedRules {
   private final Path rulesFile;
   private final Path nicknamesFile;
   private final int maxCandidates;
+  /** One at a time: each holds an index as large as the one in force. */
+  private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
   EditedRules(Vertx vertx, WorkerExecutor worker, PatientStore store, SubmissionService writer, Path rulesFile,
               Path nicknamesFile, int maxCandidates) {
@@ -46,12 +50,20 @@ final class EditedRules {
   }
 
   Future<Rematch.Report> dryRun(String rulesJson) {
+    if (!running.compareAndSet(false, true)) {
+      return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,
+          "A dry run of edited rules is already running; try again when it is done"));
+    }
     return worker.executeBlocking(() -> {
       Nicknames nicknames = Files.exists(nicknamesFile) ? Nicknames.read(nicknamesFile) : Nicknames.NONE;
       return DecisionRulesParser.parse(rulesJson, FieldExtractor::validate, nicknames);
     }, false).compose(rules -> {
       MatchingState edited = MatchingState.of(rules, maxCandidates);
       return new IndexLoader(store, rules, edited.extractor()).load(edited.index()).map(n -> edited);
-    }).compose(edited -> new Rematch(vertx, worker, store, () -> edited, writer, maxCandidates).dryRun());
+    }).compose(edited -> new Rematch(vertx, worker, store, () -> edited, writer, maxCandidates).dryRun())
+        .eventually(() -> {
+          running.set(false);
+          return Future.succeededFuture();
+        });
   }
 }
