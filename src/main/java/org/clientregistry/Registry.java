@@ -69,6 +69,7 @@ public final class Registry {
   private OtherWriters otherWriters;
   private SubmissionService submissions;
   private Metrics metrics;
+  private org.clientregistry.console.ConsoleServer console; // null unless the console runs
   /** How long a stop waits for writes under way before it gives up keeping the index on disk. */
   private static final long STOP_WAIT_MILLIS = 10_000;
 
@@ -155,6 +156,12 @@ public final class Registry {
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
                 vertx -> RegistryRouter.create(vertx, routes, gateway, caller, bodyLimit)),
             new DeploymentOptions().setInstances(r.config.server().instances())))
+        .onSuccess(id -> r.deploymentId = id) // before the console starts: a failed start still undeploys
+        .compose(id -> org.clientregistry.console.Console.start(r.vertx, r.config, r.worker, r.store, r.matching,
+            submissions).map(c -> {
+              r.console = c;
+              return id;
+            }))
         .map(id -> {
           r.deploymentId = id;
           LOG.info("Client registry {} serving {} on port {}{}", VERSION, r.config.server().tls()
@@ -275,6 +282,9 @@ public final class Registry {
     }
     if (otherWriters != null) {
       otherWriters.stop();
+    }
+    if (console != null) {
+      console.stop();
     }
     Future<Boolean> writesDone = submissions == null ? Future.succeededFuture(false)
         : submissions.stopWriting(STOP_WAIT_MILLIS);

@@ -73,6 +73,7 @@ public final class Cli {
         return problem != null ? refuse(problem, Usage.of(command))
             : ImportCommand.run(o, defaultConfigDir(), env, out, err);
       }
+      case "user" -> org.clientregistry.users.UserCommand.main(rest);
       case "rematch" -> org.clientregistry.admin.RematchCommand.main(rest);
       case "evaluate" -> org.clientregistry.tools.EvaluateCommand.main(rest);
       case "estimate" -> org.clientregistry.tools.EstimateCommand.main(rest);

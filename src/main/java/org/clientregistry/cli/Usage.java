@@ -14,6 +14,7 @@ final class Usage {
     SUMMARIES.put("serve", "start the registry (also what no command at all does)");
     SUMMARIES.put("demo", "start a registry loaded with synthetic patients from three systems, and say what to try");
     SUMMARIES.put("import", "load a CSV, NDJSON or FHIR Bundle file into a running registry as one client");
+    SUMMARIES.put("user", "manage the console's users: add NAME [--role admin|viewer], password, disable, enable");
     SUMMARIES.put("rematch", "re-check every automatic link of a running registry under its rules: dry run or --apply");
     SUMMARIES.put("evaluate", "link a labelled CSV and print precision, recall and F1");
     SUMMARIES.put("estimate", "suggest m and u values for probabilistic rules from unlabelled records");
@@ -54,6 +55,10 @@ final class Usage {
             --state FILE        progress kept for a resume (default imports/NAME.state.json)
             --restart           ignore a saved state and start from the first record
           An interrupted import run again with the same options goes on after the last batch that was answered.""",
+      "user", """
+          usage: %1$s user add NAME [--role admin|viewer] | user password NAME | user disable NAME
+                 | user enable NAME
+            Asks for the password twice (or reads one line from standard input). See docs/administration.md.""",
       "rematch", """
           usage: %1$s rematch [--apply] [--url https://localhost:3000] [--certificates certificates]
                  [--client admin]

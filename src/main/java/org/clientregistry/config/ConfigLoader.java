@@ -133,7 +133,18 @@ public final class ConfigLoader {
           + "where OpenHIM core authenticates clients");
     }
     return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients,
-        mediator, r.bool("audit.lookups"));
+        mediator, r.bool("audit.lookups"), console(r, store));
+  }
+
+  /** The console section came after the first release: a config file without it gets a console on localhost. */
+  private static RegistryConfig.Console console(Reader r, RegistryConfig.Store store) {
+    boolean present = !r.root().path("console").isMissingNode();
+    String users = present ? r.optionalText("console.usersFile") : "";
+    return new RegistryConfig.Console(r.optionalBool("console.enabled", true),
+        present ? r.text("console.host") : "127.0.0.1", present ? r.integer("console.port", 0, 65535) : 3001,
+        users.isBlank() ? store.dataDir().resolve("console-users.json") : Path.of(users),
+        present ? r.integer("console.idleSeconds", 1, 86_400) : 900,
+        present ? r.integer("console.maxFailures", 1, 100) : 5, present ? r.integer("console.lockMinutes", 1, 1440) : 15);
   }
 
   private static final Set<String> CORE_AUTH = Set.of("basic", "token", "auto");

@@ -14,7 +14,8 @@ public record RegistryConfig(
     int workerPoolSize,
     Map<String, ClientConfig> clients,
     Mediator mediator,
-    boolean auditLookups) {
+    boolean auditLookups,
+    Console console) {
 
   /** {@code tls} false serves plain HTTP: only allowed in mediator mode, behind OpenHIM core on a private network. */
   public record Server(String host, int port, int instances, String publicBaseUrl, long bodyLimitBytes,
@@ -51,6 +52,14 @@ public record RegistryConfig(
   public record Route(String username, String password) {}
 
   public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds, Path nicknamesFile) {}
+
+  /**
+   * The administrators' browser console (docs/administration.md): its own HTTPS listener (the server certificate),
+   * on localhost unless set otherwise; users in {@code usersFile}; sessions end after {@code idleSeconds} idle;
+   * an account is locked for {@code lockMinutes} after {@code maxFailures} failed sign-ins in a row.
+   */
+  public record Console(boolean enabled, String host, int port, Path usersFile, int idleSeconds, int maxFailures,
+                        int lockMinutes) {}
 
   public Optional<ClientConfig> client(String id) {
     return Optional.ofNullable(clients.get(id));

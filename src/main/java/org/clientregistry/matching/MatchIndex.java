@@ -433,6 +433,20 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
+  /** How many golden records have members (the console's dashboard), without listing them. */
+  public int goldenCount() {
+    lock.readLock().lock();
+    try {
+      int n = 0;
+      for (int g = 0; g < goldenIds.size() && g < members.length; g++) {
+        n += members[g] != null && members[g][0] > 0 ? 1 : 0;
+      }
+      return n;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** The ids of every golden record with members, sorted (a stable order for long jobs that resume). */
   public List<String> goldenIdsSorted() {
     List<String> out = new ArrayList<>();
