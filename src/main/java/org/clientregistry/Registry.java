@@ -131,6 +131,7 @@ public final class Registry {
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
     r.submissions = submissions;
+    submissions.identityDomains(r.live::domains);
     RegistryRouter.Routes routes = r.routes(submissions, metrics);
     Handler<RoutingContext> gateway = r.mediator == null ? RoutingContext::next
         : new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),
@@ -184,7 +185,8 @@ public final class Registry {
     PatientRoutes patients = new PatientRoutes(submissions, store, worker, config.baseUrl(), config.cruidSystem());
     return new RegistryRouter.Routes(patients,
         new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries()),
-        new PixRoutes(new PixService(store, config.cruidSystem(), live::systems), audit),
+        new PixRoutes(new PixService(store, config.cruidSystem(), live::domains,
+            new org.clientregistry.linking.IdentityResolver(store, matching)), audit),
         new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(),
             () -> mediator == null || (link != null && link.registered())),
