@@ -187,11 +187,12 @@ public final class Registry {
         new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries()),
         new PixRoutes(new PixService(store, config.cruidSystem(), live::domains,
             new org.clientregistry.linking.IdentityResolver(store, matching)), audit),
-        new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit),
+        new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit, live::domains),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(),
             () -> mediator == null || (link != null && link.registered())),
         org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics,
-        adminRoutes(submissions));
+        adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,
+            matching, live::domains, config.cruidSystem()), audit, config.baseUrl()));
   }
 
   /** The administration side: review queue, link management, history, re-matching. */

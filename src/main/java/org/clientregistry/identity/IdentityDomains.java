@@ -110,6 +110,12 @@ public final class IdentityDomains {
     return d == null || d.assignedBy(clientId);
   }
 
+  /** Rewrites OID systems of known domains to their URL (a $match query: matched as it would be stored). */
+  public void canonicalize(Patient patient) {
+    patient.getIdentifier().stream().filter(Identifier::hasSystem)
+        .forEach(id -> id.setSystem(canonical(id.getSystem())));
+  }
+
   /**
    * Checks a submitted Patient's identifiers and references, and rewrites OID systems to their domain's URL.
    * Returns whether anything was rewritten (the body as sent is then not what is stored).
