@@ -31,7 +31,8 @@ public final class MetadataFactory {
     patient.addInteraction().setCode(TypeRestfulInteraction.READ);
     // PDQm (ITI-78): GET Patient? and POST Patient/_search, admin and pdq clients only.
     patient.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
-    patient.setUpdateCreate(false).setConditionalCreate(false).setConditionalUpdate(false)
+    // ITI-104: PUT Patient?identifier= (the caller's own internal identifier) creates or updates.
+    patient.setUpdateCreate(false).setConditionalCreate(false).setConditionalUpdate(true)
         .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
     for (String[] p : new String[][] {{"_id", "token", "Resource-id"}, {"identifier", "token", "Patient-identifier"},
         {"family", "string", null}, {"given", "string", null}, {"birthdate", "date", null},

@@ -37,6 +37,7 @@ public final class RegistryRouter {
     router.post("/fhir/Patient/_search").handler(FhirHandlers.withRole(Role.PDQ, routes.pdq()::post));
     router.post("/fhir/Patient/$match").handler(FhirHandlers.withRole(Role.POS, routes.match()::match));
     router.put("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.POS, routes.patients()::update));
+    router.put("/fhir/Patient").handler(FhirHandlers.withRole(Role.POS, routes.feed()::conditionalUpdate));
     router.get("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.ADMIN, routes.patients()::read));
     router.post("/fhir").handler(FhirHandlers.withRole(Role.POS, routes.bundles()::post));
     for (String admin : new String[] {"/review*", "/links*"}) {
@@ -64,7 +65,7 @@ public final class RegistryRouter {
   /** The route handlers, built once per process and shared by every server instance. */
   public record Routes(PatientRoutes patients, BundleRoutes bundles, PixRoutes pix, MatchRoutes match, OpsRoutes ops,
                        org.hl7.fhir.r4.model.CapabilityStatement metadata, Metrics metrics, AdminRoutes admin,
-                       PdqRoutes pdq) {}
+                       PdqRoutes pdq, FeedRoutes feed) {}
 
   private static void accessLog(RoutingContext ctx, Metrics metrics) {
     long start = System.nanoTime();
