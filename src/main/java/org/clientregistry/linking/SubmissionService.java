@@ -113,7 +113,9 @@ public final class SubmissionService {
     Linker linker = new Linker(state.index(), state.matcher(), maxCandidates);
     IdentityDomains domains = this.domains.get();
     return worker.executeBlocking(() -> prepareAll(preparer, domains, client, entries.call()), false)
-        .compose(prepared -> attempt(store, linker, client, prepared, 1));
+        .compose(prepared -> attempt(store, linker, client, prepared, 1))
+        .compose(results -> domains == null ? Future.succeededFuture(results)
+            : new UniqueIdentifierReview(store, domains).after(results).map(results));
   }
 
   private static List<PreparedSubmission> prepareAll(SubmissionPreparer preparer, IdentityDomains domains,

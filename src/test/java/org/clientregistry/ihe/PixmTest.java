@@ -81,6 +81,13 @@ class PixmTest extends OhieRegistryTest {
     assertEquals("multiple-matches", issue(r).getString("code"));
     // Each client's own identifier still resolves.
     assertEquals(200, pix("openmrs", "sourceIdentifier=" + system("openmrs") + "|nin-a").statusCode());
+    // And an administrator has the question in the review queue.
+    String bSource = both.get(1).bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> review = registry.get("admin", "/review?status=open&_count=100");
+    assertEquals(200, review.statusCode(), review.bodyAsString());
+    assertTrue(review.bodyAsString().contains("unique identity domain is assigned to another person: "
+        + NATIONAL_ID), review.bodyAsString());
+    assertTrue(review.bodyAsString().contains(bSource));
   }
 
   @Test
