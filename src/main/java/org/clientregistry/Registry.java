@@ -137,6 +137,7 @@ public final class Registry {
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
     r.submissions = submissions;
+    submissions.identityDomains(r.live::domains);
     RegistryRouter.Routes routes = r.routes(submissions, metrics);
     Handler<RoutingContext> gateway = r.mediator == null ? RoutingContext::next
         : new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),
@@ -201,12 +202,15 @@ public final class Registry {
     PatientRoutes patients = new PatientRoutes(submissions, store, worker, config.baseUrl(), config.cruidSystem());
     return new RegistryRouter.Routes(patients,
         new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries()),
-        new PixRoutes(new PixService(store, config.cruidSystem(), live::systems), audit),
-        new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit),
+        new PixRoutes(new PixService(store, config.cruidSystem(), live::domains,
+            new org.clientregistry.linking.IdentityResolver(store, matching)), audit),
+        new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit, live::domains),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(),
             () -> mediator == null || (link != null && link.registered())),
         org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics,
-        adminRoutes(submissions));
+        adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,
+            matching, live::domains, config.cruidSystem()), audit, config.baseUrl()),
+        new org.clientregistry.api.FeedRoutes(submissions, patients, worker, live::domains));
   }
 
   /** The administration side: review queue, link management, history, re-matching. */

@@ -35,7 +35,16 @@ public final class MatchRoutes {
 
   private final LookupAudit audit;
 
+  private final java.util.function.Supplier<org.clientregistry.identity.IdentityDomains> domains;
+
   public MatchRoutes(MatchService matches, WorkerExecutor worker, String cruidSystem, LookupAudit audit) {
+    this(matches, worker, cruidSystem, audit, () -> null);
+  }
+
+  /** @param domains the identity domains: a query's OID systems are matched as their URLs, as stored */
+  public MatchRoutes(MatchService matches, WorkerExecutor worker, String cruidSystem, LookupAudit audit,
+                     java.util.function.Supplier<org.clientregistry.identity.IdentityDomains> domains) {
+    this.domains = domains;
     this.audit = audit;
     this.matches = matches;
     this.bodies = new RequestBodies(worker);
@@ -72,6 +81,9 @@ public final class MatchRoutes {
       }
       if (patient == null) {
         throw FhirException.badRequest("$match needs a 'resource' parameter holding a Patient");
+      }
+      if (domains.get() != null) {
+        domains.get().canonicalize(patient);
       }
       Patient query = patient;
       boolean certain = onlyCertain;

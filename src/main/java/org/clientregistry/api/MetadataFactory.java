@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResource
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.Enumerations;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 
@@ -28,7 +29,20 @@ public final class MetadataFactory {
     patient.addInteraction().setCode(TypeRestfulInteraction.CREATE);
     patient.addInteraction().setCode(TypeRestfulInteraction.UPDATE);
     patient.addInteraction().setCode(TypeRestfulInteraction.READ);
-    patient.setUpdateCreate(false).setConditionalCreate(false);
+    // PDQm (ITI-78): GET Patient? and POST Patient/_search, admin and pdq clients only.
+    patient.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+    // ITI-104: PUT Patient?identifier= (the caller's own internal identifier) creates or updates.
+    patient.setUpdateCreate(false).setConditionalCreate(false).setConditionalUpdate(true)
+        .setConditionalDelete(CapabilityStatement.ConditionalDeleteStatus.NOTSUPPORTED);
+    for (String[] p : new String[][] {{"_id", "token", "Resource-id"}, {"identifier", "token", "Patient-identifier"},
+        {"family", "string", null}, {"given", "string", null}, {"birthdate", "date", null},
+        {"gender", "token", null}, {"telecom", "token", null}, {"address", "string", null},
+        {"address-city", "string", null}, {"address-state", "string", null},
+        {"address-postalcode", "string", null}, {"address-country", "string", null}}) {
+      patient.addSearchParam().setName(p[0]).setType(Enumerations.SearchParamType.fromCode(p[1]))
+          .setDefinition("http://hl7.org/fhir/SearchParameter/" + (p[2] != null ? p[2] : "individual-" + p[0]));
+    }
+    patient.addSupportedProfile("https://profiles.ihe.net/ITI/PDQm/StructureDefinition/IHE.PDQm.Patient");
     patient.addOperation().setName("match").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-match");
     patient.addOperation().setName("ihe-pix")
         .setDefinition("http://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix");

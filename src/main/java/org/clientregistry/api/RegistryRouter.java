@@ -33,8 +33,11 @@ public final class RegistryRouter {
     router.route("/fhir*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(caller);
     router.post("/fhir/Patient").handler(FhirHandlers.withRole(Role.POS, routes.patients()::create));
     router.get("/fhir/Patient/$ihe-pix").handler(FhirHandlers.withRole(Role.POS, routes.pix()::lookup));
+    router.get("/fhir/Patient").handler(FhirHandlers.withRole(Role.PDQ, routes.pdq()::get));
+    router.post("/fhir/Patient/_search").handler(FhirHandlers.withRole(Role.PDQ, routes.pdq()::post));
     router.post("/fhir/Patient/$match").handler(FhirHandlers.withRole(Role.POS, routes.match()::match));
     router.put("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.POS, routes.patients()::update));
+    router.put("/fhir/Patient").handler(FhirHandlers.withRole(Role.POS, routes.feed()::conditionalUpdate));
     router.get("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.ADMIN, routes.patients()::read));
     router.post("/fhir").handler(FhirHandlers.withRole(Role.POS, routes.bundles()::post));
     for (String admin : new String[] {"/review*", "/links*"}) {
@@ -61,7 +64,8 @@ public final class RegistryRouter {
 
   /** The route handlers, built once per process and shared by every server instance. */
   public record Routes(PatientRoutes patients, BundleRoutes bundles, PixRoutes pix, MatchRoutes match, OpsRoutes ops,
-                       org.hl7.fhir.r4.model.CapabilityStatement metadata, Metrics metrics, AdminRoutes admin) {}
+                       org.hl7.fhir.r4.model.CapabilityStatement metadata, Metrics metrics, AdminRoutes admin,
+                       PdqRoutes pdq, FeedRoutes feed) {}
 
   private static void accessLog(RoutingContext ctx, Metrics metrics) {
     long start = System.nanoTime();

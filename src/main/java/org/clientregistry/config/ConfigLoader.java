@@ -126,14 +126,16 @@ public final class ConfigLoader {
         r.integer("matching.maxCandidates", 1, 1_000_000), r.integer("matching.watchRulesSeconds", 0, 86_400),
         configDir.resolve(r.text("matching.nicknamesFile")));
     String cruidSystem = r.text("cruidSystem");
-    Map<String, ClientConfig> clients = readClients(configDir.resolve(r.text("clientsFile")));
+    Path clientsFile = configDir.resolve(r.text("clientsFile"));
+    Map<String, ClientConfig> clients = readClients(clientsFile);
+    RegistryConfig.Identity identity = identity(r, clientsFile, clients, cruidSystem);
     RegistryConfig.Mediator mediator = mediator(r, certDir);
     if (!server.tls() && !mediator.register()) {
       throw new ConfigException("server.tls", "plain HTTP is only allowed in mediator mode (mediator.register), "
           + "where OpenHIM core authenticates clients");
     }
     return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients,
-        mediator, r.bool("audit.lookups"), console(r, store));
+        mediator, r.bool("audit.lookups"), console(r, store), identity);
   }
 
   /** The console section came after the first release: a config file without it gets a console on localhost. */
@@ -145,6 +147,24 @@ public final class ConfigLoader {
         users.isBlank() ? store.dataDir().resolve("console-users.json") : Path.of(users),
         present ? r.integer("console.idleSeconds", 1, 86_400) : 900,
         present ? r.integer("console.maxFailures", 1, 100) : 5, present ? r.integer("console.lockMinutes", 1, 1440) : 15);
+  }
+
+  private static final Set<String> UNKNOWN_DOMAINS = Set.of("refuse", "accept");
+
+  /** The clients file's {@code domains}; {@code identity.unknownDomains} came later, so it defaults to refuse. */
+  private static RegistryConfig.Identity identity(Reader r, Path clientsFile, Map<String, ClientConfig> clients,
+                                                  String cruidSystem) {
+    String unknown = r.optionalText("identity.unknownDomains");
+    unknown = unknown.isBlank() ? "refuse" : unknown;
+    if (!UNKNOWN_DOMAINS.contains(unknown)) {
+      throw new ConfigException("identity.unknownDomains", "must be one of " + UNKNOWN_DOMAINS + ", got '"
+          + unknown + "'");
+    }
+    var domains = org.clientregistry.identity.DomainConfig.fromJson(readObject(clientsFile, "clientsFile")
+        .get("domains"), "domains");
+    // Built once here so that duplicate systems or OIDs stop the start with a message.
+    org.clientregistry.identity.IdentityDomains.of(domains, clients.values(), cruidSystem, unknown.equals("accept"));
+    return new RegistryConfig.Identity(List.copyOf(domains), unknown.equals("accept"));
   }
 
   private static final Set<String> CORE_AUTH = Set.of("basic", "token", "auto");

@@ -1,19 +1,20 @@
 package org.clientregistry.config;
 
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import org.clientregistry.identity.IdentityDomains;
 
 /**
- * The settings that can change while the registry runs (from the OpenHIM console): the clients, and switches.
+ * The settings that can change while the registry runs (from the OpenHIM console): the clients, the identity
+ * domains, and switches.
  * Swapped as a whole, so a request sees either the old settings or the new ones, never a mix.
  */
 public final class LiveSettings {
 
   /** One consistent set of changeable settings. */
-  public record Values(Map<String, ClientConfig> clients, boolean orchestrationBodies, boolean auditLookups) {
+  public record Values(Map<String, ClientConfig> clients, boolean orchestrationBodies, boolean auditLookups,
+                       IdentityDomains domains) {
     public Values {
       clients = Map.copyOf(clients);
     }
@@ -27,7 +28,8 @@ public final class LiveSettings {
 
   public static LiveSettings from(RegistryConfig config) {
     return new LiveSettings(new Values(config.clients(), config.mediator().orchestrationBodies(),
-        config.auditLookups()));
+        config.auditLookups(), IdentityDomains.of(config.identity().domains(), config.clients().values(),
+            config.cruidSystem(), config.identity().acceptUnknown())));
   }
 
   public Values get() {
@@ -42,10 +44,8 @@ public final class LiveSettings {
     return Optional.ofNullable(current.get().clients().get(id));
   }
 
-  /** Every configured client's internal-id system (PIX target systems that are always known). */
-  public Set<String> systems() {
-    Set<String> systems = new LinkedHashSet<>();
-    current.get().clients().values().forEach(c -> systems.addAll(c.internalIdSystems()));
-    return systems;
+  /** The identity domains in force. */
+  public IdentityDomains domains() {
+    return current.get().domains();
   }
 }

@@ -15,7 +15,10 @@ public record RegistryConfig(
     Map<String, ClientConfig> clients,
     Mediator mediator,
     boolean auditLookups,
-    Console console) {
+    Console console, Identity identity) {
+
+  /** Identity domains declared in the clients file, and whether identifiers of undeclared ones are accepted. */
+  public record Identity(java.util.List<org.clientregistry.identity.IdentityDomain> domains, boolean acceptUnknown) {}
 
   /** {@code tls} false serves plain HTTP: only allowed in mediator mode, behind OpenHIM core on a private network. */
   public record Server(String host, int port, int instances, String publicBaseUrl, long bodyLimitBytes,

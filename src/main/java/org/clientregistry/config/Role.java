@@ -2,15 +2,19 @@ package org.clientregistry.config;
 
 import java.util.Locale;
 
-/** What a client may do: pos (submit, CRUIDs, PIX, $match without demographics) or admin (everything). */
+/**
+ * What a client may do: pos (submit, CRUIDs, PIX, $match without demographics), pdq (PDQm demographic search:
+ * demographics of every linked system, so never granted to point-of-service systems by default) or admin
+ * (everything).
+ */
 public enum Role {
-  POS, ADMIN;
+  POS, PDQ, ADMIN;
 
   public static Role parse(String key, String value) {
     try {
       return Role.valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, "unknown role '" + value + "' (known: pos, admin)");
+      throw new ConfigException(key, "unknown role '" + value + "' (known: pos, pdq, admin)");
     }
   }
 }

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
+import org.clientregistry.identity.IdentityDomains;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.SourceRecord;
 import org.clientregistry.store.StoreConflictException;
@@ -44,6 +45,8 @@ public final class SubmissionService {
   /** The store has no other writer: a first attempt need not look up records the index does not know. */
   private final boolean onlyWriter;
   private volatile Supplier<Future<?>> catchUp = Future::succeededFuture;
+  /** The identity domains in force (none checked until the registry sets them: tools and tests that need none). */
+  private volatile Supplier<IdentityDomains> domains = () -> null;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
                            int maxCandidates, Consumer<String> outcomes) {
@@ -72,6 +75,11 @@ public final class SubmissionService {
    */
   public Future<Boolean> stopWriting(long waitMillis) {
     return gate.close(vertx, waitMillis).map(emptied -> emptied && gate.indexInStep());
+  }
+
+  /** Submitted identifiers are checked against, and their OID systems rewritten to, these identity domains. */
+  public void identityDomains(Supplier<IdentityDomains> domains) {
+    this.domains = domains;
   }
 
   /** One entry of a transaction: a Patient, and the source id when it is a PUT. */
@@ -103,18 +111,25 @@ public final class SubmissionService {
     MatchingState state = matching.get();
     SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), state.rules(), state.index());
     Linker linker = new Linker(state.index(), state.matcher(), maxCandidates);
-    return worker.executeBlocking(() -> prepareAll(preparer, client, entries.call()), false)
-        .compose(prepared -> attempt(store, linker, client, prepared, 1));
+    IdentityDomains domains = this.domains.get();
+    return worker.executeBlocking(() -> prepareAll(preparer, domains, client, entries.call()), false)
+        .compose(prepared -> attempt(store, linker, client, prepared, 1))
+        .compose(results -> domains == null ? Future.succeededFuture(results)
+            : new UniqueIdentifierReview(store, domains).after(results).map(results));
   }
 
-  private static List<PreparedSubmission> prepareAll(SubmissionPreparer preparer, ClientConfig client,
-                                                     List<Entry> entries) {
+  private static List<PreparedSubmission> prepareAll(SubmissionPreparer preparer, IdentityDomains domains,
+                                                     ClientConfig client, List<Entry> entries) {
     List<PreparedSubmission> prepared = new ArrayList<>(entries.size());
     Set<String> identifiers = new HashSet<>();
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       PreparedSubmission p;
       try {
+        if (domains != null && domains.admit(client, e.patient())) {
+          // OID systems became URLs: the body as sent is no longer what is stored.
+          e.patient().setUserData(SubmissionPreparer.SUBMITTED_JSON, null);
+        }
         p = preparer.prepare(client, e.patient(), e.targetId());
       } catch (FhirException ex) {
         throw entries.size() == 1 ? ex : new FhirException(ex.status(), ex.issueType(),

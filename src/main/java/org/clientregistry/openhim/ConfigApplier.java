@@ -66,7 +66,7 @@ public final class ConfigApplier {
   private Future<MediatorSettings> applyNow(JsonObject coreConfig) {
     return worker.executeBlocking(() -> {
           String fileRules = Files.readString(rulesFile);
-          MediatorSettings settings = MediatorSettings.parse(coreConfig, fileRules);
+          MediatorSettings settings = MediatorSettings.parse(coreConfig, fileRules, live.domains());
           // Validated here too, so that a bad rules text refuses the whole config before anything changes.
           DecisionRulesParser.parse(settings.rulesJson(), FieldExtractor::validate);
           JsonNode tree = JSON.readTree(settings.rulesJson());
@@ -85,8 +85,9 @@ public final class ConfigApplier {
         }))
         .onSuccess(settings -> {
           live.set(settings.values());
-          LOG.info("Config from OpenHIM core applied: {} client(s), orchestration bodies {}, lookup audit {}",
-              settings.values().clients().size(), settings.values().orchestrationBodies() ? "on" : "off",
+          LOG.info("Config from OpenHIM core applied: {} client(s), {} identity domain(s), orchestration bodies {}, "
+                  + "lookup audit {}", settings.values().clients().size(),
+              settings.values().domains().declared().size(), settings.values().orchestrationBodies() ? "on" : "off",
               settings.values().auditLookups() ? "on" : "off");
         })
         .onFailure(e -> {

@@ -15,6 +15,9 @@ import org.clientregistry.config.ClientConfig;
 import org.clientregistry.config.ConfigException;
 import org.clientregistry.config.LiveSettings;
 import org.clientregistry.config.Role;
+import org.clientregistry.identity.DomainConfig;
+import org.clientregistry.identity.IdentityDomain;
+import org.clientregistry.identity.IdentityDomains;
 
 /**
  * The config core pushes (the {@code configDefs} of mediator.json), validated in full before anything is applied.
@@ -31,12 +34,42 @@ public record MediatorSettings(String rulesJson, LiveSettings.Values values, Fhi
    * @param fileRulesJson the rules file's text, used when {@code decisionRules} is empty
    */
   public static MediatorSettings parse(JsonObject config, String fileRulesJson) {
+    return parse(config, fileRulesJson, null);
+  }
+
+  /**
+   * @param inForce the identity domains in force: kept when the config has no {@code domains} (a config saved in
+   *                core before domains existed), and the source of the CRUID system
+   */
+  public static MediatorSettings parse(JsonObject config, String fileRulesJson, IdentityDomains inForce) {
     String rules = text(config, "decisionRules");
     String base = rules.isBlank() ? fileRulesJson : rules;
     String withThresholds = applyThresholds(base, array(config, "thresholds"));
     Map<String, ClientConfig> clients = clients(array(config, "clients"));
+    List<IdentityDomain> declared = config.getValue("domains") == null && inForce != null ? inForce.declared()
+        : domains(array(config, "domains"));
+    boolean acceptUnknown = config.getValue("acceptUnknownDomains") == null && inForce != null
+        ? inForce.acceptsUnknown() : bool(config, "acceptUnknownDomains");
+    IdentityDomains domains = inForce != null ? inForce.with(declared, clients.values(), acceptUnknown)
+        : IdentityDomains.of(declared, clients.values(), null, acceptUnknown);
     return new MediatorSettings(withThresholds, new LiveSettings.Values(clients,
-        bool(config, "orchestrationBodies"), bool(config, "auditLookups")), fhirServer(config));
+        bool(config, "orchestrationBodies"), bool(config, "auditLookups"), domains), fhirServer(config));
+  }
+
+  /** The console's domains: system, OID, unique, and the assigning clients comma-separated ({@code *}: any). */
+  private static List<IdentityDomain> domains(JsonArray list) {
+    List<IdentityDomain> domains = new java.util.ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String key = "domains[" + i + "]";
+      if (!(list.getValue(i) instanceof JsonObject d)) {
+        throw new ConfigException(key, "must be an object");
+      }
+      Set<String> assigners = new java.util.LinkedHashSet<>();
+      Arrays.stream(text(d, "assigners").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+          .forEach(assigners::add);
+      domains.add(DomainConfig.domain(key, text(d, "system"), text(d, "oid"), bool(d, "unique"), assigners));
+    }
+    return domains;
   }
 
   private static FhirServer fhirServer(JsonObject config) {

@@ -83,7 +83,10 @@ class PixAndBundleTest extends SharedRegistryTest {
     List<String> operations = patient.getJsonArray("operation").stream()
         .map(o -> ((JsonObject) o).getString("name")).toList();
     assertEquals(List.of("match", "ihe-pix"), operations);
-    assertEquals(3, patient.getJsonArray("interaction").size());
+    assertEquals(List.of("create", "update", "read", "search-type"), patient.getJsonArray("interaction").stream()
+        .map(o -> ((JsonObject) o).getString("code")).toList());
+    assertTrue(patient.getJsonArray("searchParam").stream().map(o -> ((JsonObject) o).getString("name")).toList()
+        .containsAll(List.of("family", "given", "birthdate", "gender", "identifier", "_id")));
     assertEquals(2, rest.getJsonArray("interaction").size(), "batch and transaction");
   }
 

@@ -29,6 +29,9 @@ class MediatorDescriptionTest {
 
     MediatorSettings settings = MediatorSettings.parse(defaults, "{}");
     assertEquals(config.clients(), settings.values().clients());
+    assertEquals(config.identity().domains(), settings.values().domains().declared(),
+        "mediator.json domains differ from clients.json's");
+    assertEquals(config.identity().acceptUnknown(), settings.values().domains().acceptsUnknown());
     assertTrue(description.channelNames().contains("Client Registry FHIR"));
   }
 }

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The embedded adapter: SQLite in the data directory. Each ChangeSet is one database transaction; reads run on a
  * pool of reader connections. JDBC blocks, so every call runs on this store's own worker threads.
  */
-public final class EmbeddedStore implements PatientStore, org.clientregistry.store.IndexSnapshotPlace {
+public final class EmbeddedStore implements PatientStore, org.clientregistry.store.IndexSnapshotPlace,
+    org.clientregistry.store.DemographicSearch {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
   private static final int READERS = 4;
   static final String SOURCE_COLUMNS = "id, version, client_id, id_system, id_value, golden_id, link_method,"
@@ -109,6 +110,11 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   @Override
   public Future<List<SourceIdentifier>> identifiersOf(List<String> sourceIds) {
     return read(c -> identifiersOf(c, sourceIds));
+  }
+
+  @Override
+  public Future<List<String>> searchSources(List<Clause> clauses, int limit) {
+    return read(c -> EmbeddedSearch.run(c, clauses, limit));
   }
 
   @Override

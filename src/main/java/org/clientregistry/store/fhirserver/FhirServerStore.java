@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * by paging {@code Patient} and follows other writers through {@code Patient/_history?_since=}. Large bodies are
  * parsed on this store's worker threads, never on an event loop.
  */
-public final class FhirServerStore implements PatientStore {
+public final class FhirServerStore implements PatientStore, org.clientregistry.store.DemographicSearch {
   private static final Logger LOG = LoggerFactory.getLogger(FhirServerStore.class);
   /** Bodies above this size are parsed on a worker thread. */
   private static final int INLINE_PARSE_LIMIT = 32 * 1024;
@@ -131,6 +131,19 @@ public final class FhirServerStore implements PatientStore {
         + NOT_GOLDEN + "&_count=" + shared.config.pageSize())
         .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
             .map(p -> p.getIdElement().getIdPart()).sorted().toList());
+  }
+
+  /** PDQm: the FHIR server's own Patient search, restricted to linked source records. */
+  @Override
+  public Future<List<String>> searchSources(List<Clause> clauses, int limit) {
+    StringBuilder query = new StringBuilder("/Patient?_sort=_id&_count=").append(limit);
+    for (Clause c : clauses) {
+      query.append('&').append(c.parameter()).append(c.exact() ? ":exact" : "").append('=')
+          .append(enc(String.join(",", c.values())));
+    }
+    return search("FHIR: demographic search", query + NOT_GOLDEN)
+        .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
+            .map(p -> p.getIdElement().getIdPart()).toList());
   }
 
   @Override

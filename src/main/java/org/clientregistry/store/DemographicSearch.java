@@ -1,0 +1,25 @@
+package org.clientregistry.store;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Demographic search over source records (PDQm), for stores that can do it. Kept out of {@link PatientStore} so
+ * that a store without it still serves everything else.
+ */
+public interface DemographicSearch {
+
+  /**
+   * One FHIR search parameter of Patient: {@code values} are alternatives (a comma-separated list); several clauses
+   * must all hold. {@code exact}: the {@code :exact} modifier (whole value, case-sensitive) instead of FHIR's default
+   * string match (starts with, ignoring case).
+   */
+  record Clause(String parameter, boolean exact, List<String> values) {}
+
+  /** The parameters every store that searches supports. */
+  List<String> PARAMETERS = List.of("family", "given", "birthdate", "gender", "identifier", "telecom",
+      "address", "address-city", "address-state", "address-postalcode", "address-country");
+
+  /** Ids of the source records matching every clause, at most {@code limit}, in a stable order. */
+  Future<List<String>> searchSources(List<Clause> clauses, int limit);
+}

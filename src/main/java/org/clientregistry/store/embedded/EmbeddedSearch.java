@@ -1,0 +1,106 @@
+package org.clientregistry.store.embedded;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.clientregistry.store.DemographicSearch.Clause;
+
+/**
+ * PDQm search on the embedded store: SQL over the stored Patient JSON (SQLite's JSON functions). Criteria other
+ * than identifiers and ids scan the records: fine for a registry's demographic lookups, which are rare next to
+ * submissions and PIX.
+ */
+final class EmbeddedSearch {
+  private EmbeddedSearch() {}
+
+  static List<String> run(Connection c, List<Clause> clauses, int limit) throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT s.id FROM source_record s WHERE 1 = 1");
+    List<String> args = new ArrayList<>();
+    for (Clause clause : clauses) {
+      List<String> alternatives = new ArrayList<>();
+      for (String value : clause.values()) {
+        alternatives.add(predicate(clause.parameter(), clause.exact(), value, args));
+      }
+      sql.append(" AND (").append(String.join(" OR ", alternatives)).append(')');
+    }
+    sql.append(" ORDER BY s.golden_id, s.id LIMIT ").append(limit);
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        ps.setString(i + 1, args.get(i));
+      }
+      List<String> ids = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+      return ids;
+    }
+  }
+
+  private static String predicate(String parameter, boolean exact, String value, List<String> args) {
+    return switch (parameter) {
+      case "identifier" -> identifier(value, args);
+      case "birthdate" -> {
+        args.add(value);
+        yield "json_extract(s.resource, '$.birthDate') = ?";
+      }
+      case "gender" -> {
+        args.add(value);
+        yield "json_extract(s.resource, '$.gender') = ?";
+      }
+      case "telecom" -> {
+        args.add(value);
+        yield "EXISTS (SELECT 1 FROM json_each(s.resource, '$.telecom') t WHERE json_extract(t.value, '$.value') = ?)";
+      }
+      case "family" -> "EXISTS (SELECT 1 FROM json_each(s.resource, '$.name') n WHERE "
+          + string("json_extract(n.value, '$.family')", exact, value, args) + ")";
+      case "given" -> "EXISTS (SELECT 1 FROM json_each(s.resource, '$.name') n, json_each(n.value, '$.given') g "
+          + "WHERE " + string("g.value", exact, value, args) + ")";
+      case "address-city" -> address("city", exact, value, args);
+      case "address-state" -> address("state", exact, value, args);
+      case "address-postalcode" -> address("postalCode", exact, value, args);
+      case "address-country" -> address("country", exact, value, args);
+      case "address" -> "EXISTS (SELECT 1 FROM json_each(s.resource, '$.address') a WHERE "
+          + String.join(" OR ", List.of(
+              string("json_extract(a.value, '$.city')", exact, value, args),
+              string("json_extract(a.value, '$.state')", exact, value, args),
+              string("json_extract(a.value, '$.postalCode')", exact, value, args),
+              string("json_extract(a.value, '$.country')", exact, value, args),
+              string("json_extract(a.value, '$.text')", exact, value, args),
+              "EXISTS (SELECT 1 FROM json_each(a.value, '$.line') l WHERE " + string("l.value", exact, value, args)
+                  + ")")) + ")";
+      default -> throw new IllegalArgumentException("not a search parameter here: " + parameter);
+    };
+  }
+
+  private static String identifier(String value, List<String> args) {
+    int bar = value.indexOf('|');
+    if (bar < 0) {
+      args.add(value);
+      return "s.id IN (SELECT source_id FROM identifier WHERE value = ?)";
+    }
+    args.add(value.substring(0, bar));
+    args.add(value.substring(bar + 1));
+    return "s.id IN (SELECT source_id FROM identifier WHERE system = ? AND value = ?)";
+  }
+
+  private static String address(String field, boolean exact, String value, List<String> args) {
+    return "EXISTS (SELECT 1 FROM json_each(s.resource, '$.address') a WHERE "
+        + string("json_extract(a.value, '$." + field + "')", exact, value, args) + ")";
+  }
+
+  /** FHIR string search: starts with, ignoring case; {@code :exact} the whole value as it is. */
+  private static String string(String expression, boolean exact, String value, List<String> args) {
+    if (exact) {
+      args.add(value);
+      return expression + " = ?";
+    }
+    args.add(value.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+    return "lower(" + expression + ") LIKE ? ESCAPE '\\'";
+  }
+}
