@@ -1,0 +1,51 @@
+package org.clientregistry.tools;
+
+import java.util.Arrays;
+
+/**
+ * Thresholds chosen from the fitted model itself, no labels: each scored pair's match probability comes from its
+ * score and the prior, so the model predicts the precision and recall of every auto-link threshold. Auto-link where
+ * the predicted F1 is highest; review down to where a pair still has a 5 % chance of being a match, but never so low
+ * that one field alone could reach it (blocking then keys pairs of fields, which keeps candidate lists short).
+ */
+record Thresholds(double auto, double review, double precision, double recall, double expectedMatches) {
+  private static final double REVIEW_PROBABILITY = 0.05;
+
+  static Thresholds choose(double[] scores, double prior, long records, double heaviestField) {
+    double priorLogOdds = Estimation.log2(prior / (1 - prior));
+    double[] s = scores.clone();
+    Arrays.sort(s);
+    double found = 0;
+    for (double x : s) {
+      found += probability(x, priorLogOdds);
+    }
+    double expected = Math.max(found, prior * records * (records - 1) / 2.0);
+    double bestF1 = -1;
+    double auto = s.length == 0 ? heaviestField : s[s.length - 1];
+    double tp = 0;
+    double precision = 1;
+    double recall = 0;
+    for (int i = s.length - 1; i >= 0; i--) {
+      tp += probability(s[i], priorLogOdds);
+      if (i > 0 && s[i - 1] == s[i]) {
+        continue; // a threshold takes every pair of the same score
+      }
+      long links = s.length - i;
+      double f1 = 2 * tp / (links + expected);
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        auto = s[i];
+        precision = tp / links;
+        recall = tp / expected;
+      }
+    }
+    auto = Math.floor(auto * 100) / 100;
+    double review = Math.log(REVIEW_PROBABILITY / (1 - REVIEW_PROBABILITY)) / Math.log(2) - priorLogOdds;
+    review = Math.min(auto, Math.max(review, Math.floor((heaviestField + 0.01) * 100 + 1) / 100));
+    return new Thresholds(auto, review, precision, recall, expected);
+  }
+
+  static double probability(double score, double priorLogOdds) {
+    return 1 / (1 + Math.pow(2, -(score + priorLogOdds)));
+  }
+}
