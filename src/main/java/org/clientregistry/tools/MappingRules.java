@@ -28,7 +28,9 @@ final class MappingRules {
         case "given" -> name(fields.putObject("given"), "name.given", targets.contains("family") ? "family" : null);
         case "family" -> name(fields.putObject("family"), "name.family", null);
         case "birthDate" -> {
-          ObjectNode f = field(fields.putObject("birthDate"), "birthDate", "date", 366.0);
+          // Keyed on the exact date: a year key paired with a weak field finds too many; a slipped date is found
+          // through the other fields' keys.
+          ObjectNode f = field(fields.putObject("birthDate"), "birthDate", "exact", null);
           ArrayNode levels = f.putArray("levels");
           level(levels, "exact", null);
           level(levels, "damerau-levenshtein", 1.0);
@@ -42,7 +44,12 @@ final class MappingRules {
         case "email" -> similar(fields.putObject("email"), "telecom.where(system='email').value", 0.9);
         case "line" -> similar(fields.putObject("street"), "address.line", 0.85);
         case "city" -> similar(fields.putObject("city"), "address.city", 0.9);
-        case "postalCode" -> edits(fields.putObject("postcode"), "address.postalCode", null);
+        case "postalCode" -> {
+          ObjectNode f = field(fields.putObject("postcode"), "address.postalCode", "exact", null);
+          ArrayNode levels = f.putArray("levels");
+          level(levels, "exact", null);
+          level(levels, "damerau-levenshtein", 1.0);
+        }
         case "state" -> level(field(fields.putObject("state"), "address.state", "exact", null).putArray("levels"),
             "exact", null);
         default -> {
@@ -84,7 +91,7 @@ final class MappingRules {
   }
 
   private static void similar(ObjectNode f, String path, double threshold) {
-    field(f, path, "jaro-winkler-similarity", threshold);
+    field(f, path, "exact", null); // keyed on the exact value: phonetic keys of addresses and e-mails find too many
     ArrayNode levels = f.putArray("levels");
     level(levels, "exact", null);
     level(levels, "jaro-winkler-similarity", threshold);
