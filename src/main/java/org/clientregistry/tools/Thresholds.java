@@ -42,7 +42,7 @@ record Thresholds(double auto, double review, double precision, double recall, d
     // The F1-optimal threshold is where a pair's probability is F1/2: taken from the model rather than from the
     // scored pairs, where a gap between matches and the rest would put it anywhere in the gap. Never below what
     // one field alone reaches: a single agreeing field does not link two records.
-    double optimum = Estimation.log2((bestF1 / 2) / (1 - bestF1 / 2)) - priorLogOdds;
+    double optimum = bestF1 <= 0 ? -priorLogOdds : Estimation.log2((bestF1 / 2) / (1 - bestF1 / 2)) - priorLogOdds;
     auto = Math.min(auto, Math.max(optimum, heaviestField + 0.01));
     auto = Math.ceil(auto * 100) / 100;
     double review = Math.log(REVIEW_PROBABILITY / (1 - REVIEW_PROBABILITY)) / Math.log(2) - priorLogOdds;
