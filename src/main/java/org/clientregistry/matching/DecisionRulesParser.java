@@ -115,8 +115,13 @@ public final class DecisionRulesParser {
       throw new RulesException(path + ".autoMatchThreshold", "(" + auto + ") must not be below potentialMatchThreshold ("
           + potential + ")");
     }
+    double blocking = number(node, "blockingThreshold", path, potential);
+    if (blocking < potential) {
+      throw new RulesException(path + ".blockingThreshold", "(" + blocking + ") must not be below "
+          + "potentialMatchThreshold (" + potential + ")");
+    }
     String name = node.path("name").asText(path);
-    return new RuleSet(name, type, fields, filters, potential, auto);
+    return new RuleSet(name, type, fields, filters, potential, auto, blocking);
   }
 
   /**

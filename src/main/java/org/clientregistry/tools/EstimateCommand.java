@@ -62,11 +62,22 @@ public final class EstimateCommand {
     double heaviest = heaviestLevel(r);
     Thresholds t = Thresholds.choose(r.scoredPairs().stream().mapToDouble(p -> p[0]).toArray(), r.prior(),
         records.size(), heaviest);
-    ObjectNode suggested = suggest((ObjectNode) JSON.readTree(asProbabilistic(rulesText)), r, t);
-    String text = JSON.writeValueAsString(suggested);
     System.out.print(ModelReport.text(r, t, records.size()));
+    // Widest blocking first (sure from the review threshold); pairs of fields when that finds too many.
+    ObjectNode input = (ObjectNode) JSON.readTree(asProbabilistic(rulesText));
+    Thresholds wide = new Thresholds(t.auto(), t.review(), t.review(), t.precision(), t.recall(),
+        t.expectedMatches());
+    String text = JSON.writeValueAsString(suggest(input, r, wide));
     DecisionRules parsed = DecisionRulesParser.parse(text, FieldExtractor::validate);
-    System.out.println("blocking (from the suggested rules): " + new BlockingKeys(parsed));
+    double mean = BlockingChoice.meanCandidates(parsed, records, 42);
+    System.out.printf("blocking sure from %.2f: %s, %.1f candidates per lookup with every record indexed%n",
+        t.review(), new BlockingKeys(parsed), mean);
+    if (mean > BlockingChoice.BUDGET && t.blocking() > t.review()) {
+      text = JSON.writeValueAsString(suggest(input, r, t));
+      parsed = DecisionRulesParser.parse(text, FieldExtractor::validate);
+      System.out.printf("over %d: blocking sure from %.2f: %s, %.1f candidates per lookup%n", BlockingChoice.BUDGET,
+          t.blocking(), new BlockingKeys(parsed), BlockingChoice.meanCandidates(parsed, records, 42));
+    }
     if (options.containsKey("out")) {
       Files.writeString(Path.of(options.get("out")), text);
       System.out.println("suggested rules: " + options.get("out"));
@@ -183,6 +194,7 @@ public final class EstimateCommand {
     }
     set.put("potentialMatchThreshold", t.review());
     set.put("autoMatchThreshold", t.auto());
+    set.put("blockingThreshold", t.blocking());
     ObjectNode out = JSON.createObjectNode();
     out.putArray("rules").add(set);
     return out;

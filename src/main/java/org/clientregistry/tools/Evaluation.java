@@ -124,7 +124,8 @@ final class Evaluation {
   /** The same rules with every rule set's auto-link threshold set to t (potential lowered to t when above). */
   static DecisionRules withAutoThreshold(DecisionRules rules, double t) {
     List<RuleSet> sets = rules.ruleSets().stream().map(s -> new RuleSet(s.name(), s.type(), s.fields(), s.filters(),
-        Math.min(s.potentialThreshold(), t), t)).toList();
+        Math.min(s.potentialThreshold(), t), t, Math.max(Math.min(s.potentialThreshold(), t),
+        s.blockingThreshold()))).toList();
     return new DecisionRules(sets, rules.slots());
   }
 

@@ -41,7 +41,8 @@ final class MappingRules {
         case "gender" -> level(field(fields.putObject("gender"), "gender", "exact", null).putArray("levels"),
             "exact", null);
         case "phone" -> edits(fields.putObject("phone"), "telecom.where(system='phone').value", "last-digits:8");
-        case "email" -> similar(fields.putObject("email"), "telecom.where(system='email').value", 0.9);
+        case "email" -> similar(fields.putObject("email"), "telecom.where(system='email').value", 0.9)
+            .put("prefixKey", 4);
         case "line" -> similar(fields.putObject("street"), "address.line", 0.85);
         case "city" -> similar(fields.putObject("city"), "address.city", 0.9);
         case "postalCode" -> {
@@ -71,6 +72,7 @@ final class MappingRules {
 
   private static void name(ObjectNode f, String path, String partner) {
     field(f, path, "jaro-winkler-similarity", 0.8);
+    f.put("prefixKey", 3); // Soundex keys miss typos in the first letters, a prefix those further on
     if (partner != null) {
       f.put("anyOrderWith", partner);
     }
@@ -90,11 +92,12 @@ final class MappingRules {
     level(levels, "damerau-levenshtein", 1.0);
   }
 
-  private static void similar(ObjectNode f, String path, double threshold) {
+  private static ObjectNode similar(ObjectNode f, String path, double threshold) {
     field(f, path, "exact", null); // keyed on the exact value: phonetic keys of addresses and e-mails find too many
     ArrayNode levels = f.putArray("levels");
     level(levels, "exact", null);
     level(levels, "jaro-winkler-similarity", threshold);
+    return f;
   }
 
   private static ObjectNode field(ObjectNode f, String path, String algorithm, Double threshold) {

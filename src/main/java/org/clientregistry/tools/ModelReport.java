@@ -23,7 +23,7 @@ final class ModelReport {
       }
     }
     b.append(String.format("thresholds: auto-link from %.2f (predicted precision %.4f, recall %.4f), review from "
-        + "%.2f%n", t.auto(), t.precision(), t.recall(), t.review()));
+        + "%.2f, blocking sure from %.2f%n", t.auto(), t.precision(), t.recall(), t.review(), t.blocking()));
     return b.toString();
   }
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * the predicted F1 is highest; review down to where a pair still has a 5 % chance of being a match, but never so low
  * that one field alone could reach it (blocking then keys pairs of fields, which keeps candidate lists short).
  */
-record Thresholds(double auto, double review, double precision, double recall, double expectedMatches) {
+record Thresholds(double auto, double review, double blocking, double precision, double recall, double expectedMatches) {
   private static final double REVIEW_PROBABILITY = 0.05;
 
   static Thresholds choose(double[] scores, double prior, long records, double heaviestField) {
@@ -40,14 +40,14 @@ record Thresholds(double auto, double review, double precision, double recall, d
       }
     }
     // The F1-optimal threshold is where a pair's probability is F1/2: taken from the model rather than from the
-    // scored pairs, where a gap between matches and the rest would put it anywhere in the gap. Never below what
-    // one field alone reaches: a single agreeing field does not link two records.
+    // scored pairs, where a gap between matches and the rest would put it anywhere in the gap.
     double optimum = bestF1 <= 0 ? -priorLogOdds : Estimation.log2((bestF1 / 2) / (1 - bestF1 / 2)) - priorLogOdds;
-    auto = Math.min(auto, Math.max(optimum, heaviestField + 0.01));
-    auto = Math.ceil(auto * 100) / 100;
+    auto = Math.ceil(Math.min(auto, optimum) * 100) / 100;
     double review = Math.log(REVIEW_PROBABILITY / (1 - REVIEW_PROBABILITY)) / Math.log(2) - priorLogOdds;
-    review = Math.min(auto, Math.max(review, Math.floor((heaviestField + 0.01) * 100 + 1) / 100));
-    return new Thresholds(auto, review, precision, recall, expected);
+    review = Math.min(auto, Math.ceil(review * 100) / 100);
+    // Blocking guarantees keys only from above what one field alone reaches, so that it keys pairs of fields.
+    double blocking = Math.max(review, Math.ceil((heaviestField + 0.01) * 100) / 100);
+    return new Thresholds(auto, review, blocking, precision, recall, expected);
   }
 
   static double probability(double score, double priorLogOdds) {

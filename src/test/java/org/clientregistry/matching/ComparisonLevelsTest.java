@@ -72,6 +72,15 @@ class ComparisonLevelsTest {
   }
 
   @Test
+  void aBlockingThresholdBelowTheReviewThresholdIsRefused() {
+    assertEquals(13, DecisionRulesParser.parse(RULES.replace("\"potentialMatchThreshold\"",
+        "\"blockingThreshold\": 13, \"potentialMatchThreshold\""), FieldExtractor::validate).ruleSets().get(0)
+        .blockingThreshold());
+    assertThrows(RulesException.class, () -> DecisionRulesParser.parse(RULES.replace("\"potentialMatchThreshold\"",
+        "\"blockingThreshold\": 11, \"potentialMatchThreshold\""), FieldExtractor::validate));
+  }
+
+  @Test
   void aFieldWithoutLevelsIsOneLevel() {
     DecisionRules rules = DecisionRulesParser.parse(MatcherTest.RULES.formatted("moderate", "moderate"),
         FieldExtractor::validate);
