@@ -39,8 +39,11 @@ final class LinkPlanner {
 
   record Scored(Map<String, GoldenScore> byGolden, boolean capped) {
     List<GoldenScore> ranked(Outcome outcome) {
+      // Equal scores: the candidate with the smaller source id (made from its owner and identifier, so the same
+      // in every run) wins, never the order of a hash map of random golden ids.
       return byGolden.values().stream().filter(g -> g.best().outcome() == outcome)
-          .sorted(Comparator.comparingDouble((GoldenScore g) -> g.best().normalisedScore()).reversed()).toList();
+          .sorted(Comparator.comparingDouble((GoldenScore g) -> g.best().normalisedScore()).reversed()
+              .thenComparing(GoldenScore::candidateId)).toList();
     }
   }
 
@@ -253,7 +256,8 @@ final class LinkPlanner {
           cmp = new Comparison(cmp.ruleSet(), cmp.score(), cmp.normalisedScore(), Outcome.REVIEW, cmp.explanation());
         }
         GoldenScore current = byGolden.get(c.goldenId());
-        if (current == null || cmp.betterThan(current.best())) {
+        if (current == null || cmp.betterThan(current.best()) || (!current.best().betterThan(cmp)
+            && c.sourceId().compareTo(current.candidateId()) < 0)) {
           byGolden.put(c.goldenId(), new GoldenScore(c.goldenId(), cmp, c.sourceId()));
         }
       }

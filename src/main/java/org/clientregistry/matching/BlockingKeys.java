@@ -57,7 +57,7 @@ public final class BlockingKeys {
    */
   static Plan plan(RuleSet set) {
     List<FieldRule> fields = set.fields();
-    double threshold = set.potentialThreshold();
+    double threshold = set.blockingThreshold();
     List<Integer> kept = new ArrayList<>();
     double dropped = 0;
     for (int i = 0; i < fields.size(); i++) {
@@ -111,7 +111,7 @@ public final class BlockingKeys {
       for (int i = 0; i < n; i++) {
         sum += (mask & (1 << i)) != 0 ? w[i] : 0;
       }
-      if (sum < set.potentialThreshold() || !minimal(mask, w, sum, set.potentialThreshold())) {
+      if (sum < set.blockingThreshold() || !minimal(mask, w, sum, set.blockingThreshold())) {
         continue;
       }
       int best1 = -1;
@@ -177,8 +177,8 @@ public final class BlockingKeys {
     while (remaining.size() > (pairs ? 2 : 1)) {
       double lightest = weight(set, set.fields().get(remaining.get(0)));
       double heaviest = weight(set, set.fields().get(remaining.get(remaining.size() - 1)));
-      boolean holds = pairs ? sum + lightest + heaviest < set.potentialThreshold()
-          : sum + lightest < set.potentialThreshold();
+      boolean holds = pairs ? sum + lightest + heaviest < set.blockingThreshold()
+          : sum + lightest < set.blockingThreshold();
       if (!holds) {
         break;
       }

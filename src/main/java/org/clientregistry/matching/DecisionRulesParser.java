@@ -115,8 +115,13 @@ public final class DecisionRulesParser {
       throw new RulesException(path + ".autoMatchThreshold", "(" + auto + ") must not be below potentialMatchThreshold ("
           + potential + ")");
     }
+    double blocking = number(node, "blockingThreshold", path, potential);
+    if (blocking < potential) {
+      throw new RulesException(path + ".blockingThreshold", "(" + blocking + ") must not be below "
+          + "potentialMatchThreshold (" + potential + ")");
+    }
     String name = node.path("name").asText(path);
-    return new RuleSet(name, type, fields, filters, potential, auto);
+    return new RuleSet(name, type, fields, filters, potential, auto, blocking);
   }
 
   /**
@@ -187,8 +192,15 @@ public final class DecisionRulesParser {
     } catch (IllegalArgumentException e) {
       throw new RulesException(path + ".fhirpath", e.getMessage());
     }
-    // Filters are exact-equality conditions whatever algorithm they name.
-    String algorithmName = compared ? node.path("algorithm").asText("") : "exact";
+    List<ComparisonLevel> levels = compared ? levels(node.path("levels"), path + ".levels", type) : List.of();
+    // Filters are exact-equality conditions whatever algorithm they name. With levels and no algorithm of its own,
+    // a field is keyed by its loosest (last) level.
+    String algorithmName = !compared ? "exact" : node.has("algorithm") || levels.isEmpty()
+        ? node.path("algorithm").asText("") : levels.get(levels.size() - 1).algorithm().name();
+    if (!node.has("algorithm") && !levels.isEmpty() && !node.has("threshold")) {
+      ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("threshold",
+          levels.get(levels.size() - 1).threshold());
+    }
     Algorithm algorithm;
     try {
       algorithm = Algorithms.byName(algorithmName);
@@ -213,7 +225,7 @@ public final class DecisionRulesParser {
     double weight = number(node, "weight", path, 1.0);
     double m = 0.9;
     double u = 0.1;
-    if (type == MatchingType.PROBABILISTIC && compared) {
+    if (type == MatchingType.PROBABILISTIC && compared && levels.isEmpty()) {
       m = number(node, "mValue", path, null);
       u = number(node, "uValue", path, null);
       if (m <= 0 || m >= 1 || u <= 0 || u >= 1) {
@@ -248,7 +260,49 @@ public final class DecisionRulesParser {
     }
     return new FieldRule(name, algorithm, threshold, weight, m, u, slot, one, both,
         java.util.Collections.unmodifiableSet(systems), // in file order, so the rules print the same every run
-        termFrequency, -1, alwaysKey.asBoolean(false), prefix.asInt(0), nearDay.asInt(0));
+        termFrequency, -1, alwaysKey.asBoolean(false), prefix.asInt(0), nearDay.asInt(0), levels);
+  }
+
+  /**
+   * {@code "levels": [ {algorithm, threshold, mValue, uValue}, … ]}, best first (probabilistic rule sets only). The
+   * m values and the u values must each add up to less than 1: the rest is the "else" level.
+   */
+  private static List<ComparisonLevel> levels(JsonNode node, String path, MatchingType type) {
+    if (node.isMissingNode()) {
+      return List.of();
+    }
+    if (type != MatchingType.PROBABILISTIC) {
+      throw new RulesException(path, "apply to probabilistic rule sets only");
+    }
+    if (!node.isArray() || node.isEmpty()) {
+      throw new RulesException(path, "must be a non-empty list of levels");
+    }
+    List<ComparisonLevel> out = new ArrayList<>();
+    double mSum = 0;
+    double uSum = 0;
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode level = node.get(i);
+      String at = path + "[" + i + "]";
+      Algorithm algorithm;
+      try {
+        algorithm = Algorithms.byName(level.path("algorithm").asText(""));
+      } catch (IllegalArgumentException e) {
+        throw new RulesException(at + ".algorithm", e.getMessage());
+      }
+      double threshold = algorithm.needsThreshold() ? number(level, "threshold", at, null) : 0;
+      double m = number(level, "mValue", at, null);
+      double u = number(level, "uValue", at, null);
+      if (m <= 0 || m >= 1 || u <= 0 || u >= 1) {
+        throw new RulesException(at, "mValue and uValue must be between 0 and 1 (exclusive)");
+      }
+      mSum += m;
+      uSum += u;
+      out.add(new ComparisonLevel(algorithm, threshold, m, u));
+    }
+    if (mSum >= 1 + 1e-9 || uSum >= 1 + 1e-9) {
+      throw new RulesException(path, "the levels' mValue and uValue must each add up to at most 1");
+    }
+    return List.copyOf(out);
   }
 
   /**

@@ -16,15 +16,43 @@ import java.util.Set;
  * besides its algorithm's own (phonetic codes miss typos near the start; a prefix misses those near the end).
  * {@code nearDayKey} (0 = none; dates): dates whose day of the year is less than N days apart share a key whatever
  * their years, so that a mistyped year with a day or two off still finds its record.
+ * {@code levels} (probabilistic only; empty = one level, the algorithm and threshold with m and u): several
+ * agreement levels, each with its own m and u (see {@link ComparisonLevel}); the algorithm and threshold then only
+ * make the blocking keys, so they should be as loose as the loosest level.
  */
 public record FieldRule(String name, Algorithm algorithm, double threshold, double weight, double mValue,
                         double uValue, int slot, NullHandling oneNull, NullHandling bothNull, Set<String> systems,
                         boolean termFrequency, int partner, boolean alwaysKey, int prefixKey,
-                        int nearDayKey) {
+                        int nearDayKey, java.util.List<ComparisonLevel> levels) {
 
   public FieldRule withPartner(int index) {
     return new FieldRule(name, algorithm, threshold, weight, mValue, uValue, slot, oneNull, bothNull, systems,
-        termFrequency, index, alwaysKey, prefixKey, nearDayKey);
+        termFrequency, index, alwaysKey, prefixKey, nearDayKey, levels);
+  }
+
+  /** The first level two values reach, or -1 (the "else" level); for fields with levels only. */
+  public int level(String a, String b) {
+    for (int i = 0; i < levels.size(); i++) {
+      if (levels.get(i).passes(a, b)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The weight of a level (-1: else). */
+  public double levelWeight(int level) {
+    return level >= 0 ? levels.get(level).weight() : elseWeight();
+  }
+
+  private double elseWeight() {
+    double m = 1;
+    double u = 1;
+    for (ComparisonLevel l : levels) {
+      m -= l.mValue();
+      u -= l.uValue();
+    }
+    return log2(Math.max(m, 1e-6) / Math.max(u, 1e-6));
   }
 
   /** Whether the field applies to a pair of records from these clients. */
@@ -37,13 +65,19 @@ public record FieldRule(String name, Algorithm algorithm, double threshold, doub
     return oneNull == NullHandling.GREEDY || bothNull == NullHandling.GREEDY || !systems.isEmpty();
   }
 
-  /** Weight a pass adds: the configured weight (deterministic) or log2(m/u) (probabilistic). */
+  /** Weight a pass adds: the configured weight (deterministic) or log2(m/u) (probabilistic; with levels the best). */
   public double passWeight(MatchingType type) {
+    if (!levels.isEmpty()) {
+      return levels.stream().mapToDouble(ComparisonLevel::weight).max().orElse(0); // the best level
+    }
     return type == MatchingType.PROBABILISTIC ? log2(mValue / uValue) : weight;
   }
 
-  /** Weight a fail adds: nothing (deterministic) or log2((1-m)/(1-u)), a penalty (probabilistic). */
+  /** Weight a fail adds: nothing (deterministic) or log2((1-m)/(1-u)), a penalty (probabilistic; with levels the else level's). */
   public double failWeight(MatchingType type) {
+    if (!levels.isEmpty()) {
+      return elseWeight();
+    }
     return type == MatchingType.PROBABILISTIC ? log2((1 - mValue) / (1 - uValue)) : 0;
   }
 

@@ -48,6 +48,9 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   private final Map<String, Integer>[] valueCounts;
   private final LongAdder lookups = new LongAdder();
   private final LongAdder candidatesFound = new LongAdder();
+  /** Lookups by number of candidates (the last bucket: that many or more), for percentiles. */
+  private final java.util.concurrent.atomic.AtomicLongArray byCount = new java.util.concurrent.atomic.AtomicLongArray(
+      1025);
   private final LongAdder cappedLookups = new LongAdder();
   private final List<String> ruleSetNames;
   private final DecisionRules rules;
@@ -294,6 +297,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
       });
       lookups.increment();
       candidatesFound.add(found.size());
+      byCount.incrementAndGet(Math.min(found.size(), byCount.length() - 1));
       for (int i = 0; i < byRuleSet.size(); i++) {
         candidatesByRuleSet[i].add(byRuleSet.get(i).size());
       }
@@ -373,7 +377,21 @@ public final class MatchIndex implements MatchView, TermFrequencies {
    * Candidate search statistics since start: lookups, candidates returned, lookups cut by the cap, and per rule
    * set (by name) the candidates its own keys found.
    */
-  public record Stats(long lookups, long candidates, long capped, Map<String, Long> candidatesByRuleSet) {
+  public record Stats(long lookups, long candidates, long capped, Map<String, Long> candidatesByRuleSet,
+                      long[] lookupsByCount) {
+    /** The number of candidates that share q (0..1) of lookups did not exceed (1024 stands for 1024 or more). */
+    public int candidatesPercentile(double q) {
+      long need = (long) Math.ceil(q * lookups);
+      long seen = 0;
+      for (int n = 0; n < lookupsByCount.length; n++) {
+        seen += lookupsByCount[n];
+        if (seen >= need && seen > 0) {
+          return n;
+        }
+      }
+      return 0;
+    }
+
     public double candidatesPerLookup() {
       return lookups == 0 ? 0 : (double) candidates / lookups;
     }
@@ -388,7 +406,11 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     for (int i = 0; i < ruleSetNames.size(); i++) {
       byRuleSet.merge(ruleSetNames.get(i), candidatesByRuleSet[i].sum(), Long::sum);
     }
-    return new Stats(lookups.sum(), candidatesFound.sum(), cappedLookups.sum(), byRuleSet);
+    long[] counts = new long[byCount.length()];
+    for (int n = 0; n < counts.length; n++) {
+      counts[n] = byCount.get(n);
+    }
+    return new Stats(lookups.sum(), candidatesFound.sum(), cappedLookups.sum(), byRuleSet, counts);
   }
 
   public int size() {

@@ -129,7 +129,16 @@ public final class Matcher {
     if (Double.isNaN(rarest)) {
       return r;
     }
-    double weight = Math.log(rule.mValue() / Math.min(rarest, 0.9999)) / Math.log(2);
+    double m = rule.mValue();
+    if (!rule.levels().isEmpty()) {
+      // Only the first level, when it is exact equality, is adjusted: other levels do not mean equal values.
+      if (r.rawScore() == null || r.rawScore() != 0 || rule.levels().get(0).algorithm().needsThreshold()
+          || !rule.levels().get(0).algorithm().name().equals("exact")) {
+        return r;
+      }
+      m = rule.levels().get(0).mValue();
+    }
+    double weight = Math.log(m / Math.min(rarest, 0.9999)) / Math.log(2);
     return new FieldResult(r.field(), r.algorithm(), r.rawScore(), r.result(), weight);
   }
 
@@ -148,6 +157,9 @@ public final class Matcher {
         case MODERATE -> new FieldResult(rule.name(), algorithm, null, FieldResult.Result.NULL, 0);
       };
     }
+    if (!rule.levels().isEmpty()) {
+      return levelled(rule, a, b);
+    }
     double last = Double.NaN;
     for (String x : a) {
       for (String y : b) {
@@ -159,5 +171,24 @@ public final class Matcher {
       }
     }
     return new FieldResult(rule.name(), algorithm, last, FieldResult.Result.FAIL, rule.failWeight(type));
+  }
+
+  /** A field with agreement levels: the best level any pair of values reaches. */
+  private static FieldResult levelled(FieldRule rule, String[] a, String[] b) {
+    int best = -1;
+    for (String x : a) {
+      for (String y : b) {
+        int level = rule.level(x, y);
+        if (level >= 0 && (best < 0 || level < best)) {
+          best = level;
+        }
+      }
+    }
+    if (best < 0) {
+      return new FieldResult(rule.name(), "else", null, FieldResult.Result.FAIL, rule.levelWeight(-1));
+    }
+    // Score 0 is the best level: it says which level was reached without holding the values.
+    return new FieldResult(rule.name(), rule.levels().get(best).label(), (double) best, FieldResult.Result.PASS,
+        rule.levelWeight(best));
   }
 }

@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.ContactPoint.ContactPointSystem;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.HumanName;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StringType;
 
 /**
  * How the columns of a labelled CSV become a FHIR Patient, and which column names the person (the entity key).
@@ -29,7 +30,9 @@ import org.hl7.fhir.r4.model.Patient;
  *                "phone_number": "phone", "soc_sec_id": "identifier|http://example.org/ssn" } }
  * </pre>
  * Targets: given, family, birthDate, gender, phone, email, line (several columns join into one line), city,
- * postalCode, state, identifier|system.
+ * postalCode, state, identifier|system, and field|NAME for any other column (occupation, birth place), kept as an
+ * extension that a rules field reads with {@code extension.where(url='…field-NAME').value}. A given name with a
+ * space in it (a double given name) becomes two given names.
  * A value that does not fit its target (a malformed date) is left out, as a registry would never receive it.
  */
 final class CsvMapping {
@@ -47,6 +50,14 @@ final class CsvMapping {
     this.entityColumn = entityColumn;
     this.entityPattern = entityPattern;
     this.columns = columns;
+  }
+
+  /** Where a {@code field|NAME} column goes: an extension with this URL + NAME (any column can be compared). */
+  static final String FIELD_URL = "http://clientregistry.org/fhir/StructureDefinition/field-";
+
+  /** The distinct targets of the columns, in file order. */
+  List<String> targets() {
+    return columns.stream().map(Column::target).distinct().toList();
   }
 
   static CsvMapping read(Path file) throws IOException {
@@ -107,7 +118,9 @@ final class CsvMapping {
       if (c.target().equals("given") || c.target().equals("family")) {
         name = name == null ? p.addName().setUse(HumanName.NameUse.OFFICIAL) : name;
         if (c.target().equals("given")) {
-          name.addGiven(value);
+          for (String part : value.split("\\s+")) { // a double given name stays two given names
+            name.addGiven(part);
+          }
         } else {
           name.setFamily(value);
         }
@@ -148,6 +161,10 @@ final class CsvMapping {
       case "postalCode" -> address(p).setPostalCode(value);
       case "state" -> address(p).setState(value);
       default -> {
+        if (c.target().startsWith("field|")) {
+          p.addExtension(FIELD_URL + c.target().substring("field|".length()), new StringType(value));
+          return;
+        }
         if (!c.target().startsWith("identifier|")) {
           throw new IllegalArgumentException("column " + c.name() + ": unknown target '" + c.target() + "'");
         }

@@ -1,6 +1,7 @@
 package org.clientregistry.tools;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,58 +9,38 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
-/** A small CSV reader for labelled data sets: a header row, optional double quotes, cells trimmed. */
+/**
+ * Labelled data sets read with commons-csv: a header row, RFC 4180 quoting (commas, quotes and line breaks inside
+ * quoted cells), spaces around cells ignored (FEBRL writes a space after each comma), blank lines skipped, and a
+ * short row read as empty cells.
+ */
 final class CsvRecords {
+  private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true)
+      .setIgnoreSurroundingSpaces(true).setTrim(true).setIgnoreEmptyLines(true).setAllowMissingColumnNames(true)
+      .get();
+
   private CsvRecords() {}
 
   static List<Map<String, String>> read(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    if (lines.isEmpty()) {
-      throw new IOException(file + " is empty");
-    }
-    List<String> header = cells(lines.get(0));
-    List<Map<String, String>> rows = new ArrayList<>(lines.size());
-    for (String line : lines.subList(1, lines.size())) {
-      if (line.isBlank()) {
-        continue;
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+         CSVParser parser = CSVParser.builder().setReader(in).setFormat(FORMAT).get()) {
+      List<String> header = parser.getHeaderNames();
+      if (header.isEmpty()) {
+        throw new IOException(file + " is empty");
       }
-      List<String> cells = cells(line);
-      Map<String, String> row = new LinkedHashMap<>();
-      for (int i = 0; i < header.size(); i++) {
-        row.put(header.get(i), i < cells.size() ? cells.get(i) : "");
-      }
-      rows.add(row);
-    }
-    return rows;
-  }
-
-  static List<String> cells(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (quoted) {
-        if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (ch == '"') {
-          quoted = false;
-        } else {
-          cell.append(ch);
+      List<Map<String, String>> rows = new ArrayList<>();
+      for (CSVRecord record : parser) {
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+          row.put(header.get(i), i < record.size() ? record.get(i) : "");
         }
-      } else if (ch == '"' && cell.toString().isBlank()) {
-        quoted = true;
-        cell.setLength(0);
-      } else if (ch == ',') {
-        out.add(cell.toString().trim());
-        cell.setLength(0);
-      } else {
-        cell.append(ch);
+        rows.add(row);
       }
+      return rows;
     }
-    out.add(cell.toString().trim());
-    return out;
   }
 }

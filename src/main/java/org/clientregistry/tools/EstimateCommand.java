@@ -1,9 +1,13 @@
 package org.clientregistry.tools;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,17 +17,19 @@ import java.util.Map;
 import io.vertx.core.Vertx;
 import org.clientregistry.fhir.FieldExtractor;
 import org.clientregistry.linking.IndexLoader;
+import org.clientregistry.matching.BlockingKeys;
 import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.DecisionRulesParser;
-import org.clientregistry.matching.MatchIndex;
 import org.clientregistry.matching.RuleSet;
 import org.clientregistry.store.embedded.EmbeddedStore;
 
 /**
  * {@code java -jar client-registry.jar estimate (--data FILE[,FILE…] --mapping FILE | --store DATA_DIR)
- * [--rules FILE] [--random-pairs N] [--iterations N] [--out FILE]}: estimates m and u for the fields of the first
- * rule set from the records of a CSV or of the registry's own store (no labels needed) and prints a probabilistic rules file with them, as a starting point to tune with
- * {@code evaluate --sweep}.
+ * [--rules FILE] [--random-pairs N] [--iterations N] [--out FILE]}: fits a probabilistic model to records without
+ * labels (see {@link Estimation}) and writes a rules file that {@code evaluate} and the registry take as it is:
+ * m and u per field and agreement level, and thresholds chosen from the model's own predicted precision and
+ * recall. Without {@code --rules} the fields come from the mapping's columns, with the usual comparison levels
+ * ({@link MappingRules}); with it, from the first rule set of the file (its fields keep their algorithms).
  */
 public final class EstimateCommand {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -38,23 +44,39 @@ public final class EstimateCommand {
       System.err.println(usage);
       System.exit(2);
     }
-    Path rulesFile = Path.of(options.getOrDefault("rules", "config/decision-rules.json"));
-    String rulesText = Files.readString(rulesFile);
-    DecisionRules rules = DecisionRulesParser.parse(rulesText, FieldExtractor::validate,
+    String rulesText;
+    if (options.containsKey("rules") || options.containsKey("store")) {
+      rulesText = Files.readString(Path.of(options.getOrDefault("rules", "config/decision-rules.json")));
+    } else {
+      rulesText = JSON.writeValueAsString(MappingRules.from(CsvMapping.read(Path.of(options.get("mapping")))
+          .targets()));
+    }
+    DecisionRules rules = DecisionRulesParser.parse(asProbabilistic(rulesText), FieldExtractor::validate,
         EvaluateCommand.nicknames(options));
     List<String[][]> records = options.containsKey("store") ? storedValues(rules, Path.of(options.get("store")))
         : values(rules, options);
     RuleSet set = rules.ruleSets().get(0);
-    Estimation.Result r = Estimation.run(set, records, new MatchIndex(rules, 1000),
-        Integer.parseInt(options.getOrDefault("random-pairs", "200000")),
-        Integer.parseInt(options.getOrDefault("iterations", "50")), 42);
-    ObjectNode suggested = suggest((ObjectNode) JSON.readTree(rulesText), r);
-    String text = JSON.writeValueAsString(suggested);
-    System.out.printf("%d records, %d blocked pairs, %d random pairs; estimated share of matches among blocked "
-        + "pairs %.4f%n", records.size(), r.blockedPairs(), r.randomPairs(), r.matchShare());
-    for (int f = 0; f < r.fields().size(); f++) {
-      System.out.printf("  %-20s m %.4f  u %.4f  pass weight %6.2f  fail weight %6.2f%n", r.fields().get(f),
-          r.m()[f], r.u()[f], log2(r.m()[f] / r.u()[f]), log2((1 - r.m()[f]) / (1 - r.u()[f])));
+    Estimation.Result r = Estimation.run(set, rules.slots(), records,
+        Integer.parseInt(options.getOrDefault("random-pairs", "1000000")),
+        Integer.parseInt(options.getOrDefault("iterations", "100")), 42);
+    double heaviest = heaviestLevel(r);
+    Thresholds t = Thresholds.choose(r.scoredPairs().stream().mapToDouble(p -> p[0]).toArray(), r.prior(),
+        records.size(), heaviest);
+    System.out.print(ModelReport.text(r, t, records.size()));
+    // Widest blocking first (sure from the review threshold); pairs of fields when that finds too many.
+    ObjectNode input = (ObjectNode) JSON.readTree(asProbabilistic(rulesText));
+    Thresholds wide = new Thresholds(t.auto(), t.review(), t.review(), t.precision(), t.recall(),
+        t.expectedMatches());
+    String text = JSON.writeValueAsString(suggest(input, r, wide));
+    DecisionRules parsed = DecisionRulesParser.parse(text, FieldExtractor::validate);
+    double mean = BlockingChoice.meanCandidates(parsed, records, 42);
+    System.out.printf("blocking sure from %.2f: %s, %.1f candidates per lookup with every record indexed%n",
+        t.review(), new BlockingKeys(parsed), mean);
+    if (mean > BlockingChoice.BUDGET && t.blocking() > t.review()) {
+      text = JSON.writeValueAsString(suggest(input, r, t));
+      parsed = DecisionRulesParser.parse(text, FieldExtractor::validate);
+      System.out.printf("over %d: blocking sure from %.2f: %s, %.1f candidates per lookup%n", BlockingChoice.BUDGET,
+          t.blocking(), new BlockingKeys(parsed), BlockingChoice.meanCandidates(parsed, records, 42));
     }
     if (options.containsKey("out")) {
       Files.writeString(Path.of(options.get("out")), text);
@@ -62,6 +84,51 @@ public final class EstimateCommand {
     } else {
       System.out.println(text);
     }
+  }
+
+  /** The first rule set of a rules text, made probabilistic (placeholder m and u where a field has none). */
+  static String asProbabilistic(String rulesText) throws Exception {
+    ObjectNode root = (ObjectNode) JSON.readTree(rulesText);
+    JsonNode rules = root.get("rules");
+    ObjectNode set = (ObjectNode) (rules.isArray() ? rules.get(0) : legacySet(rules)).deepCopy();
+    set.put("matchingType", "probabilistic");
+    Iterator<Map.Entry<String, JsonNode>> it = set.get("fields").fields();
+    while (it.hasNext()) {
+      ObjectNode field = (ObjectNode) it.next().getValue();
+      field.remove("weight");
+      if (!field.has("levels")) {
+        field.put("mValue", 0.9);
+        field.put("uValue", 0.1);
+      }
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.putArray("rules").add(set);
+    return JSON.writeValueAsString(out);
+  }
+
+  /** The older single-object format as one rule set (its "path" is the FHIRPath). */
+  private static ObjectNode legacySet(JsonNode fields) {
+    ObjectNode set = JSON.createObjectNode();
+    ObjectNode out = set.putObject("fields");
+    fields.fields().forEachRemaining(e -> {
+      ObjectNode f = e.getValue().deepCopy();
+      if (!f.has("fhirpath") && f.has("path")) {
+        f.put("fhirpath", f.get("path").asText());
+      }
+      out.set(e.getKey(), f);
+    });
+    set.put("autoMatchThreshold", 0);
+    return set;
+  }
+
+  private static double heaviestLevel(Estimation.Result r) {
+    double heaviest = 0;
+    for (int f = 0; f < r.m().length; f++) {
+      for (int k = 0; k < r.m()[f].length - 1; k++) {
+        heaviest = Math.max(heaviest, Estimation.log2(r.m()[f][k] / r.u()[f][k]));
+      }
+    }
+    return heaviest;
   }
 
   private static List<String[][]> values(DecisionRules rules, Map<String, String> options) throws Exception {
@@ -102,11 +169,8 @@ public final class EstimateCommand {
     return out;
   }
 
-  /**
-   * The first rule set of the input, made probabilistic with the estimates. Thresholds: auto-link where the
-   * posterior odds reach 99:1 under the estimated share of matches, review from 9:1 below that.
-   */
-  static ObjectNode suggest(ObjectNode input, Estimation.Result r) {
+  /** The rule set with the estimates: m and u per level (or per field without levels), and the thresholds. */
+  static ObjectNode suggest(ObjectNode input, Estimation.Result r, Thresholds t) {
     ObjectNode set = (ObjectNode) input.get("rules").get(0).deepCopy();
     set.put("matchingType", "probabilistic");
     ObjectNode fields = (ObjectNode) set.get("fields");
@@ -116,24 +180,38 @@ public final class EstimateCommand {
       int f = r.fields().indexOf(name);
       ObjectNode field = (ObjectNode) fields.get(name);
       field.remove("weight");
-      field.put("mValue", round(r.m()[f]));
-      field.put("uValue", round(r.u()[f]));
+      double[] m = belowOne(r.m()[f]);
+      double[] u = belowOne(r.u()[f]);
+      if (field.has("levels")) {
+        ArrayNode levels = (ArrayNode) field.get("levels");
+        for (int k = 0; k < levels.size(); k++) {
+          ((ObjectNode) levels.get(k)).put("mValue", m[k]).put("uValue", u[k]);
+        }
+      } else {
+        field.put("mValue", m[0]);
+        field.put("uValue", u[0]);
+      }
     }
-    double prior = log2(r.matchShare() / (1 - r.matchShare()));
-    double auto = Math.ceil(log2(99) - prior);
-    set.put("autoMatchThreshold", auto);
-    set.put("potentialMatchThreshold", Math.max(0, auto - Math.ceil(log2(99) - log2(9))));
+    set.put("potentialMatchThreshold", t.review());
+    set.put("autoMatchThreshold", t.auto());
+    set.put("blockingThreshold", t.blocking());
     ObjectNode out = JSON.createObjectNode();
-    ArrayNode list = out.putArray("rules");
-    list.add(set);
+    out.putArray("rules").add(set);
     return out;
   }
 
-  private static double round(double x) {
-    return Math.round(x * 10000) / 10000.0;
-  }
-
-  private static double log2(double x) {
-    return Math.log(x) / Math.log(2);
+  /** The levels' values (all but else) to 4 significant digits, rounded down so that they add up to below 1. */
+  private static double[] belowOne(double[] p) {
+    double sum = 0;
+    for (int k = 0; k < p.length - 1; k++) {
+      sum += p[k];
+    }
+    double scale = sum > 0.9999 ? 0.9999 / sum : 1;
+    double[] out = new double[p.length - 1];
+    for (int k = 0; k < out.length; k++) {
+      double x = Math.min(0.9999, Math.max(1e-7, p[k] * scale));
+      out[k] = new BigDecimal(x).round(new MathContext(4, RoundingMode.DOWN)).doubleValue();
+    }
+    return out;
   }
 }

@@ -15,13 +15,14 @@ import org.clientregistry.matching.Nicknames;
 
 /**
  * {@code java -jar client-registry.jar evaluate --data FILE[,FILE…] --mapping FILE [--rules FILE]
- * [--sweep FROM:TO:STEP] [--orders N] [--max-candidates N] [--out DIR]}: link a labelled data set with a rules
- * file and print pairwise precision, recall, F1, blocking recall, candidates per record and records per second;
- * optionally sweep the auto-link threshold and replay the set in shuffled orders. Writes JSON and an SVG plot.
+ * [--sweep FROM:TO:STEP] [--shuffles N] [--max-candidates N] [--out DIR]}: link a labelled data set with a rules
+ * file and print pairwise precision, recall, F1, blocking recall, candidates per record (mean, p50, p99) and records
+ * per second; optionally sweep the auto-link threshold and replay the set in N shuffled orders ({@code --shuffles},
+ * also accepted as {@code --orders}), reporting the F1 spread. Writes JSON and an SVG plot.
  */
 public final class EvaluateCommand {
   private static final String USAGE = "usage: evaluate --data FILE[,FILE...] --mapping FILE [--rules FILE] "
-      + "[--sweep FROM:TO:STEP] [--orders N] [--max-candidates N] [--out DIR]";
+      + "[--sweep FROM:TO:STEP] [--shuffles N] [--max-candidates N] [--out DIR]";
 
   private EvaluateCommand() {}
 
@@ -46,8 +47,8 @@ public final class EvaluateCommand {
     Evaluation.Result main = Evaluation.run(rules, records, maxCandidates);
     report.put("result", main);
     System.out.println("| data | records | true pairs | linked pairs | TP | FP | FN | precision | recall | F1 "
-        + "| blocking recall | linkable blocking recall | candidates/record | records/s |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        + "| blocking recall | linkable blocking recall | candidates/record | p50 | p99 | records/s |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     System.out.println(row(name, main));
     main.candidatesPerRecordByRuleSet().forEach((set, n) -> System.out.printf(
         "candidates per record found by rule set '%s': %.1f%n", set, n));
@@ -66,14 +67,16 @@ public final class EvaluateCommand {
       Files.writeString(svg, SweepPlot.svg(name, sweep));
       System.out.println("plot: " + svg);
     }
-    if (options.containsKey("orders")) {
+    String orders = options.getOrDefault("shuffles", options.get("orders")); // --orders: the older name
+    if (orders != null) {
       List<Double> f1s = new ArrayList<>();
-      for (int seed = 1; seed <= Integer.parseInt(options.get("orders")); seed++) {
+      for (int seed = 1; seed <= Integer.parseInt(orders); seed++) {
         f1s.add(Evaluation.run(rules, Evaluation.shuffled(records, seed), maxCandidates).f1());
       }
       double min = f1s.stream().mapToDouble(Double::doubleValue).min().orElse(0);
       double max = f1s.stream().mapToDouble(Double::doubleValue).max().orElse(0);
       report.put("shuffledOrdersF1", f1s);
+      report.put("shuffledOrdersSpread", max - min);
       System.out.printf("F1 over %d shuffled orders: min %.4f, max %.4f, spread %.4f%n", f1s.size(), min, max,
           max - min);
     }
@@ -83,10 +86,10 @@ public final class EvaluateCommand {
   }
 
   static String row(String name, Evaluation.Result r) {
-    return String.format("| %s | %d | %d | %d | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f | %.0f |",
-        name, r.records(), r.truePairs(), r.linkedPairs(), r.truePositives(), r.falsePositives(),
+    return String.format("| %s | %d | %d | %d | %d | %d | %d | %.4f | %.4f | %.4f | %.4f | %.4f | %.1f | %d | %d "
+        + "| %.0f |", name, r.records(), r.truePairs(), r.linkedPairs(), r.truePositives(), r.falsePositives(),
         r.falseNegatives(), r.precision(), r.recall(), r.f1(), r.blockingRecall(), r.linkableBlockingRecall(),
-        r.candidatesPerRecord(), r.recordsPerSecond());
+        r.candidatesPerRecord(), r.candidatesP50(), r.candidatesP99(), r.recordsPerSecond());
   }
 
   private static Path out(Map<String, String> options) throws Exception {

@@ -38,7 +38,7 @@ final class Evaluation {
                 double precision, double recall, double f1, double blockingRecall,
                 double linkableBlockingRecall, double candidatesPerRecord,
                 java.util.Map<String, Double> candidatesPerRecordByRuleSet, double recordsPerSecond,
-                long cappedLookups) {
+                long cappedLookups, int candidatesP50, int candidatesP99) {
     long falsePositives() {
       return linkedPairs - truePositives;
     }
@@ -81,7 +81,8 @@ final class Evaluation {
     return new Result(rules.ruleSets().get(0).autoThreshold(), records.size(), truth, linked, tp, precision, recall,
         f1, blockingRecall(index, valuesByEntity, null), blockingRecall(index, valuesByEntity, new Matcher(rules, index)),
         stats.candidatesPerLookup(), perRuleSet(stats),
-        records.size() / seconds, stats.capped());
+        records.size() / seconds, stats.capped(), stats.candidatesPercentile(0.5),
+        stats.candidatesPercentile(0.99));
   }
 
   private static java.util.Map<String, Double> perRuleSet(MatchIndex.Stats stats) {
@@ -123,7 +124,8 @@ final class Evaluation {
   /** The same rules with every rule set's auto-link threshold set to t (potential lowered to t when above). */
   static DecisionRules withAutoThreshold(DecisionRules rules, double t) {
     List<RuleSet> sets = rules.ruleSets().stream().map(s -> new RuleSet(s.name(), s.type(), s.fields(), s.filters(),
-        Math.min(s.potentialThreshold(), t), t)).toList();
+        Math.min(s.potentialThreshold(), t), t, Math.max(Math.min(s.potentialThreshold(), t),
+        s.blockingThreshold()))).toList();
     return new DecisionRules(sets, rules.slots());
   }
 

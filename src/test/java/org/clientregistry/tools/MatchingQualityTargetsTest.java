@@ -38,4 +38,29 @@ class MatchingQualityTargetsTest {
     assertTrue(result.get("f1").asDouble() >= minF1, result.toString());
     assertTrue(result.get("blockingRecall").asDouble() >= minBlockingRecall, result.toString());
   }
+
+  /**
+   * No labels and no rules file: estimate fits a model to the records (fields from the mapping), and evaluate
+   * links with the rules file it wrote, in file order and in 3 shuffled orders.
+   */
+  @ParameterizedTest(name = "estimated: {0}")
+  @CsvSource({
+      "opencr-uganda/uganda_data_v21_20201501.csv, opencr-uganda.json, uganda_data_v21_20201501",
+      "febrl/febrl_dataset3.csv, febrl.json, febrl_dataset3",
+      "febrl/febrl_dataset4a.csv;febrl/febrl_dataset4b.csv, febrl.json, febrl_dataset4a"})
+  void estimatedRulesMeetTheTargets(String data, String mapping, String name, @TempDir Path out) throws Exception {
+    String files = String.join(",", java.util.Arrays.stream(data.split(";")).map(f -> DATA + f).toList());
+    Path rules = out.resolve("estimated.json");
+    EstimateCommand.main(new String[] {"--data", files, "--mapping", "config/examples/mappings/" + mapping,
+        "--out", rules.toString()});
+    EvaluateCommand.main(new String[] {"--data", files, "--mapping", "config/examples/mappings/" + mapping,
+        "--rules", rules.toString(), "--shuffles", "3", "--out", out.toString()});
+    JsonNode report = new ObjectMapper().readTree(out.resolve(name + ".json").toFile());
+    JsonNode result = report.get("result");
+    assertTrue(result.get("f1").asDouble() >= 0.95, result.toString());
+    for (JsonNode f1 : report.get("shuffledOrdersF1")) {
+      assertTrue(f1.asDouble() >= 0.95, report.get("shuffledOrdersF1").toString());
+    }
+    assertTrue(report.get("shuffledOrdersSpread").asDouble() <= 0.01, report.get("shuffledOrdersF1").toString());
+  }
 }
