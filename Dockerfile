@@ -19,8 +19,9 @@ RUN mkdir -p data certificates && chown -R registry:registry /opt/registry
 USER registry
 VOLUME ["/opt/registry/data", "/opt/registry/certificates"]
 EXPOSE 3000
-# /health answers without a client certificate; -k because the development CA is not in the image's trust store.
-# Plain HTTP when the registry runs as an OpenHIM mediator with CR_SERVER_TLS=false.
+# The HTTPS port requires a client certificate at the handshake; health checks use the plain-HTTP health port,
+# which listens on the container's loopback interface only and serves /health and /ready alone.
+ENV CR_SERVER_HEALTH_PORT=3001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
-  CMD curl -fsk https://localhost:3000/health || curl -fs http://localhost:3000/health || exit 1
+  CMD curl -fs http://127.0.0.1:3001/health || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "client-registry.jar"]

@@ -64,6 +64,7 @@ public final class Registry {
   private final LiveSettings live;
   private final MediatorDescription mediator; // null unless in mediator mode
   private String deploymentId;
+  private String healthDeploymentId;
   private MediatorLink link;
   private CoreApi core;
   private OtherWriters otherWriters;
@@ -137,7 +138,9 @@ public final class Registry {
             () -> r.live.get().orchestrationBodies()));
     Handler<RoutingContext> caller = r.mediator == null ? new CallerHandler(r.live::client)
         : new ClientHeaderHandler(r.live::client);
-    HttpServerOptions options = TlsServerOptions.forServer(r.config);
+    HttpServerOptions options = TlsServerOptions.forServer(r.vertx, r.config);
+    org.clientregistry.api.ConnectionGuard guard = new org.clientregistry.api.ConnectionGuard(r.vertx,
+        r.config.connections());
     long bodyLimit = r.config.server().bodyLimitBytes();
     // In mediator mode the console is where rules change (config pushes); a file watch would fight it.
     if (r.mediator == null && r.config.matching().watchRulesSeconds() > 0) {
@@ -148,8 +151,9 @@ public final class Registry {
     return r.matching.load()
         .onSuccess(n -> r.followOtherWriters(submissions, loadStarted))
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
-                vertx -> RegistryRouter.create(vertx, routes, gateway, caller, bodyLimit)),
+                vertx -> RegistryRouter.create(vertx, routes, gateway, caller, bodyLimit), guard),
             new DeploymentOptions().setInstances(r.config.server().instances())))
+        .compose(id -> r.serveHealthPort(routes, guard).map(id))
         .map(id -> {
           r.deploymentId = id;
           LOG.info("Client registry {} serving {} on port {}{}", VERSION, r.config.server().tls()
@@ -161,6 +165,20 @@ public final class Registry {
           }
           return r;
         });
+  }
+
+  /** server.healthPort: /health and /ready in plain HTTP on the loopback interface only (container checks). */
+  private Future<Void> serveHealthPort(RegistryRouter.Routes routes, org.clientregistry.api.ConnectionGuard guard) {
+    int port = config.connections().healthPort();
+    if (port == 0) {
+      return Future.succeededFuture();
+    }
+    HttpServerOptions plain = new HttpServerOptions().setHost("127.0.0.1").setPort(port);
+    return vertx.deployVerticle(new HttpServerVerticle(plain, routes.ops()::healthRouter, guard))
+        .onSuccess(id -> {
+          healthDeploymentId = id;
+          LOG.info("Health checks on http://127.0.0.1:{}/health and /ready", port);
+        }).mapEmpty();
   }
 
   private Metrics metrics() {
@@ -257,6 +275,7 @@ public final class Registry {
         : submissions.stopWriting(STOP_WAIT_MILLIS);
     return writesDone
         .compose(inStep -> (deploymentId == null ? Future.<Void>succeededFuture() : vertx.undeploy(deploymentId))
+            .eventually(() -> healthDeploymentId == null ? Future.succeededFuture() : vertx.undeploy(healthDeploymentId))
             .eventually(() -> matching.keepIndex(inStep)))
         .eventually(store::close).eventually(worker::close);
   }

@@ -24,6 +24,7 @@ public final class RegistryRouter {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> accessLog(ctx, routes.metrics()));
     router.get("/health").handler(routes.ops()::health);
+    router.head("/health").handler(routes.ops()::health);
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
         .end(routes.metrics().prometheus()));
     router.get("/ready").handler(routes.ops()::ready);

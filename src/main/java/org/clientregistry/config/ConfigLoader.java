@@ -84,7 +84,7 @@ public final class ConfigLoader {
     RegistryConfig.Server server = new RegistryConfig.Server(
         r.text("server.host"), port, r.integer("server.instances", 1, 64), r.optionalText("server.publicBaseUrl"),
         r.integer("server.bodyLimitBytes", 1024, Integer.MAX_VALUE), r.integer("server.maxBundleEntries", 1, 1_000_000),
-        r.bool("server.tls"));
+        r.bool("server.tls"), connections(r));
     Path certDir = Path.of(r.text("tls.certificatesDir"));
     RegistryConfig.Tls tls = new RegistryConfig.Tls(certDir, r.bool("tls.createDevCertificates"),
         certDir.resolve(r.text("tls.serverCertificate")), certDir.resolve(r.text("tls.serverKey")),
@@ -102,6 +102,21 @@ public final class ConfigLoader {
     }
     return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients,
         mediator, r.bool("audit.lookups"));
+  }
+
+  private static RegistryConfig.Connections connections(Reader r) {
+    String cert = r.optionalText("server.clientCertificate");
+    if (!cert.isEmpty() && !cert.equals("required") && !cert.equals("requested")) {
+      throw new ConfigException("server.clientCertificate", "must be required or requested, got '" + cert + "'");
+    }
+    return new RegistryConfig.Connections(!cert.equals("requested"),
+        r.optionalInt("server.tlsHandshakeTimeoutSeconds", 1, 600, 10),
+        r.optionalInt("server.headerTimeoutSeconds", 1, 600, 10),
+        r.optionalInt("server.bodyTimeoutSeconds", 1, 3600, 60),
+        r.optionalInt("server.idleTimeoutSeconds", 1, 3600, 60),
+        r.optionalInt("server.maxConnections", 1, 1_000_000, 1000),
+        r.optionalInt("server.maxConnectionsPerAddress", 1, 1_000_000, 200),
+        r.optionalInt("server.healthPort", 0, 65535, 0));
   }
 
   private static final Set<String> CORE_AUTH = Set.of("basic", "token", "auto");
@@ -277,6 +292,15 @@ public final class ConfigLoader {
         throw new ConfigException(key, "must be a whole number from " + min + " to " + max + ", got " + v);
       }
       return v.asInt();
+    }
+
+    /** A number added after the first release: older config files leave it out, and get the default. */
+    int optionalInt(String key, int min, int max, int otherwise) {
+      JsonNode node = root;
+      for (String part : key.split("\\.")) {
+        node = node.path(part);
+      }
+      return node.isMissingNode() || node.isNull() ? otherwise : integer(key, min, max);
     }
 
     /** A switch added after the first release: older config files leave it out, and get the default. */

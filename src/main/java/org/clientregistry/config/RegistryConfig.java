@@ -18,7 +18,18 @@ public record RegistryConfig(
 
   /** {@code tls} false serves plain HTTP: only allowed in mediator mode, behind OpenHIM core on a private network. */
   public record Server(String host, int port, int instances, String publicBaseUrl, long bodyLimitBytes,
-                       int maxBundleEntries, boolean tls) {}
+                       int maxBundleEntries, boolean tls, Connections connections) {}
+
+  /**
+   * What one connection may hold (docs/security.md): the client certificate required at the handshake
+   * (standalone), deadlines for the handshake, a fresh connection's first request headers, a request body and an
+   * idle keep-alive connection, and caps on open connections in all and per remote address. {@code healthPort}
+   * (0: none) serves /health and /ready over plain HTTP on the loopback interface, for container health checks
+   * that hold no client certificate.
+   */
+  public record Connections(boolean certificateRequired, int tlsHandshakeTimeoutSeconds, int headerTimeoutSeconds,
+                            int bodyTimeoutSeconds, int idleTimeoutSeconds, int maxConnections,
+                            int maxConnectionsPerAddress, int healthPort) {}
 
   public record Tls(Path certificatesDir, boolean createDevCertificates, Path serverCertificate, Path serverKey,
                     Path caCertificate) {}
@@ -51,6 +62,10 @@ public record RegistryConfig(
   public record Route(String username, String password) {}
 
   public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds, Path nicknamesFile) {}
+
+  public Connections connections() {
+    return server.connections();
+  }
 
   public Optional<ClientConfig> client(String id) {
     return Optional.ofNullable(clients.get(id));
