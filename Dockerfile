@@ -15,7 +15,7 @@ WORKDIR /opt/registry
 COPY --from=build /src/target/client-registry.jar client-registry.jar
 COPY config config
 COPY mediator.json mediator.json
-RUN mkdir -p data certificates && chown -R registry:registry /opt/registry
+RUN mkdir -m 700 -p data certificates && chown -R registry:registry /opt/registry
 USER registry
 VOLUME ["/opt/registry/data", "/opt/registry/certificates"]
 EXPOSE 3000

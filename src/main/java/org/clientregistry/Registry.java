@@ -119,6 +119,7 @@ public final class Registry {
     if (tls.createDevCertificates()) {
       DevCertificateAuthority.ensure(tls.certificatesDir(), config.clients().keySet());
     }
+    org.clientregistry.security.OwnerOnly.warnIfOpen(tls.serverKey());
     for (var file : new java.nio.file.Path[] {tls.serverCertificate(), tls.serverKey(), tls.caCertificate()}) {
       if (!Files.isReadable(file)) {
         throw new ConfigException("tls", "cannot read " + file + " (set tls.createDevCertificates to make "

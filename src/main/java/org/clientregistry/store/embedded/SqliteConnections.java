@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import org.clientregistry.security.OwnerOnly;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,9 +23,14 @@ final class SqliteConnections implements AutoCloseable {
   private final String snapshotToken;
 
   SqliteConnections(Path dataDir, String synchronous, int readerCount) throws SQLException, IOException {
-    Files.createDirectories(dataDir);
-    String url = "jdbc:sqlite:" + dataDir.resolve("registry.db").toAbsolutePath();
+    OwnerOnly.directories(dataDir);
+    // SQLite gives its -wal and -shm files the database file's mode, so an owner-only database keeps them so too.
+    Path database = OwnerOnly.file(dataDir.resolve("registry.db"));
+    String url = "jdbc:sqlite:" + database.toAbsolutePath();
     writer = open(url, synchronous, WRITER_CACHE_KIB);
+    for (String journal : new String[] {"registry.db-wal", "registry.db-shm"}) {
+      OwnerOnly.restrict(dataDir.resolve(journal)); // made by an older version, before the database was 0600
+    }
     applySchema(writer);
     snapshotToken = takeSnapshotToken(writer);
     readers = new ArrayBlockingQueue<>(readerCount);
