@@ -1,5 +1,6 @@
 package org.clientregistry.api;
 
+import org.clientregistry.logging.BurstLog;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;

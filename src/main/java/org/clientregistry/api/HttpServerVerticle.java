@@ -27,6 +27,7 @@ public final class HttpServerVerticle extends VerticleBase {
     Router router = routerFactory.apply(vertx);
     server = vertx.createHttpServer(options)
         .connectionHandler(connection -> guard.connected(vertx, connection))
+        .invalidRequestHandler(new InvalidRequests())
         .requestHandler(request -> {
           guard.request(request);
           router.handle(request);

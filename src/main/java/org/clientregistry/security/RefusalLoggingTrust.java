@@ -16,7 +16,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.clientregistry.api.BurstLog;
+import org.clientregistry.logging.BurstLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

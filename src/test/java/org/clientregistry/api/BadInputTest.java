@@ -69,7 +69,7 @@ class BadInputTest {
   @Test
   void invalidFhir() {
     assertOutcome(400, raw("openmrs", "{\"resourceType\":\"Patient\",\"gender\":{\"x\":1}}",
-        "application/json"), "not a valid FHIR");
+        "application/json"), "Patient.gender");
   }
 
   @Test

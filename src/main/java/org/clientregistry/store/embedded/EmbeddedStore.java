@@ -57,6 +57,8 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   private final WorkerExecutor readerThreads;
   /** The writer's prepared statements (writer thread only). */
   private final WriterStatements statements;
+  /** A full disk fails every write until space returns: one line per interval, not one per transaction. */
+  private final org.clientregistry.logging.BurstLog writeFaults;
 
   private EmbeddedStore(Vertx vertx, SqliteConnections connections, Path dataDir) {
     this.vertx = vertx;
@@ -65,6 +67,7 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
     this.writerThread = vertx.createSharedWorkerExecutor("cr-store-writer", 1);
     this.readerThreads = vertx.createSharedWorkerExecutor("cr-store-reader", READERS);
     this.statements = new WriterStatements(connections.writer());
+    this.writeFaults = new org.clientregistry.logging.BurstLog(vertx, LOG, "failed store writes", 10_000);
   }
 
   /** Opens (and creates or migrates) the database; blocking, so call it at start-up before serving. */
@@ -307,7 +310,7 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
       c.commit();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(c);
-      LOG.error("Embedded store write failed; {} change sets not written: {}", batch.size(), e.getMessage());
+      writeFaults.warn("Embedded store write failed; {} change sets not written: {}", batch.size(), e.getMessage());
       StoreUnavailableException failure = new StoreUnavailableException("Embedded store write failed: "
           + e.getMessage(), e);
       batch.forEach(q -> q.complete(failure));

@@ -1,4 +1,4 @@
-package org.clientregistry.api;
+package org.clientregistry.logging;
 
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
