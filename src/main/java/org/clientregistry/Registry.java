@@ -133,6 +133,8 @@ public final class Registry {
     SubmissionService submissions = new SubmissionService(r.vertx, r.worker, r.store, r.matching,
         r.config.matching().maxCandidates(), metrics::outcome);
     r.submissions = submissions;
+    submissions.limitWork(new org.clientregistry.linking.WorkLimits(
+        r.config.matching().maxComparisonsPerRequest(), r.config.matching().maxReviewItemsPerRequest()));
     RegistryRouter.Routes routes = r.routes(submissions, metrics);
     Handler<RoutingContext> gateway = r.mediator == null ? RoutingContext::next
         : new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),

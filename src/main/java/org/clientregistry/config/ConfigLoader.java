@@ -92,7 +92,9 @@ public final class ConfigLoader {
     RegistryConfig.Store store = store(r);
     RegistryConfig.Matching matching = new RegistryConfig.Matching(configDir.resolve(r.text("matching.rulesFile")),
         r.integer("matching.maxCandidates", 1, 1_000_000), r.integer("matching.watchRulesSeconds", 0, 86_400),
-        configDir.resolve(r.text("matching.nicknamesFile")));
+        configDir.resolve(r.text("matching.nicknamesFile")),
+        r.optionalInt("matching.maxComparisonsPerRequest", 1000, 100_000_000, 200_000),
+        r.optionalInt("matching.maxReviewItemsPerRequest", 10, 10_000_000, 1000));
     String cruidSystem = r.text("cruidSystem");
     Map<String, ClientConfig> clients = readClients(configDir.resolve(r.text("clientsFile")));
     RegistryConfig.Mediator mediator = mediator(r, certDir);

@@ -61,7 +61,9 @@ public record RegistryConfig(
   /** The Basic credentials core's route presents to the registry (put into the channel at registration). */
   public record Route(String username, String password) {}
 
-  public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds, Path nicknamesFile) {}
+  /** {@code maxComparisonsPerRequest}, {@code maxReviewItemsPerRequest}: the most work one request may cause. */
+  public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds, Path nicknamesFile,
+                         int maxComparisonsPerRequest, int maxReviewItemsPerRequest) {}
 
   public Connections connections() {
     return server.connections();

@@ -44,6 +44,7 @@ public final class SubmissionService {
   /** The store has no other writer: a first attempt need not look up records the index does not know. */
   private final boolean onlyWriter;
   private volatile Supplier<Future<?>> catchUp = Future::succeededFuture;
+  private volatile WorkLimits limits = WorkLimits.NONE;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
                            int maxCandidates, Consumer<String> outcomes) {
@@ -63,6 +64,11 @@ public final class SubmissionService {
    */
   public void catchUpBeforeRetry(Supplier<Future<?>> catchUp) {
     this.catchUp = catchUp;
+  }
+
+  /** The most work one request may cause (comparisons, review items); none until set. */
+  public void limitWork(WorkLimits limits) {
+    this.limits = limits;
   }
 
   /**
@@ -102,7 +108,7 @@ public final class SubmissionService {
     // One matching state for the whole submission, even if the rules are replaced meanwhile.
     MatchingState state = matching.get();
     SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), state.rules(), state.index());
-    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates);
+    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates, limits);
     return worker.executeBlocking(() -> prepareAll(preparer, client, entries.call()), false)
         .compose(prepared -> attempt(store, linker, client, prepared, 1));
   }

@@ -39,9 +39,17 @@ final class Workspace implements MatchView {
   private final List<AuditEntry> audit = new ArrayList<>();
   private final Instant at = Instant.now();
 
+  private final WorkLimits limits;
+  private long compared;
+
   Workspace(MatchIndex base, MatchIndex emptyOverlay) {
+    this(base, emptyOverlay, WorkLimits.NONE);
+  }
+
+  Workspace(MatchIndex base, MatchIndex emptyOverlay, WorkLimits limits) {
     this.base = base;
     this.pending = emptyOverlay;
+    this.limits = limits;
   }
 
   @Override
@@ -51,6 +59,8 @@ final class Workspace implements MatchView {
     Map<String, MatchRecord> found = new LinkedHashMap<>();
     committed.records().forEach(r -> found.put(r.sourceId(), changed.getOrDefault(r.sourceId(), r)));
     recent.records().forEach(r -> found.put(r.sourceId(), changed.get(r.sourceId())));
+    compared += found.size(); // each candidate found is compared once
+    limits.checkComparisons(compared);
     return new Candidates(new ArrayList<>(found.values()), committed.capped() || recent.capped());
   }
 
@@ -122,6 +132,7 @@ final class Workspace implements MatchView {
 
   void review(ReviewItem item) {
     reviews.add(item);
+    limits.checkReviewItems(reviews.size());
   }
 
   void audit(AuditEntry entry) {
