@@ -22,6 +22,8 @@ EXPOSE 3000
 # The HTTPS port requires a client certificate at the handshake; health checks use the plain-HTTP health port,
 # which listens on the container's loopback interface only and serves /health and /ready alone.
 ENV CR_SERVER_HEALTH_PORT=3001
+# Production by default: no development CA is made or trusted; a demo asks for one (docs/operations.md).
+ENV CR_PRODUCTION=true CR_TLS_CREATE_DEV_CERTIFICATES=false
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD curl -fs http://127.0.0.1:3001/health || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "client-registry.jar"]

@@ -93,8 +93,11 @@ public final class Registry {
   /** The blocking part of start-up: certificates, rules, store. */
   private static Registry prepare(Vertx vertx, RegistryConfig config, WorkerExecutor worker) throws Exception {
     ensureCertificates(config);
-    Nicknames nicknames = Files.exists(config.matching().nicknamesFile())
-        ? Nicknames.read(config.matching().nicknamesFile()) : Nicknames.NONE;
+    if (!Files.isReadable(config.matching().nicknamesFile())) {
+      // Rules using the nickname normaliser would silently compare raw given names.
+      throw new ConfigException("matching.nicknamesFile", "cannot read " + config.matching().nicknamesFile());
+    }
+    Nicknames nicknames = Nicknames.read(config.matching().nicknamesFile());
     DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate,
         nicknames);
     PatientStore store = openStore(vertx, config);
@@ -120,6 +123,7 @@ public final class Registry {
       DevCertificateAuthority.ensure(tls.certificatesDir(), config.clients().keySet());
     }
     org.clientregistry.security.OwnerOnly.warnIfOpen(tls.serverKey());
+    org.clientregistry.config.ProductionChecks.certificates(config);
     for (var file : new java.nio.file.Path[] {tls.serverCertificate(), tls.serverKey(), tls.caCertificate()}) {
       if (!Files.isReadable(file)) {
         throw new ConfigException("tls", "cannot read " + file + " (set tls.createDevCertificates to make "

@@ -102,8 +102,14 @@ public final class ConfigLoader {
       throw new ConfigException("server.tls", "plain HTTP is only allowed in mediator mode (mediator.register), "
           + "where OpenHIM core authenticates clients");
     }
-    return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients,
-        mediator, r.bool("audit.lookups"));
+    ProductionChecks.clients(clients, cruidSystem);
+    RegistryConfig config = new RegistryConfig(server, tls, store, matching, cruidSystem,
+        r.integer("workerPoolSize", 1, 256), clients, mediator, r.bool("audit.lookups"),
+        r.optionalBool("production", false));
+    if (config.production()) {
+      ProductionChecks.settings(config, r.optionalBool("mediator.allowDevelopmentDefaults", false));
+    }
+    return config;
   }
 
   private static RegistryConfig.Connections connections(Reader r) {

@@ -14,7 +14,8 @@ public record RegistryConfig(
     int workerPoolSize,
     Map<String, ClientConfig> clients,
     Mediator mediator,
-    boolean auditLookups) {
+    boolean auditLookups,
+    boolean production) {
 
   /** {@code tls} false serves plain HTTP: only allowed in mediator mode, behind OpenHIM core on a private network. */
   public record Server(String host, int port, int instances, String publicBaseUrl, long bodyLimitBytes,
