@@ -36,6 +36,7 @@ public final class ConfigLoader {
 
   public static RegistryConfig load(Path configDir, Map<String, String> env) {
     ObjectNode root = readObject(configDir.resolve("config.json"), "config.json");
+    EnvironmentNames.check(root, env);
     applyEnvironment(root, "", env);
     return build(root, configDir);
   }

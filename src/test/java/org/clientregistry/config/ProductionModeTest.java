@@ -66,6 +66,12 @@ class ProductionModeTest {
   }
 
   @Test
+  void aMisspelledVariableStopsTheStart() {
+    assertRefused("CR_SERVER_PROT", () -> ConfigLoader.load(CONFIG, Map.of("CR_SERVER_PROT", "8443")));
+    ConfigLoader.load(CONFIG, Map.of("CR_LOG_LEVEL", "DEBUG", "CR_CONFIG_DIR", "config", "PATH", "/bin"));
+  }
+
+  @Test
   void aMissingNicknameTableStopsTheStart() {
     TestRegistry registry = new TestRegistry(dir, Map.of("CR_MATCHING_NICKNAMES_FILE", "no-such-nicknames.csv"));
     try {
