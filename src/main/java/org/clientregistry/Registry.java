@@ -282,7 +282,8 @@ public final class Registry {
         : submissions.stopWriting(STOP_WAIT_MILLIS);
     return writesDone
         .compose(inStep -> (deploymentId == null ? Future.<Void>succeededFuture() : vertx.undeploy(deploymentId))
-            .eventually(() -> healthDeploymentId == null ? Future.succeededFuture() : vertx.undeploy(healthDeploymentId))
+            .eventually(() -> healthDeploymentId == null ? Future.succeededFuture()
+                : vertx.undeploy(healthDeploymentId))
             .eventually(() -> matching.keepIndex(inStep)))
         .eventually(store::close).eventually(worker::close);
   }

@@ -45,7 +45,8 @@ public final class StrictJson {
           if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
             throw refused(element, "takes a single value, not an array or object");
           }
-          if ("birthDate".equals(field) && token == JsonToken.VALUE_STRING && !DATE.matcher(parser.getText()).matches()) {
+          if ("birthDate".equals(field) && token == JsonToken.VALUE_STRING
+              && !DATE.matcher(parser.getText()).matches()) {
             throw refused(element, "must be a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits, no time)");
           }
         }

@@ -137,7 +137,8 @@ class StrictInputTest extends SharedRegistryTest {
 
   @Test
   void aMalformedChunkedBodyIsA400OrAClose() throws Exception {
-    String answer = RawHttps.exchange(registry, "POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/fhir+json\r\n"
+    String answer = RawHttps.exchange(registry, "POST /fhir/Patient HTTP/1.1\r\nHost: localhost\r\n"
+        + "Content-Type: application/fhir+json\r\n"
         + "Transfer-Encoding: chunked\r\n\r\nZZ-not-a-size\r\n{}\r\n0\r\n\r\n");
     // When the broken chunk arrives before the request is dispatched, the connection closes with no answer at all;
     // otherwise the answer is a 400 OperationOutcome. Never a 500.

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One request cannot make the registry do unbounded work: past a limit it is refused, naming it, and nothing is kept. */
+/** One request cannot make the registry do unbounded work: past a limit it is refused, naming it; nothing is kept. */
 class WorkLimitsTest {
   @TempDir
   static Path dir;

@@ -41,7 +41,8 @@ class StoreFaultRecoveryTest {
         }
         assertEquals(503, registry.get("openmrs", "/ready").statusCode(), "the store cannot write");
         long lines = failures.lines().stream().filter(l -> l.contains("refused")).count();
-        assertEquals(0, failures.lines().stream().filter(l -> l.contains("[stack")).count(), failures.lines().toString());
+        assertEquals(0, failures.lines().stream().filter(l -> l.contains("[stack")).count(),
+            failures.lines().toString());
         assertTrue(lines < 5, "a burst of refusals is summarised: " + failures.lines());
       } finally {
         readOnly(data, false);
