@@ -16,18 +16,19 @@ WORKDIR /opt/registry
 COPY --from=build /src/target/client-registry.jar client-registry.jar
 COPY config config
 COPY mediator.json mediator.json
-RUN mkdir -p data certificates && chown -R registry:registry /opt/registry
+RUN mkdir -m 700 -p data certificates && chown -R registry:registry /opt/registry
 USER registry
 VOLUME ["/opt/registry/data", "/opt/registry/certificates"]
 # No development CA in an image unless asked for (-e CR_TLS_CREATE_DEV_CERTIFICATES=true): a production registry
 # gets its certificates from the site's CA in the certificates volume.
 ENV CR_TLS_CREATE_DEV_CERTIFICATES=false
 EXPOSE 3000
-# /health answers without a client certificate, on the port the registry was given (CR_SERVER_PORT); -k because
-# the registry's CA is not in the image's trust store. Plain HTTP when it runs as an OpenHIM mediator with
-# CR_SERVER_TLS=false.
+# The HTTPS port requires a client certificate at the handshake; health checks use the plain-HTTP health port,
+# which listens on the container's loopback interface only and serves /health and /ready alone.
+ENV CR_SERVER_HEALTH_PORT=3002
+# Production by default: no development CA is made or trusted; a demo asks for one (docs/operations.md).
+ENV CR_PRODUCTION=true CR_TLS_CREATE_DEV_CERTIFICATES=false
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
-  CMD curl -fsk "https://localhost:${CR_SERVER_PORT:-3000}/health" \
-    || curl -fs "http://localhost:${CR_SERVER_PORT:-3000}/health" || exit 1
+  CMD curl -fs http://127.0.0.1:3002/health || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "client-registry.jar"]
 CMD ["serve"]

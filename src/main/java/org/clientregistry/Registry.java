@@ -64,6 +64,7 @@ public final class Registry {
   private final LiveSettings live;
   private final MediatorDescription mediator; // null unless in mediator mode
   private String deploymentId;
+  private String healthDeploymentId;
   private MediatorLink link;
   private CoreApi core;
   private OtherWriters otherWriters;
@@ -96,8 +97,11 @@ public final class Registry {
     if (config.server().tls()) { // plain HTTP behind OpenHIM core (mediator mode) needs no certificates of its own
       ensureCertificates(config);
     }
-    Nicknames nicknames = Files.exists(config.matching().nicknamesFile())
-        ? Nicknames.read(config.matching().nicknamesFile()) : Nicknames.NONE;
+    if (!Files.isReadable(config.matching().nicknamesFile())) {
+      // Rules using the nickname normaliser would silently compare raw given names.
+      throw new ConfigException("matching.nicknamesFile", "cannot read " + config.matching().nicknamesFile());
+    }
+    Nicknames nicknames = Nicknames.read(config.matching().nicknamesFile());
     DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate,
         nicknames);
     PatientStore store = openStore(vertx, config);
@@ -124,6 +128,8 @@ public final class Registry {
     if (tls.createDevCertificates()) {
       DevCertificateAuthority.ensure(tls.certificatesDir(), config.clients().keySet());
     }
+    org.clientregistry.security.OwnerOnly.warnIfOpen(tls.serverKey());
+    org.clientregistry.config.ProductionChecks.certificates(config);
     for (var file : new java.nio.file.Path[] {tls.serverCertificate(), tls.serverKey(), tls.caCertificate()}) {
       if (!Files.isReadable(file)) {
         throw new ConfigException("tls", "cannot read " + file + " (set tls.createDevCertificates to make "
@@ -138,13 +144,17 @@ public final class Registry {
         r.config.matching().maxCandidates(), metrics::outcome);
     r.submissions = submissions;
     submissions.identityDomains(r.live::domains);
+    submissions.limitWork(new org.clientregistry.linking.WorkLimits(
+        r.config.matching().maxComparisonsPerRequest(), r.config.matching().maxReviewItemsPerRequest()));
     RegistryRouter.Routes routes = r.routes(submissions, metrics);
     Handler<RoutingContext> gateway = r.mediator == null ? RoutingContext::next
         : new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),
             () -> r.live.get().orchestrationBodies()));
     Handler<RoutingContext> caller = r.mediator == null ? new CallerHandler(r.live::client)
         : new ClientHeaderHandler(r.live::client);
-    HttpServerOptions options = TlsServerOptions.forServer(r.config);
+    HttpServerOptions options = TlsServerOptions.forServer(r.vertx, r.config);
+    org.clientregistry.api.ConnectionGuard guard = new org.clientregistry.api.ConnectionGuard(r.vertx,
+        r.config.connections());
     long bodyLimit = r.config.server().bodyLimitBytes();
     // In mediator mode the console is where rules change (config pushes); a file watch would fight it.
     if (r.mediator == null && r.config.matching().watchRulesSeconds() > 0) {
@@ -155,7 +165,7 @@ public final class Registry {
     return r.matching.load()
         .onSuccess(n -> r.followOtherWriters(submissions, loadStarted))
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
-                vertx -> RegistryRouter.create(vertx, routes, gateway, caller, bodyLimit)),
+                vertx -> RegistryRouter.create(vertx, routes, gateway, caller, bodyLimit), guard),
             new DeploymentOptions().setInstances(r.config.server().instances())))
         .onSuccess(id -> r.deploymentId = id) // before the console starts: a failed start still undeploys
         .compose(id -> org.clientregistry.console.Console.start(r.vertx, r.config, r.worker, r.store, r.matching,
@@ -163,6 +173,7 @@ public final class Registry {
               r.console = c;
               return id;
             }))
+        .compose(id -> r.serveHealthPort(routes, guard).map(id))
         .map(id -> {
           r.deploymentId = id;
           LOG.info("Client registry {} serving {} on port {}{}", VERSION, r.config.server().tls()
@@ -174,6 +185,20 @@ public final class Registry {
           }
           return r;
         });
+  }
+
+  /** server.healthPort: /health and /ready in plain HTTP on the loopback interface only (container checks). */
+  private Future<Void> serveHealthPort(RegistryRouter.Routes routes, org.clientregistry.api.ConnectionGuard guard) {
+    int port = config.connections().healthPort();
+    if (port == 0) {
+      return Future.succeededFuture();
+    }
+    HttpServerOptions plain = new HttpServerOptions().setHost("127.0.0.1").setPort(port);
+    return vertx.deployVerticle(new HttpServerVerticle(plain, routes.ops()::healthRouter, guard))
+        .onSuccess(id -> {
+          healthDeploymentId = id;
+          LOG.info("Health checks on http://127.0.0.1:{}/health and /ready", port);
+        }).mapEmpty();
   }
 
   private Metrics metrics() {
@@ -294,6 +319,8 @@ public final class Registry {
         : submissions.stopWriting(STOP_WAIT_MILLIS);
     return writesDone
         .compose(inStep -> (deploymentId == null ? Future.<Void>succeededFuture() : vertx.undeploy(deploymentId))
+            .eventually(() -> healthDeploymentId == null ? Future.succeededFuture()
+                : vertx.undeploy(healthDeploymentId))
             .eventually(() -> matching.keepIndex(inStep)))
         .eventually(store::close).eventually(worker::close)
         .eventually(() -> {

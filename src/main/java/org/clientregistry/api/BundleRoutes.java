@@ -59,7 +59,7 @@ public final class BundleRoutes {
       }
       if (bundle.getEntry().size() > maxEntries) {
         throw new FhirException(413, IssueType.TOOLONG, "The Bundle has " + bundle.getEntry().size()
-            + " entries; the configured limit is " + maxEntries);
+            + " entries; the configured limit is " + maxEntries + " (server.maxBundleEntries)");
       }
       if (bundle.getType() == BundleType.TRANSACTION) {
         return transaction(client, bundle, log);

@@ -1,5 +1,7 @@
 package org.clientregistry.api;
 
+import org.clientregistry.logging.LogText;
+import org.clientregistry.logging.BurstLog;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -16,15 +18,39 @@ import org.slf4j.LoggerFactory;
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
 
+  /** Not an HTTP status: the access log's mark for a request whose client left before its answer (as nginx). */
+  static final int CLIENT_GONE = 499;
+
+  private BurstLog refusals; // made on first use, on this router's event loop
+
+  private BurstLog refusals(RoutingContext ctx) {
+    if (refusals == null) {
+      refusals = new BurstLog(ctx.vertx(), LOG, "requests refused with 503", 10_000);
+    }
+    return refusals;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.response().closed() || ctx.failure() instanceof io.vertx.core.http.HttpClosedException) {
+      // Nobody to answer: the client went (or was cut off by a deadline) before its request was in.
+      LOG.info("{} {}: the connection closed before the request was answered", ctx.request().method(),
+          LogText.escape(ctx.request().path()));
+      if (!ctx.response().headWritten()) {
+        ctx.response().setStatusCode(CLIENT_GONE);
+      }
+      return;
+    }
     FhirException mapped = map(ctx.failure(), ctx.statusCode());
-    if (mapped.status() == 503 && ctx.failure() instanceof FhirException) {
+    String path = LogText.escape(ctx.request().path());
+    if (mapped.status() == 503 && ctx.failure() instanceof StoreUnavailableException e) {
+      // The store's own log line says why; a burst of refusals is a summary, not a stack per request.
+      refusals(ctx).warn("{} {} refused (503): {}", ctx.request().method(), path, e.getMessage());
+    } else if (mapped.status() == 503 && ctx.failure() instanceof FhirException) {
       // A refusal the registry chose (stopping, overloaded): worth a line, not a stack trace.
-      LOG.warn("{} {} refused: {}", ctx.request().method(), ctx.request().path(), mapped.getMessage());
+      refusals(ctx).warn("{} {} refused: {}", ctx.request().method(), path, mapped.getMessage());
     } else if (mapped.status() >= 500) {
-      LOG.error("{} {} failed: {}", ctx.request().method(), ctx.request().path(), mapped.getMessage(),
-          ctx.failure());
+      LOG.error("{} {} failed: {}", ctx.request().method(), path, mapped.getMessage(), ctx.failure());
     }
     FhirResponse response = FhirResponse.of(mapped.status(),
         OperationOutcomes.error(mapped.issueType(), mapped.getMessage()));
@@ -43,6 +69,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof LockTimeoutException) {
       return new FhirException(503, IssueType.TRANSIENT, failure.getMessage(), Map.of("Retry-After", "1"));
     }
+    if (fromHttpDecoder(failure)) {
+      return FhirException.badRequest("The request is not well-formed HTTP: " + failure.getMessage());
+    }
     int status = failure instanceof HttpException h ? h.getStatusCode() : statusCode;
     return switch (status) {
       case 400 -> FhirException.badRequest("Bad request");
@@ -53,5 +82,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
           "Unsupported content type; send application/fhir+json");
       default -> new FhirException(500, IssueType.EXCEPTION, "Internal error; the request was not completed");
     };
+  }
+
+  /** Netty's HTTP decoder refused the request's framing (a malformed chunk size, say): the client's fault. */
+  private static boolean fromHttpDecoder(Throwable failure) {
+    StackTraceElement[] stack = failure == null ? new StackTraceElement[0] : failure.getStackTrace();
+    return stack.length > 0 && stack[0].getClassName().startsWith("io.netty.handler.codec.http.");
   }
 }

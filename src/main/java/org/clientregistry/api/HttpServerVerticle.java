@@ -12,16 +12,26 @@ import io.vertx.core.Vertx;
 public final class HttpServerVerticle extends VerticleBase {
   private final HttpServerOptions options;
   private final Function<Vertx, Router> routerFactory;
+  private final ConnectionGuard guard;
   private HttpServer server;
 
-  public HttpServerVerticle(HttpServerOptions options, Function<Vertx, Router> routerFactory) {
+  /** @param guard the process's connection caps and deadlines, shared by every instance */
+  public HttpServerVerticle(HttpServerOptions options, Function<Vertx, Router> routerFactory, ConnectionGuard guard) {
     this.options = options;
     this.routerFactory = routerFactory;
+    this.guard = guard;
   }
 
   @Override
   public Future<?> start() {
-    server = vertx.createHttpServer(options).requestHandler(routerFactory.apply(vertx));
+    Router router = routerFactory.apply(vertx);
+    server = vertx.createHttpServer(options)
+        .connectionHandler(connection -> guard.connected(vertx, connection))
+        .invalidRequestHandler(new InvalidRequests())
+        .requestHandler(request -> {
+          guard.request(request);
+          router.handle(request);
+        });
     return server.listen();
   }
 

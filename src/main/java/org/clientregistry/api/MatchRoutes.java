@@ -62,6 +62,9 @@ public final class MatchRoutes {
       boolean onlyCertain = false;
       int count = DEFAULT_COUNT;
       for (ParametersParameterComponent p : parameters.getParameter()) {
+        if (p.getName() == null || p.getName().isBlank()) {
+          throw FhirException.badRequest("Parameters.parameter.name: every $match parameter needs a name");
+        }
         switch (p.getName()) {
           case "resource" -> {
             if (!(p.getResource() instanceof Patient given)) {

@@ -22,6 +22,19 @@ public final class OpsRoutes {
     this.indexSize = indexSize;
   }
 
+  /**
+   * /health and /ready alone, for the plain-HTTP health port on the loopback interface ({@code server.healthPort}):
+   * container health checks hold no client certificate.
+   */
+  public io.vertx.ext.web.Router healthRouter(io.vertx.core.Vertx vertx) {
+    io.vertx.ext.web.Router router = io.vertx.ext.web.Router.router(vertx);
+    router.get("/health").handler(this::health);
+    router.head("/health").handler(this::health);
+    router.get("/ready").handler(this::ready);
+    router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("status", "no such route")));
+    return router;
+  }
+
   public void health(RoutingContext ctx) {
     json(ctx, 200, new JsonObject().put("status", "UP"));
   }

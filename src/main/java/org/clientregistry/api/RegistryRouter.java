@@ -1,5 +1,6 @@
 package org.clientregistry.api;
 
+import org.clientregistry.logging.LogText;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -25,6 +26,7 @@ public final class RegistryRouter {
     Router router = Router.router(vertx);
     router.route().handler(ctx -> accessLog(ctx, routes.metrics()));
     router.get("/health").handler(routes.ops()::health);
+    router.head("/health").handler(routes.ops()::health);
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4")
         .end(routes.metrics().prometheus()));
     router.get("/ready").handler(routes.ops()::ready);
@@ -73,12 +75,13 @@ public final class RegistryRouter {
       String matched = ctx.get(FhirHandlers.ROUTE);
       String route = matched != null ? matched : ctx.currentRoute() != null && ctx.currentRoute().getPath() != null
           ? ctx.currentRoute().getPath() : "other";
-      metrics.request(ctx.request().method().name(), route, ctx.response().getStatusCode(),
-          (System.nanoTime() - start) / 1_000);
+      // A response closed before it ended: the client left (or a deadline cut it off); nginx's 499 marks it.
+      int status = ctx.response().ended() ? ctx.response().getStatusCode() : FailureHandler.CLIENT_GONE;
+      metrics.request(ctx.request().method().name(), route, status, (System.nanoTime() - start) / 1_000);
       Object client = ctx.get(FhirHandlers.CLIENT);
       // Path only: query strings can carry identifiers, which are personal data.
-      ACCESS.info("{} {} {} {}ms client={}", ctx.request().method(), ctx.request().path(),
-          ctx.response().getStatusCode(), (System.nanoTime() - start) / 1_000_000,
+      ACCESS.info("{} {} {} {}ms client={}", ctx.request().method(), LogText.escape(ctx.request().path()),
+          status, (System.nanoTime() - start) / 1_000_000,
           client == null ? "-" : ((org.clientregistry.config.ClientConfig) client).id());
     });
     ctx.next();

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import org.clientregistry.fhir.Fhir;
 import org.clientregistry.fhir.FhirException;
+import org.clientregistry.fhir.StrictJson;
 import org.clientregistry.linking.SubmissionPreparer;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Patient;
@@ -40,8 +41,11 @@ final class RequestBodies {
       throw new FhirException(415, IssueType.NOTSUPPORTED, "Content-Type '" + type
           + "' is not supported; send application/fhir+json");
     }
-    String body = ctx.body().asString();
+    io.vertx.core.buffer.Buffer raw = ctx.body().buffer();
     return () -> {
+      byte[] bytes = raw == null ? new byte[0] : raw.getBytes();
+      StrictJson.check(bytes); // what HAPI's parser would let through (invalid UTF-8, control characters, ...)
+      String body = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
       Resource resource = Fhir.parse(body);
       if (resource instanceof Patient patient) {
         // The body as sent: the registry stores it (less its own elements) instead of encoding the Patient again.

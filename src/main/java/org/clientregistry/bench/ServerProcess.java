@@ -49,7 +49,9 @@ final class ServerProcess implements AutoCloseable {
         "CR_STORE_DATA_DIR", dir.resolve("data").toString(),
         "CR_TLS_CERTIFICATES_DIR", dir.resolve("certificates").toString(),
         "CR_MATCHING_WATCH_RULES_SECONDS", "0",
-        "CR_ACCESS_LOG_LEVEL", "WARN"));
+        "CR_ACCESS_LOG_LEVEL", "WARN",
+        // /ready is polled without a client certificate, which a required one would refuse at the handshake.
+        "CR_SERVER_CLIENT_CERTIFICATE", "requested"));
     this.env.putAll(extraEnv);
     this.http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
   }

@@ -36,6 +36,7 @@ public final class ConfigLoader {
 
   public static RegistryConfig load(Path configDir, Map<String, String> env) {
     ObjectNode root = readObject(configDir.resolve("config.json"), "config.json");
+    EnvironmentNames.check(root, env);
     applyEnvironment(root, "", env);
     return build(root, configDir);
   }
@@ -116,7 +117,7 @@ public final class ConfigLoader {
     RegistryConfig.Server server = new RegistryConfig.Server(
         r.text("server.host"), port, r.integer("server.instances", 1, 64), r.optionalText("server.publicBaseUrl"),
         r.integer("server.bodyLimitBytes", 1024, Integer.MAX_VALUE), r.integer("server.maxBundleEntries", 1, 1_000_000),
-        r.bool("server.tls"));
+        r.bool("server.tls"), connections(r));
     Path certDir = besideConfig(configDir, r.text("tls.certificatesDir"));
     RegistryConfig.Tls tls = new RegistryConfig.Tls(certDir, r.bool("tls.createDevCertificates"),
         certDir.resolve(r.text("tls.serverCertificate")), certDir.resolve(r.text("tls.serverKey")),
@@ -124,7 +125,9 @@ public final class ConfigLoader {
     RegistryConfig.Store store = store(r, configDir);
     RegistryConfig.Matching matching = new RegistryConfig.Matching(configDir.resolve(r.text("matching.rulesFile")),
         r.integer("matching.maxCandidates", 1, 1_000_000), r.integer("matching.watchRulesSeconds", 0, 86_400),
-        configDir.resolve(r.text("matching.nicknamesFile")));
+        configDir.resolve(r.text("matching.nicknamesFile")),
+        r.optionalInt("matching.maxComparisonsPerRequest", 1000, 100_000_000, 200_000),
+        r.optionalInt("matching.maxReviewItemsPerRequest", 10, 10_000_000, 1000));
     String cruidSystem = r.text("cruidSystem");
     Path clientsFile = configDir.resolve(r.text("clientsFile"));
     Map<String, ClientConfig> clients = readClients(clientsFile);
@@ -134,8 +137,14 @@ public final class ConfigLoader {
       throw new ConfigException("server.tls", "plain HTTP is only allowed in mediator mode (mediator.register), "
           + "where OpenHIM core authenticates clients");
     }
-    return new RegistryConfig(server, tls, store, matching, cruidSystem, r.integer("workerPoolSize", 1, 256), clients,
-        mediator, r.bool("audit.lookups"), console(r, store), identity);
+    ProductionChecks.clients(clients, cruidSystem);
+    RegistryConfig config = new RegistryConfig(server, tls, store, matching, cruidSystem,
+        r.integer("workerPoolSize", 1, 256), clients, mediator, r.bool("audit.lookups"), console(r, store), identity,
+        r.optionalBool("production", false));
+    if (config.production()) {
+      ProductionChecks.settings(config, r.optionalBool("mediator.allowDevelopmentDefaults", false));
+    }
+    return config;
   }
 
   /** The console section came after the first release: a config file without it gets a console on localhost. */
@@ -165,6 +174,21 @@ public final class ConfigLoader {
     // Built once here so that duplicate systems or OIDs stop the start with a message.
     org.clientregistry.identity.IdentityDomains.of(domains, clients.values(), cruidSystem, unknown.equals("accept"));
     return new RegistryConfig.Identity(List.copyOf(domains), unknown.equals("accept"));
+  }
+
+  private static RegistryConfig.Connections connections(Reader r) {
+    String cert = r.optionalText("server.clientCertificate");
+    if (!cert.isEmpty() && !cert.equals("required") && !cert.equals("requested")) {
+      throw new ConfigException("server.clientCertificate", "must be required or requested, got '" + cert + "'");
+    }
+    return new RegistryConfig.Connections(!cert.equals("requested"),
+        r.optionalInt("server.tlsHandshakeTimeoutSeconds", 1, 600, 10),
+        r.optionalInt("server.headerTimeoutSeconds", 1, 600, 10),
+        r.optionalInt("server.bodyTimeoutSeconds", 1, 3600, 60),
+        r.optionalInt("server.idleTimeoutSeconds", 1, 3600, 60),
+        r.optionalInt("server.maxConnections", 1, 1_000_000, 1000),
+        r.optionalInt("server.maxConnectionsPerAddress", 1, 1_000_000, 200),
+        r.optionalInt("server.healthPort", 0, 65535, 0));
   }
 
   private static final Set<String> CORE_AUTH = Set.of("basic", "token", "auto");
@@ -340,6 +364,15 @@ public final class ConfigLoader {
         throw new ConfigException(key, "must be a whole number from " + min + " to " + max + ", got " + v);
       }
       return v.asInt();
+    }
+
+    /** A number added after the first release: older config files leave it out, and get the default. */
+    int optionalInt(String key, int min, int max, int otherwise) {
+      JsonNode node = root;
+      for (String part : key.split("\\.")) {
+        node = node.path(part);
+      }
+      return node.isMissingNode() || node.isNull() ? otherwise : integer(key, min, max);
     }
 
     /** A switch added after the first release: older config files leave it out, and get the default. */

@@ -15,14 +15,25 @@ public record RegistryConfig(
     Map<String, ClientConfig> clients,
     Mediator mediator,
     boolean auditLookups,
-    Console console, Identity identity) {
+    Console console, Identity identity, boolean production) {
 
   /** Identity domains declared in the clients file, and whether identifiers of undeclared ones are accepted. */
   public record Identity(java.util.List<org.clientregistry.identity.IdentityDomain> domains, boolean acceptUnknown) {}
 
   /** {@code tls} false serves plain HTTP: only allowed in mediator mode, behind OpenHIM core on a private network. */
   public record Server(String host, int port, int instances, String publicBaseUrl, long bodyLimitBytes,
-                       int maxBundleEntries, boolean tls) {}
+                       int maxBundleEntries, boolean tls, Connections connections) {}
+
+  /**
+   * What one connection may hold (docs/security.md): the client certificate required at the handshake
+   * (standalone), deadlines for the handshake, a fresh connection's first request headers, a request body and an
+   * idle keep-alive connection, and caps on open connections in all and per remote address. {@code healthPort}
+   * (0: none) serves /health and /ready over plain HTTP on the loopback interface, for container health checks
+   * that hold no client certificate.
+   */
+  public record Connections(boolean certificateRequired, int tlsHandshakeTimeoutSeconds, int headerTimeoutSeconds,
+                            int bodyTimeoutSeconds, int idleTimeoutSeconds, int maxConnections,
+                            int maxConnectionsPerAddress, int healthPort) {}
 
   public record Tls(Path certificatesDir, boolean createDevCertificates, Path serverCertificate, Path serverKey,
                     Path caCertificate) {}
@@ -54,7 +65,13 @@ public record RegistryConfig(
   /** The Basic credentials core's route presents to the registry (put into the channel at registration). */
   public record Route(String username, String password) {}
 
-  public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds, Path nicknamesFile) {}
+  /** {@code maxComparisonsPerRequest}, {@code maxReviewItemsPerRequest}: the most work one request may cause. */
+  public record Matching(Path rulesFile, int maxCandidates, int watchRulesSeconds, Path nicknamesFile,
+                         int maxComparisonsPerRequest, int maxReviewItemsPerRequest) {}
+
+  public Connections connections() {
+    return server.connections();
+  }
 
   /**
    * The administrators' browser console (docs/administration.md): its own HTTPS listener (the server certificate),

@@ -23,7 +23,15 @@ public final class Linker {
   private final Matcher matcher;
   private final int maxCandidates;
 
+  private final WorkLimits limits;
+
   public Linker(MatchIndex index, Matcher matcher, int maxCandidates) {
+    this(index, matcher, maxCandidates, WorkLimits.NONE);
+  }
+
+  /** @param limits the most work one call of {@code plan} may do (a request's), past which it fails with a 422 */
+  public Linker(MatchIndex index, Matcher matcher, int maxCandidates, WorkLimits limits) {
+    this.limits = limits;
     this.index = index;
     this.matcher = matcher;
     this.planner = new LinkPlanner(matcher);
@@ -63,7 +71,7 @@ public final class Linker {
   }
 
   Planned plan(String clientId, List<PreparedSubmission> subs, List<Optional<SourceRecord>> existing) {
-    Workspace ws = new Workspace(index, index.emptyLike()).by(clientId, null);
+    Workspace ws = new Workspace(index, index.emptyLike(), limits).by(clientId, null);
     List<String> ids = new ArrayList<>();
     List<Decision> decisions = new ArrayList<>();
     boolean anyChange = false;

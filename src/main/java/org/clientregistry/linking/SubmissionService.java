@@ -47,6 +47,7 @@ public final class SubmissionService {
   private volatile Supplier<Future<?>> catchUp = Future::succeededFuture;
   /** The identity domains in force (none checked until the registry sets them: tools and tests that need none). */
   private volatile Supplier<IdentityDomains> domains = () -> null;
+  private volatile WorkLimits limits = WorkLimits.NONE;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
                            int maxCandidates, Consumer<String> outcomes) {
@@ -66,6 +67,11 @@ public final class SubmissionService {
    */
   public void catchUpBeforeRetry(Supplier<Future<?>> catchUp) {
     this.catchUp = catchUp;
+  }
+
+  /** The most work one request may cause (comparisons, review items); none until set. */
+  public void limitWork(WorkLimits limits) {
+    this.limits = limits;
   }
 
   /**
@@ -110,7 +116,7 @@ public final class SubmissionService {
     // One matching state for the whole submission, even if the rules are replaced meanwhile.
     MatchingState state = matching.get();
     SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), state.rules(), state.index());
-    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates);
+    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates, limits);
     IdentityDomains domains = this.domains.get();
     return worker.executeBlocking(() -> prepareAll(preparer, domains, client, entries.call()), false)
         .compose(prepared -> attempt(store, linker, client, prepared, 1))

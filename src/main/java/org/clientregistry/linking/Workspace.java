@@ -48,9 +48,17 @@ final class Workspace implements MatchView {
   private String actor;
   private String comment;
 
+  private final WorkLimits limits;
+  private long compared;
+
   Workspace(MatchIndex base, MatchIndex emptyOverlay) {
+    this(base, emptyOverlay, WorkLimits.NONE);
+  }
+
+  Workspace(MatchIndex base, MatchIndex emptyOverlay, WorkLimits limits) {
     this.base = base;
     this.pending = emptyOverlay;
+    this.limits = limits;
   }
 
   @Override
@@ -60,6 +68,8 @@ final class Workspace implements MatchView {
     Map<String, MatchRecord> found = new LinkedHashMap<>();
     committed.records().forEach(r -> found.put(r.sourceId(), changed.getOrDefault(r.sourceId(), r)));
     recent.records().forEach(r -> found.put(r.sourceId(), changed.get(r.sourceId())));
+    compared += found.size(); // each candidate found is compared once
+    limits.checkComparisons(compared);
     return new Candidates(new ArrayList<>(found.values()), committed.capped() || recent.capped());
   }
 
@@ -171,6 +181,7 @@ final class Workspace implements MatchView {
 
   void review(ReviewItem item) {
     reviews.add(item);
+    limits.checkReviewItems(reviews.size());
   }
 
   void audit(AuditEntry entry) {

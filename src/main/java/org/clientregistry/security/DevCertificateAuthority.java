@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -326,11 +325,11 @@ public final class DevCertificateAuthority {
 
   private static Path writeKey(Path file, PrivateKey key) throws IOException {
     // JcaPKCS8Generator gives "PRIVATE KEY"; the plain writer would give OpenSSL's "EC PRIVATE KEY" form.
-    return write(file, pem(new JcaPKCS8Generator(key, null)), true);
+    return write(file, pem(new JcaPKCS8Generator(key, null)));
   }
 
   private static Path writeCertificate(Path file, X509CertificateHolder cert) throws IOException {
-    return write(file, pem(cert), false);
+    return write(file, pem(cert));
   }
 
   private static String pem(Object object) throws IOException {
@@ -342,16 +341,12 @@ public final class DevCertificateAuthority {
   }
 
   /** Written aside and moved in, so an interrupted run never leaves a truncated file that counts as present. */
-  private static Path write(Path file, String content, boolean secret) throws IOException {
+  private static Path write(Path file, String content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
+    OwnerOnly.directories(dir);
     Path temp = dir.resolve(file.getFileName() + ".tmp");
     Files.deleteIfExists(temp);
-    if (secret && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } else {
-      Files.createFile(temp);
-    }
+    OwnerOnly.file(temp); // certificates too: they name the systems allowed in, nobody else's business
     Files.writeString(temp, content, StandardCharsets.US_ASCII);
     Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     LOG.info("created {}", file);

@@ -6,7 +6,7 @@ import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SSLEngineOptions;
-import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.Vertx;
 import org.clientregistry.config.RegistryConfig;
 
 /** HTTPS options of the standalone server: our certificate, and client certificates verified against the CA. */
@@ -14,18 +14,22 @@ public final class TlsServerOptions {
   private TlsServerOptions() {}
 
   /** HTTPS, or plain HTTP when {@code server.tls} is off (mediator mode only, behind core). */
-  public static HttpServerOptions forServer(RegistryConfig config) {
+  public static HttpServerOptions forServer(Vertx vertx, RegistryConfig config) {
     if (!config.server().tls()) {
       // No h2c upgrade: core speaks HTTP/1.1 to mediators but forwards its clients' Upgrade headers, and an
       // upgraded answer would be HTTP/2 frames that core cannot read (the request then times out).
       return new HttpServerOptions().setHost(config.server().host()).setPort(config.server().port())
           .setHttp2ClearTextEnabled(false).setCompressionSupported(true);
     }
-    return standalone(config);
+    return standalone(vertx, config);
   }
 
-  public static HttpServerOptions standalone(RegistryConfig config) {
+  public static HttpServerOptions standalone(Vertx vertx, RegistryConfig config) {
     RegistryConfig.Tls tls = config.tls();
+    // Standalone, every caller is a system with a certificate: requiring it at the handshake means a connection
+    // without one never gets past it (nor holds a socket longer than the handshake timeout). In mediator mode core
+    // may call with the route password and no certificate, so there it is only requested.
+    boolean required = config.connections().certificateRequired() && !config.mediator().register();
     return new HttpServerOptions()
         .setHost(config.server().host())
         .setPort(config.server().port())
@@ -33,11 +37,12 @@ public final class TlsServerOptions {
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(tls.serverCertificate().toString())
             .setKeyPath(tls.serverKey().toString()))
-        .setTrustOptions(new PemTrustOptions().addCertPath(tls.caCertificate().toString()))
-        // Requested rather than required at the TLS layer, so that a caller without a certificate gets a
-        // readable 401 OperationOutcome instead of a bare handshake failure; every FHIR route then requires it.
-        // A certificate that does not verify against the CA still fails the handshake.
-        .setClientAuth(ClientAuth.REQUEST)
+        .setTrustOptions(RefusalLoggingTrust.of(vertx, tls.caCertificate()))
+        // Requested (server.clientCertificate=requested): a caller without one gets a readable 401 on every FHIR
+        // route instead of a bare handshake failure. A certificate that does not verify fails the handshake.
+        .setClientAuth(required ? ClientAuth.REQUIRED : ClientAuth.REQUEST)
+        .setSslHandshakeTimeout(config.connections().tlsHandshakeTimeoutSeconds())
+        .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         .setSslEngineOptions(engine())
         .setCompressionSupported(true);
   }

@@ -56,8 +56,12 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   private final AtomicBoolean draining = new AtomicBoolean(false);
   private final WorkerExecutor writerThread;
   private final WorkerExecutor readerThreads;
-  /** The writer's prepared statements (writer thread only). */
-  private final WriterStatements statements;
+  /** The writer's prepared statements (writer thread only; remade with the writer after an I/O error). */
+  private WriterStatements statements;
+  /** A full disk fails every write until space returns: one line per interval, not one per transaction. */
+  private final org.clientregistry.logging.BurstLog writeFaults;
+  /** Why the last write failed (disk full, read-only), until a write succeeds again; null while writes work. */
+  private volatile String writeFault;
 
   private EmbeddedStore(Vertx vertx, SqliteConnections connections, Path dataDir) {
     this.vertx = vertx;
@@ -66,6 +70,7 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
     this.writerThread = vertx.createSharedWorkerExecutor("cr-store-writer", 1);
     this.readerThreads = vertx.createSharedWorkerExecutor("cr-store-reader", READERS);
     this.statements = new WriterStatements(connections.writer());
+    this.writeFaults = new org.clientregistry.logging.BurstLog(vertx, LOG, "failed store writes", 10_000);
   }
 
   /** Opens (and creates or migrates) the database; blocking, so call it at start-up before serving. */
@@ -334,13 +339,28 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
       c.commit();
     } catch (SQLException | RuntimeException e) {
       rollbackQuietly(c);
-      LOG.error("Embedded store write failed; {} change sets not written: {}", batch.size(), e.getMessage());
+      writeFaults.warn("Embedded store write failed; {} change sets not written: {}", batch.size(), e.getMessage());
       StoreUnavailableException failure = new StoreUnavailableException("Embedded store write failed: "
           + e.getMessage(), e);
+      writeFault = e.getMessage();
+      recoverWriter();
       batch.forEach(q -> q.complete(failure));
       return;
     }
+    writeFault = null;
     batch.forEach(q -> q.complete(failures.get(q)));
+  }
+
+  /** After a failed write, a fresh writer connection, so that writes work again once the cause is gone. */
+  private void recoverWriter() {
+    try {
+      connections.reopenWriter();
+    } catch (SQLException e) {
+      LOG.debug("The writer could not be reopened yet: {}", e.getMessage()); // tried again at the next write
+      return;
+    }
+    statements.close();
+    statements = new WriterStatements(connections.writer());
   }
 
   @Override
@@ -400,8 +420,26 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
     });
   }
 
+  /**
+   * The store answers reads and, after a write failed, can write again: /ready must not say UP while every write
+   * gets 503. The write probe (the header's user_version, rewritten unchanged) runs only while a fault is known.
+   */
   @Override
   public Future<Void> ping() {
+    if (writeFault != null) {
+      return writerThread.executeBlocking(() -> {
+        try {
+          statements.run("PRAGMA user_version=2");
+          connections.writer().commit();
+          writeFault = null;
+          return (Void) null;
+        } catch (SQLException e) {
+          rollbackQuietly(connections.writer());
+          recoverWriter();
+          throw new StoreUnavailableException("cannot write: " + e.getMessage(), e);
+        }
+      }, false);
+    }
     return read(c -> {
       try (Statement s = c.createStatement()) {
         s.execute("SELECT 1");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import org.clientregistry.security.OwnerOnly;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,14 +18,22 @@ import java.util.concurrent.BlockingQueue;
  * avoids lock contention) and a small pool of readers, which WAL mode lets run beside the writer.
  */
 final class SqliteConnections implements AutoCloseable {
-  private final Connection writer;
+  private final String url;
+  private final String synchronous;
+  private Connection writer; // the writer's thread only
   private final BlockingQueue<Connection> readers;
   private final String snapshotToken;
 
   SqliteConnections(Path dataDir, String synchronous, int readerCount) throws SQLException, IOException {
-    Files.createDirectories(dataDir);
-    String url = "jdbc:sqlite:" + dataDir.resolve("registry.db").toAbsolutePath();
+    OwnerOnly.directories(dataDir);
+    // SQLite gives its -wal and -shm files the database file's mode, so an owner-only database keeps them so too.
+    Path database = OwnerOnly.file(dataDir.resolve("registry.db"));
+    url = "jdbc:sqlite:" + database.toAbsolutePath();
+    this.synchronous = synchronous;
     writer = open(url, synchronous, WRITER_CACHE_KIB);
+    for (String journal : new String[] {"registry.db-wal", "registry.db-shm"}) {
+      OwnerOnly.restrict(dataDir.resolve(journal)); // made by an older version, before the database was 0600
+    }
     applySchema(writer);
     snapshotToken = takeSnapshotToken(writer);
     readers = new ArrayBlockingQueue<>(readerCount);
@@ -143,6 +152,22 @@ final class SqliteConnections implements AutoCloseable {
 
   Connection writer() {
     return writer;
+  }
+
+  /**
+   * A fresh writer connection in place of one that met an I/O error (disk full, read-only directory): SQLite can
+   * keep such a connection in its error state after the cause is gone. Writer's thread only.
+   */
+  void reopenWriter() throws SQLException {
+    Connection fresh = open(url, synchronous, WRITER_CACHE_KIB);
+    fresh.setAutoCommit(false);
+    Connection old = writer;
+    writer = fresh;
+    try {
+      old.close();
+    } catch (SQLException ignored) {
+      // it failed already; the fresh one is what matters
+    }
   }
 
   Connection takeReader() throws InterruptedException {

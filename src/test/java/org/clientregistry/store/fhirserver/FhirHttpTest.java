@@ -41,9 +41,12 @@ class FhirHttpTest {
     vertx.close().await();
   }
 
+  /** Timeouts far above any answer's time on a loaded machine: no test here waits for one to expire. */
+  private static final int TIMEOUT_MS = 60_000;
+
   private RegistryConfig.FhirServer config(String user, String password, String bearer) {
     return new RegistryConfig.FhirServer("http://127.0.0.1:" + wiremock.port() + "/fhir", user, password, bearer,
-        1000, 1000, "", 0, 100, 3);
+        TIMEOUT_MS, TIMEOUT_MS, "", 0, 100, 3);
   }
 
   @Test
@@ -104,12 +107,13 @@ class FhirHttpTest {
             .end("{\"resourceType\":\"Bundle\"}"))
         .listen(0, "127.0.0.1").await();
     String base = "https://127.0.0.1:" + https.actualPort() + "/fhir";
-    RegistryConfig.FhirServer trusted = new RegistryConfig.FhirServer(base, "", "", "", 1000, 1000,
+    RegistryConfig.FhirServer trusted = new RegistryConfig.FhirServer(base, "", "", "", TIMEOUT_MS, TIMEOUT_MS,
         dir.resolve("ca.crt").toString(), 0, 100, 3);
     assertEquals(200, new FhirHttp(vertx, trusted).send("FHIR: ping", HttpMethod.GET, "/Patient", Map.of(), null,
         CallLog.NONE).await().status());
-    RegistryConfig.FhirServer untrusted = new RegistryConfig.FhirServer(base, "", "", "", 1000, 1000, "", 0, 100,
-        3);
+    // Refused at the handshake (an unknown CA), not by a timeout.
+    RegistryConfig.FhirServer untrusted = new RegistryConfig.FhirServer(base, "", "", "", TIMEOUT_MS, TIMEOUT_MS,
+        "", 0, 100, 3);
     assertThrows(StoreUnavailableException.class, () -> new FhirHttp(vertx, untrusted).send("FHIR: ping",
         HttpMethod.GET, "/Patient", Map.of(), null, CallLog.NONE).await());
     https.close().await();
