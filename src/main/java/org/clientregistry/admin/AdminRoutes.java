@@ -56,7 +56,7 @@ public final class AdminRoutes {
   public Future<FhirResponse> decide(RoutingContext ctx) {
     JsonObject body = body(ctx);
     String id = ctx.pathParam("id");
-    return item(id).compose(found -> links.decide(actor(ctx, body), id, required(body, "decision")))
+    return links.decide(actor(ctx, body), id, required(body, "decision"))
         .compose(v -> item(id)).compose(done -> linksOf(List.of(done.goldenId()), List.of(done.sourceId())))
         .map(result -> json(200, result));
   }

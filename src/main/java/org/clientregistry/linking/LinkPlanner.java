@@ -277,7 +277,8 @@ final class LinkPlanner {
   /** Review items for candidates worth a look on golden records other than the one chosen. */
   private Decision withReviews(Workspace ws, MatchRecord record, Decision decision, Scored scored) {
     int items = 0;
-    for (GoldenScore g : scored.byGolden().values()) {
+    // In golden-id order, so the same input raises its items in the same order every time.
+    for (GoldenScore g : new java.util.TreeMap<>(scored.byGolden()).values()) {
       if (g.goldenId().equals(decision.goldenId()) || blocked(ws, record, g.goldenId())) {
         continue; // an administrator already said these are different people
       }

@@ -106,6 +106,9 @@ final class Workspace implements MatchView {
 
   @Override
   public boolean notSamePerson(String sourceA, String sourceB) {
+    if (marksAdded.isEmpty() && marksRemoved.isEmpty()) {
+      return base.notSamePerson(sourceA, sourceB); // every submission: no marks of its own, nothing to allocate
+    }
     PatientStore.NotSamePerson pair = new PatientStore.NotSamePerson(sourceA, sourceB);
     PatientStore.NotSamePerson reversed = new PatientStore.NotSamePerson(sourceB, sourceA);
     if (marksRemoved.contains(pair) || marksRemoved.contains(reversed)) {
