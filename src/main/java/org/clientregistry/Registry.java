@@ -70,6 +70,7 @@ public final class Registry {
   private OtherWriters otherWriters;
   private SubmissionService submissions;
   private Metrics metrics;
+  private RegistryRouter.Routes routes;
   private org.clientregistry.console.ConsoleServer console; // null unless the console runs
   /** How long a stop waits for writes under way before it gives up keeping the index on disk. */
   private static final long STOP_WAIT_MILLIS = 10_000;
@@ -147,6 +148,7 @@ public final class Registry {
     submissions.limitWork(new org.clientregistry.linking.WorkLimits(
         r.config.matching().maxComparisonsPerRequest(), r.config.matching().maxReviewItemsPerRequest()));
     RegistryRouter.Routes routes = r.routes(submissions, metrics);
+    r.routes = routes;
     Handler<RoutingContext> gateway = r.mediator == null ? RoutingContext::next
         : new CoreGateway(r.config.mediator(), new OpenHimEnvelope(r.mediator.urn(),
             () -> r.live.get().orchestrationBodies()));
@@ -257,6 +259,11 @@ public final class Registry {
     metrics.counter("cr_config_refused", "Configurations refused (the previous one stayed in force).",
         io.micrometer.core.instrument.Tags.of("source", "openhim"), applier::refused);
     link.start();
+  }
+
+  /** The route handlers (tests build a router from them to list every route served). */
+  public RegistryRouter.Routes routes() {
+    return routes;
   }
 
   /** The store in use (embedded or fhirserver). */
