@@ -1,6 +1,7 @@
 package org.clientregistry.openhim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,5 +34,29 @@ class MediatorDescriptionTest {
         "mediator.json domains differ from clients.json's");
     assertEquals(config.identity().acceptUnknown(), settings.values().domains().acceptsUnknown());
     assertTrue(description.channelNames().contains("Client Registry FHIR"));
+  }
+
+  @Test
+  void coreKeepsNoBodiesAndTheConfigHoldsNoSecrets() throws Exception {
+    RegistryConfig config = ConfigLoader.load(Path.of("config"), Map.of("CR_MEDIATOR_REGISTER", "true",
+        "CR_MEDIATOR_CORE_PASSWORD", "core-secret-0123", "CR_MEDIATOR_ROUTE_PASSWORD", "route-secret-0123"));
+    JsonObject registration = MediatorDescription.read(config.mediator()).forRegistration(config);
+    JsonObject channel = registration.getJsonArray("defaultChannelConfig").getJsonObject(0);
+    // Core stores bodies unless told not to (its channel default is true): every Patient would sit in its log.
+    assertEquals(false, channel.getBoolean("requestBody"));
+    assertEquals(false, channel.getBoolean("responseBody"));
+    assertTrue(channel.getString("description").contains("demographics"), "the reason is shown in the console");
+    // GET /mediators (the list) shows config values unmasked in core 8.5: none of the registry's secrets go there.
+    String shown = registration.getJsonObject("config").encode();
+    assertFalse(shown.contains("route-secret-0123") || shown.contains("core-secret-0123"));
+    for (Object d : registration.getJsonArray("configDefs")) {
+      JsonObject def = (JsonObject) d;
+      for (Object t : def.getJsonArray("template", new io.vertx.core.json.JsonArray())) {
+        if ("password".equals(((JsonObject) t).getString("type"))) {
+          assertEquals("", registration.getJsonObject("config").getJsonObject(def.getString("param"))
+              .getString(((JsonObject) t).getString("param")), "a password parameter ships empty");
+        }
+      }
+    }
   }
 }
