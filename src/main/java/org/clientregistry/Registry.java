@@ -22,6 +22,9 @@ import io.vertx.ext.web.RoutingContext;
 import org.clientregistry.config.LiveSettings;
 import org.clientregistry.openhim.ClientHeaderHandler;
 import org.clientregistry.openhim.ConfigApplier;
+import org.clientregistry.openhim.ConsoleConfigFile;
+import org.clientregistry.openhim.MediatorSettings;
+import org.clientregistry.openhim.MediatorStatus;
 import org.clientregistry.openhim.CoreApi;
 import org.clientregistry.openhim.CoreGateway;
 import org.clientregistry.openhim.MediatorDescription;
@@ -71,6 +74,8 @@ public final class Registry {
   private SubmissionService submissions;
   private Metrics metrics;
   private RegistryRouter.Routes routes;
+  private final MediatorStatus status = new MediatorStatus();
+  private ConsoleConfigFile.Restored restored; // mediator mode: the saved console config started from, or null
   private org.clientregistry.console.ConsoleServer console; // null unless the console runs
   /** How long a stop waits for writes under way before it gives up keeping the index on disk. */
   private static final long STOP_WAIT_MILLIS = 10_000;
@@ -103,23 +108,34 @@ public final class Registry {
       throw new ConfigException("matching.nicknamesFile", "cannot read " + config.matching().nicknamesFile());
     }
     Nicknames nicknames = Nicknames.read(config.matching().nicknamesFile());
-    DecisionRules rules = DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate,
-        nicknames);
-    PatientStore store = openStore(vertx, config);
+    MediatorDescription mediator = config.mediator().register() ? MediatorDescription.read(config.mediator()) : null;
+    // Mediator mode: the console's config accepted last time, so that the index is built once, with its rules.
+    ConsoleConfigFile.Restored restored = mediator == null ? null : new ConsoleConfigFile(config.store().dataDir())
+        .restore(Files.readString(config.matching().rulesFile()), LiveSettings.from(config).domains(), nicknames)
+        .orElse(null);
+    DecisionRules rules = restored != null ? restored.rules()
+        : DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate, nicknames);
+    PatientStore store = openStore(vertx, config, restored == null ? null : restored.settings().fhirServer());
     int maxCandidates = config.matching().maxCandidates();
     IndexSnapshots snapshots = store instanceof IndexSnapshotPlace place && config.store().keepIndex()
         ? new IndexSnapshots(place, worker) : IndexSnapshots.NONE;
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
         maxCandidates, nicknames, snapshots);
-    MediatorDescription mediator = config.mediator().register() ? MediatorDescription.read(config.mediator()) : null;
     Registry registry = new Registry(vertx, config, store, worker, matching, mediator);
+    if (restored != null) {
+      registry.restored = restored;
+      registry.live.set(restored.settings().values());
+      registry.status.restored(restored.saved().acceptedAt());
+    }
     registry.metrics(); // here, not on the event loop: the JVM meters take seconds of class loading on a busy host
     return registry;
   }
 
-  private static PatientStore openStore(Vertx vertx, RegistryConfig config) {
+  /** @param fromConsole the FHIR server of the saved console config, or null */
+  private static PatientStore openStore(Vertx vertx, RegistryConfig config, MediatorSettings.FhirServer fromConsole) {
     if (config.store().type().equals("fhirserver")) {
-      return FhirServerStore.open(vertx, config.store().fhirServer(), config.cruidSystem());
+      return FhirServerStore.open(vertx, ConfigApplier.merged(config.store().fhirServer(), fromConsole),
+          config.cruidSystem());
     }
     return EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
   }
@@ -232,8 +248,8 @@ public final class Registry {
         new PixRoutes(new PixService(store, config.cruidSystem(), live::domains,
             new org.clientregistry.linking.IdentityResolver(store, matching)), audit),
         new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit, live::domains),
-        new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(),
-            () -> mediator == null || (link != null && link.registered())),
+        new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(), this::notReady,
+            () -> mediator == null ? null : status.detail()),
         org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics,
         adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,
             matching, live::domains, config.cruidSystem()), audit, config.baseUrl()),
@@ -253,7 +269,8 @@ public final class Registry {
   /** Mediator mode: register with core and keep beating in the background; config from core applied live. */
   private void connectToCore() {
     core = new CoreApi(vertx, config.mediator().core());
-    ConfigApplier applier = new ConfigApplier(vertx, store, worker, matching, live, config.matching().rulesFile());
+    ConfigApplier applier = new ConfigApplier(vertx, store, worker, matching, live, config.matching().rulesFile())
+        .keeping(new ConsoleConfigFile(config.store().dataDir()), status, restored);
     link = new MediatorLink(vertx, core, mediator.forRegistration(config),
         config.mediator().heartbeatSeconds() * 1000L, config.mediator().configEveryBeats(), applier::apply);
     metrics.counter("cr_config_refused", "Configurations refused (the previous one stayed in force).",
@@ -264,6 +281,17 @@ public final class Registry {
   /** The route handlers (tests build a router from them to list every route served). */
   public RegistryRouter.Routes routes() {
     return routes;
+  }
+
+  /** Mediator mode: why /ready says no (not registered, or the config in force not yet known); null when ready. */
+  private String notReady() {
+    if (mediator == null) {
+      return null;
+    }
+    if (link == null || !link.registered()) {
+      return "not registered with OpenHIM core";
+    }
+    return status.configKnown() ? null : "the config from OpenHIM core has not been received yet";
   }
 
   /** The store in use (embedded or fhirserver). */

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.clientregistry.store.PatientStore;
 
 /** /health (the process serves) and /ready (store reachable and index loaded). No OpenHIM envelope. */
@@ -11,12 +12,17 @@ public final class OpsRoutes {
   private final PatientStore store;
   private final BooleanSupplier indexLoaded;
   private final IntSupplier indexSize;
-  private final BooleanSupplier registered;
+  private final Supplier<String> notReady;
+  private final Supplier<JsonObject> detail;
 
-  /** @param registered whether the registry is registered with OpenHIM core (always true standalone) */
+  /**
+   * @param notReady why the registry is not ready besides its index and store (OpenHIM mode), or null
+   * @param detail   fields added to every /ready answer (OpenHIM mode: the config's source), or null
+   */
   public OpsRoutes(PatientStore store, BooleanSupplier indexLoaded, IntSupplier indexSize,
-                   BooleanSupplier registered) {
-    this.registered = registered;
+                   Supplier<String> notReady, Supplier<JsonObject> detail) {
+    this.notReady = notReady;
+    this.detail = detail;
     this.store = store;
     this.indexLoaded = indexLoaded;
     this.indexSize = indexSize;
@@ -41,18 +47,24 @@ public final class OpsRoutes {
 
   public void ready(RoutingContext ctx) {
     if (!indexLoaded.getAsBoolean()) {
-      json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "matching index is loading"));
+      ready(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "matching index is loading"));
       return;
     }
-    if (!registered.getAsBoolean()) {
-      json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "not registered with OpenHIM core"));
+    String why = notReady.get();
+    if (why != null) {
+      ready(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", why));
       return;
     }
     store.ping()
-        .onSuccess(v -> json(ctx, 200, new JsonObject().put("status", "UP").put("indexedRecords",
+        .onSuccess(v -> ready(ctx, 200, new JsonObject().put("status", "UP").put("indexedRecords",
             indexSize.getAsInt())))
-        .onFailure(e -> json(ctx, 503, new JsonObject().put("status", "DOWN")
+        .onFailure(e -> ready(ctx, 503, new JsonObject().put("status", "DOWN")
             .put("reason", "store unreachable: " + e.getMessage())));
+  }
+
+  private void ready(RoutingContext ctx, int status, JsonObject body) {
+    JsonObject more = detail.get();
+    json(ctx, status, more == null ? body : body.mergeIn(more));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -31,6 +31,9 @@ public final class ConfigApplier {
   private final org.clientregistry.store.PatientStore store;
   private JsonNode appliedRules; // null until core's config first replaced the rules file's
   private Future<MediatorSettings> previous = Future.succeededFuture();
+  private ConsoleConfigFile keptIn; // null: accepted configs are not kept (tests)
+  private MediatorStatus status = new MediatorStatus();
+  private JsonObject lastKept;
 
   public ConfigApplier(WorkerExecutor worker, RulesRuntime rules, LiveSettings live, Path rulesFile) {
     this(null, null, worker, rules, live, rulesFile);
@@ -45,6 +48,24 @@ public final class ConfigApplier {
     this.rules = rules;
     this.live = live;
     this.rulesFile = rulesFile;
+  }
+
+  /**
+   * Keeps each accepted config in {@code file} and reports acceptances and refusals to {@code status}; when the
+   * registry started from a saved config, {@code restored} names it (its rules are those in force).
+   */
+  public ConfigApplier keeping(ConsoleConfigFile file, MediatorStatus status, ConsoleConfigFile.Restored restored) {
+    this.keptIn = file;
+    this.status = status;
+    if (restored != null) {
+      try {
+        setRules(JSON.readTree(restored.settings().rulesJson()));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e); // validated when restored
+      }
+      lastKept = restored.saved().config();
+    }
+    return this;
   }
 
   private record Checked(MediatorSettings settings, JsonNode rules, boolean rulesChanged) {}
@@ -83,8 +104,10 @@ public final class ConfigApplier {
           // Another FHIR server holds other records: the index is built again from it.
           return moved ? rules.reindex().map(c.settings()) : Future.succeededFuture(c.settings());
         }))
+        .compose(settings -> keep(coreConfig).map(settings))
         .onSuccess(settings -> {
           live.set(settings.values());
+          status.accepted();
           LOG.info("Config from OpenHIM core applied: {} client(s), {} identity domain(s), orchestration bodies {}, "
                   + "lookup audit {}", settings.values().clients().size(),
               settings.values().domains().declared().size(), settings.values().orchestrationBodies() ? "on" : "off",
@@ -92,8 +115,25 @@ public final class ConfigApplier {
         })
         .onFailure(e -> {
           refused.incrementAndGet();
+          status.refused(e.getMessage());
           LOG.error("Config from OpenHIM core refused, the previous config stays: {}", e.getMessage());
         });
+  }
+
+  /** Writes an accepted config to disk (unless it is the one kept already); a failure is logged, not fatal. */
+  private Future<Void> keep(JsonObject coreConfig) {
+    if (keptIn == null || coreConfig.equals(lastKept)) {
+      return Future.succeededFuture();
+    }
+    return worker.executeBlocking(() -> {
+      keptIn.write(coreConfig, org.clientregistry.matching.IndexSnapshot.fingerprint(rules.get().rules()));
+      lastKept = coreConfig.copy();
+      return null;
+    }, false).<Void>mapEmpty().recover(e -> {
+      LOG.warn("The accepted OpenHIM console config could not be kept in {} ({}); a restart waits for core's",
+          keptIn.path(), e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   /**
@@ -109,14 +149,23 @@ public final class ConfigApplier {
       return Future.succeededFuture(false);
     }
     var current = fhir.settings();
-    var next = new org.clientregistry.config.RegistryConfig.FhirServer(wanted.baseUrl(), wanted.username(),
-        wanted.password(), wanted.bearerToken(), current.connectTimeoutMs(), current.requestTimeoutMs(),
-        current.trustPem(), current.followSeconds(), current.pageSize(), current.retryAfterSeconds());
+    var next = merged(current, wanted);
     if (next.equals(current)) {
       return Future.succeededFuture(false);
     }
     boolean moved = !next.baseUrl().equals(current.baseUrl());
     return fhir.reconnect(vertx, next).map(moved);
+  }
+
+  /** The registry's FHIR server settings with the console's server and credentials (none: unchanged). */
+  public static org.clientregistry.config.RegistryConfig.FhirServer merged(
+      org.clientregistry.config.RegistryConfig.FhirServer current, MediatorSettings.FhirServer wanted) {
+    if (wanted == null || current == null) {
+      return current;
+    }
+    return new org.clientregistry.config.RegistryConfig.FhirServer(wanted.baseUrl(), wanted.username(),
+        wanted.password(), wanted.bearerToken(), current.connectTimeoutMs(), current.requestTimeoutMs(),
+        current.trustPem(), current.followSeconds(), current.pageSize(), current.retryAfterSeconds());
   }
 
   private synchronized JsonNode currentRules() {
