@@ -77,6 +77,30 @@ public final class CoreApi {
     });
   }
 
+  /** {@code GET /channels}: the channels the registry's user may see (with their routes). */
+  public Future<JsonArray> channels() {
+    HttpRequest<Buffer> request = client.getAbs(core.apiUrl() + "/channels");
+    return auth.headers().compose(headers -> request.putHeaders(headers).timeout(core.timeoutSeconds() * 1000L)
+            .send())
+        .recover(e -> Future.failedFuture(e instanceof CoreException ? e : new CoreException(
+            "core did not answer: " + e.getMessage(), 0)))
+        .map(r -> {
+          if (r.statusCode() == 401) {
+            auth.rejected();
+          }
+          expect(r, 200, "GET /channels");
+          return r.bodyAsJsonArray();
+        });
+  }
+
+  /** {@code PUT /channels/<id>}: changes the given fields of an installed channel. */
+  public Future<Void> updateChannel(String id, JsonObject fields) {
+    return send(client.putAbs(core.apiUrl() + "/channels/" + encode(id)), fields).map(r -> {
+      expect(r, 200, "PUT /channels/<id>");
+      return null;
+    });
+  }
+
   private Future<HttpResponse<Buffer>> send(HttpRequest<Buffer> request, Object json) {
     return auth.headers().compose(headers -> {
       request.putHeaders(headers).putHeader("Content-Type", "application/json")

@@ -37,6 +37,8 @@ public final class CoreGateway implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     if (!fromCore(ctx)) {
+      // In the envelope, so that core records the transaction as Failed (a route that cannot get in is broken).
+      ctx.put(FhirHandlers.ENVELOPE, envelope);
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"client-registry\"");
       ctx.fail(new FhirException(401, IssueType.LOGIN, "Only OpenHIM core may call this mediator: "
           + "use the channel's route credentials"));

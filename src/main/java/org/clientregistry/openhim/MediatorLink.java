@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The registry's standing with core: registers (retrying with backoff until core answers 201; core may start
  * later), then beats every few seconds with the uptime, asking for the config on the first beat after each
- * registration and every N beats (several replicas may share one urn, and core pushes a change only once).
+ * registration and every N beats (several replicas may share one urn, and core pushes a change only once), and
+ * then bringing the installed channel's route to the registry in step with its endpoint and route password.
  * A 404 means the mediator was deleted in the console: register again. A failure is logged once, and its recovery
  * once. On shutdown it stops beating without deregistering (that would erase the console's config).
  */
@@ -26,6 +27,7 @@ public final class MediatorLink {
   private final int configEveryBeats;
   private final Function<JsonObject, Future<?>> configListener;
   private final long startedAt = System.currentTimeMillis();
+  private final ChannelSync channels;
 
   private volatile boolean stopped;
   private volatile boolean registered;
@@ -44,6 +46,7 @@ public final class MediatorLink {
     this.beatMillis = beatMillis;
     this.configEveryBeats = configEveryBeats;
     this.configListener = configListener;
+    this.channels = new ChannelSync(core, registration);
   }
 
   /** Starts registering in the background; never fails (core may come later). */
@@ -90,6 +93,9 @@ public final class MediatorLink {
           forceConfigNext = false;
           if (config != null) {
             configListener.apply(config);
+          }
+          if (force) {
+            channels.sync(); // a route password or endpoint changed since the channel was installed
           }
           schedule(beatMillis, this::beat);
         })

@@ -77,9 +77,13 @@ public final class OpenHimEnvelope implements ResponseEnvelope {
     return out;
   }
 
-  /** The six values core accepts; "Completed with error(s)" when some entries of a batch failed. */
+  /**
+   * The six values core accepts; "Completed with error(s)" when some entries of a batch failed. A 401 is core's own
+   * route failing to get in (wrong route password, or a channel that does not authenticate its clients): Failed,
+   * so that it shows among core's failed transactions, not as a client's mistake.
+   */
   static String status(FhirResponse r) {
-    if (r.status() >= 500) {
+    if (r.status() >= 500 || r.status() == 401) {
       return "Failed";
     }
     if (r.status() >= 400) {

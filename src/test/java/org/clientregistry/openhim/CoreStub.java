@@ -37,6 +37,16 @@ final class CoreStub implements AutoCloseable {
     return this;
   }
 
+  /** Core lists {@code channels} on GET /channels and accepts updates of any channel. */
+  CoreStub channels(io.vertx.core.json.JsonArray channels) {
+    server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/channels").willReturn(aResponse()
+        .withStatus(200).withHeader("Content-Type", "application/json").withBody(channels.encode())));
+    server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
+            com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/channels/.*"))
+        .willReturn(aResponse().withStatus(200).withBody("The channel was successfully updated")));
+    return this;
+  }
+
   /** Mediator mode on plain HTTP against this core, beating every second and asking for the config each beat. */
   Map<String, String> env() {
     Map<String, String> env = new HashMap<>(Map.of(

@@ -156,7 +156,7 @@ class MediatorModeTest {
     HttpResponse<Buffer> noClient = fromCore(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=a|b"), null)
         .send().await();
     assertEquals(401, noClient.statusCode());
-    assertEquals("Completed", noClient.bodyAsJsonObject().getString("status"));
+    assertEquals("Failed", noClient.bodyAsJsonObject().getString("status"), "a channel that does not authenticate");
 
     HttpResponse<Buffer> unknown = fromCore(http.get("/fhir/Patient/$ihe-pix?sourceIdentifier=a|b"), "stranger")
         .send().await();
