@@ -233,6 +233,8 @@ public final class Registry {
     if (mediator != null) {
       metrics.gauge("cr_openhim_registered", "1 while registered with OpenHIM core.",
           () -> link != null && link.registered() ? 1 : 0);
+      metrics.gauge("cr_openhim_config_refused", "1 while the config core holds is refused by the registry (the "
+          + "previous one stays in force; /ready says why), 0 otherwise.", () -> status.refusal().isPresent() ? 1 : 0);
       metrics.gauge("cr_openhim_heartbeat_failures", "Heartbeats core did not accept, since start.",
           () -> link == null ? 0 : link.heartbeatFailures());
     }
@@ -272,7 +274,8 @@ public final class Registry {
     ConfigApplier applier = new ConfigApplier(vertx, store, worker, matching, live, config.matching().rulesFile())
         .keeping(new ConsoleConfigFile(config.store().dataDir()), status, restored);
     link = new MediatorLink(vertx, core, mediator.forRegistration(config),
-        config.mediator().heartbeatSeconds() * 1000L, config.mediator().configEveryBeats(), applier::apply);
+        config.mediator().heartbeatSeconds() * 1000L, config.mediator().configEveryBeats(), applier::apply)
+        .reporting(status);
     metrics.counter("cr_config_refused", "Configurations refused (the previous one stayed in force).",
         io.micrometer.core.instrument.Tags.of("source", "openhim"), applier::refused);
     link.start();
@@ -291,7 +294,11 @@ public final class Registry {
     if (link == null || !link.registered()) {
       return "not registered with OpenHIM core";
     }
-    return status.configKnown() ? null : "the config from OpenHIM core has not been received yet";
+    if (status.configKnown()) {
+      return null;
+    }
+    return status.refusal().map(why -> "the config from OpenHIM core was refused: " + why)
+        .orElse("the config from OpenHIM core has not been received yet");
   }
 
   /** The store in use (embedded or fhirserver). */

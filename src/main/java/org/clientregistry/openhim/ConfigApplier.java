@@ -89,7 +89,11 @@ public final class ConfigApplier {
           String fileRules = Files.readString(rulesFile);
           MediatorSettings settings = MediatorSettings.parse(coreConfig, fileRules, live.domains());
           // Validated here too, so that a bad rules text refuses the whole config before anything changes.
-          DecisionRulesParser.parse(settings.rulesJson(), FieldExtractor::validate);
+          try {
+            DecisionRulesParser.parse(settings.rulesJson(), FieldExtractor::validate);
+          } catch (org.clientregistry.matching.RulesException e) {
+            throw new org.clientregistry.config.ConfigException("decisionRules", e.getMessage());
+          }
           JsonNode tree = JSON.readTree(settings.rulesJson());
           JsonNode inForce = currentRules() != null ? currentRules() : JSON.readTree(fileRules);
           return new Checked(settings, tree, !tree.equals(inForce));

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -19,6 +18,7 @@ public final class CoreApi {
   private final WebClient client;
   private final RegistryConfig.Core core;
   private final CoreAuth auth;
+  private CoreTrust trust; // null on plain HTTP or with trustAll
 
   public CoreApi(Vertx vertx, RegistryConfig.Core core) {
     this.core = core;
@@ -29,8 +29,9 @@ public final class CoreApi {
       options.setSsl(true);
       if (core.trustAll()) {
         options.setTrustAll(true).setVerifyHost(false); // development only; ConfigLoader refuses it otherwise
-      } else if (core.trustCertificate() != null) {
-        options.setTrustOptions(new PemTrustOptions().addCertPath(core.trustCertificate().toString()));
+      } else {
+        trust = CoreTrust.of(core.trustCertificate());
+        options.setTrustOptions(trust.options());
       }
     }
     this.client = WebClient.create(vertx, options);
@@ -82,8 +83,7 @@ public final class CoreApi {
     HttpRequest<Buffer> request = client.getAbs(core.apiUrl() + "/channels");
     return auth.headers().compose(headers -> request.putHeaders(headers).timeout(core.timeoutSeconds() * 1000L)
             .send())
-        .recover(e -> Future.failedFuture(e instanceof CoreException ? e : new CoreException(
-            "core did not answer: " + e.getMessage(), 0)))
+        .recover(this::unanswered)
         .map(r -> {
           if (r.statusCode() == 401) {
             auth.rejected();
@@ -107,8 +107,7 @@ public final class CoreApi {
           .timeout(core.timeoutSeconds() * 1000L);
       Buffer body = json instanceof JsonObject o ? o.toBuffer() : ((JsonArray) json).toBuffer();
       return request.sendBuffer(body);
-    }).recover(e -> Future.failedFuture(e instanceof CoreException ? e : new CoreException(
-        "core did not answer: " + e.getMessage(), 0))).map(r -> {
+    }).recover(this::unanswered).map(r -> {
           if (r.statusCode() == 401) {
             auth.rejected();
           }
@@ -116,9 +115,35 @@ public final class CoreApi {
         });
   }
 
-  private static void expect(HttpResponse<Buffer> r, int status, String what) {
+  /** A call core did not answer, said so that an operator knows what to fix (a TLS refusal names the certificate). */
+  private <T> Future<T> unanswered(Throwable e) {
+    if (e instanceof CoreException) {
+      return Future.failedFuture(e);
+    }
+    String refused = trust == null ? null : trust.lastRefusal();
+    boolean tls = refused != null && hasCause(e, javax.net.ssl.SSLException.class);
+    return Future.failedFuture(new CoreException(tls ? "TLS to " + core.apiUrl() + " failed: " + refused
+        : "core did not answer at " + core.apiUrl() + ": " + e.getMessage(), 0));
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void expect(HttpResponse<Buffer> r, int status, String what) {
     if (r.statusCode() != status) {
-      throw new CoreException(what + " answered " + r.statusCode(), r.statusCode());
+      String hint = switch (r.statusCode()) {
+        case 401 -> ": core refused the user '" + core.username() + "' (mediator.core.username and password, "
+            + "auth scheme " + core.auth() + ")";
+        case 403 -> ": the user '" + core.username() + "' lacks the rights (core 8.x: put it in the admin group)";
+        default -> "";
+      };
+      throw new CoreException(what + " answered " + r.statusCode() + hint, r.statusCode());
     }
   }
 

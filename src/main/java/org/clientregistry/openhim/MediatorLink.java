@@ -28,6 +28,7 @@ public final class MediatorLink {
   private final Function<JsonObject, Future<?>> configListener;
   private final long startedAt = System.currentTimeMillis();
   private final ChannelSync channels;
+  private MediatorStatus status = new MediatorStatus();
 
   private volatile boolean stopped;
   private volatile boolean registered;
@@ -47,6 +48,12 @@ public final class MediatorLink {
     this.configEveryBeats = configEveryBeats;
     this.configListener = configListener;
     this.channels = new ChannelSync(core, registration);
+  }
+
+  /** Whose refused config is logged at every heartbeat while it lasts. */
+  public MediatorLink reporting(MediatorStatus status) {
+    this.status = status;
+    return this;
   }
 
   /** Starts registering in the background; never fails (core may come later). */
@@ -97,6 +104,8 @@ public final class MediatorLink {
           if (force) {
             channels.sync(); // a route password or endpoint changed since the channel was installed
           }
+          status.refusal().ifPresent(why -> LOG.warn("The config OpenHIM core holds for {} is refused by the "
+              + "registry ({}); the previous config stays in force until it is corrected in the console", urn, why));
           schedule(beatMillis, this::beat);
         })
         .onFailure(e -> {
@@ -120,8 +129,10 @@ public final class MediatorLink {
 
   private void failed(String what, Throwable e, long retryIn) {
     if (failing == null) {
-      LOG.warn("OpenHIM core {} failed ({}); retrying every {} s or less, logging again only on recovery", what,
-          e.getMessage(), Math.max(1, retryIn / 1000));
+      LOG.warn("OpenHIM core {} failed ({}); {}; logging again only on recovery", what, e.getMessage(),
+          what.equals("registration") ? "trying again in " + Math.max(1, retryIn / 1000) + " s, then doubling up to "
+              + MAX_BACKOFF_MS / 1000 + " s between tries, while the registry serves with the config in force"
+              : "beating again every " + Math.max(1, retryIn / 1000) + " s");
       failing = what;
     }
   }
