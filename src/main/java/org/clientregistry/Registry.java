@@ -147,6 +147,10 @@ public final class Registry {
     }
     org.clientregistry.security.OwnerOnly.warnIfOpen(tls.serverKey());
     org.clientregistry.config.ProductionChecks.certificates(config);
+    java.nio.file.Path coreClient = config.mediator().coreClientCertificate();
+    if (config.mediator().register() && coreClient != null && !Files.isReadable(coreClient)) {
+      throw new ConfigException("mediator.coreClientCertificate", "cannot read " + coreClient);
+    }
     for (var file : new java.nio.file.Path[] {tls.serverCertificate(), tls.serverKey(), tls.caCertificate()}) {
       if (!Files.isReadable(file)) {
         throw new ConfigException("tls", "cannot read " + file + " (set tls.createDevCertificates to make "

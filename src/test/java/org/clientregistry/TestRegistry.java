@@ -92,6 +92,46 @@ public final class TestRegistry implements AutoCloseable {
         .setTrustOptions(new PemTrustOptions().addCertPath(certificates().resolve("ca.crt").toString()));
   }
 
+  /**
+   * A client that sends its certificate even when its issuer is not among the CAs the server names (as curl and
+   * OpenSSL do; the JDK's own key manager would send none).
+   */
+  public WebClient clientPresentingAlways(Path cert, Path key) throws Exception {
+    javax.net.ssl.X509KeyManager pem = (javax.net.ssl.X509KeyManager) new io.vertx.core.net.PemKeyCertOptions()
+        .setCertPath(cert.toString()).setKeyPath(key.toString()).getKeyManagerFactory(vertx)
+        .getKeyManagers()[0];
+    String alias = pem.getClientAliases("EC", null)[0];
+    javax.net.ssl.X509KeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
+      public String[] getClientAliases(String type, java.security.Principal[] issuers) {
+        return new String[] {alias};
+      }
+      public String chooseClientAlias(String[] type, java.security.Principal[] issuers, java.net.Socket s) {
+        return alias;
+      }
+      public String chooseEngineClientAlias(String[] type, java.security.Principal[] issuers,
+                                            javax.net.ssl.SSLEngine e) {
+        return alias;
+      }
+      public String[] getServerAliases(String type, java.security.Principal[] issuers) {
+        return null;
+      }
+      public String chooseServerAlias(String type, java.security.Principal[] issuers, java.net.Socket s) {
+        return null;
+      }
+      public java.security.cert.X509Certificate[] getCertificateChain(String a) {
+        return pem.getCertificateChain(a);
+      }
+      public java.security.PrivateKey getPrivateKey(String a) {
+        return pem.getPrivateKey(a);
+      }
+    };
+    return io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions()
+        .setSsl(true).setDefaultHost("localhost").setDefaultPort(port)
+        .setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(always))
+        .setTrustOptions(new io.vertx.core.net.PemTrustOptions()
+            .addCertPath(certificates().resolve("ca.crt").toString())));
+  }
+
   public HttpResponse<Buffer> post(String clientId, String path, JsonObject body) {
     return client(clientId).post(path).putHeader("Content-Type", "application/fhir+json")
         .sendBuffer(Buffer.buffer(body.encode())).await();

@@ -200,6 +200,7 @@ public final class ConfigLoader {
       throw new ConfigException("mediator.core.auth", "must be one of " + CORE_AUTH + ", got '" + auth + "'");
     }
     String trust = r.optionalText("mediator.core.trustCertificate");
+    String coreClient = r.optionalText("mediator.coreClientCertificate");
     String apiUrl = r.text("mediator.core.apiUrl");
     if (!apiUrl.matches("https?://[^/]+/?")) {
       throw new ConfigException("mediator.core.apiUrl", "must be http(s)://host:port, got '" + apiUrl + "'");
@@ -212,7 +213,7 @@ public final class ConfigLoader {
     RegistryConfig.Mediator mediator = new RegistryConfig.Mediator(register, Path.of(r.text("mediator.descriptionFile")),
         core, route, r.text("mediator.endpointHost"), r.integer("mediator.heartbeatSeconds", 1, 30),
         r.integer("mediator.configEveryBeats", 1, 10_000), r.optionalText("mediator.coreCertificateName"),
-        r.bool("mediator.orchestrationBodies"));
+        r.bool("mediator.orchestrationBodies"), coreClient.isBlank() ? null : certDir.resolve(coreClient));
     if (register) {
       checkMediatorSecrets(mediator, r.bool("mediator.allowDevelopmentDefaults"));
     }

@@ -52,11 +52,12 @@ public record RegistryConfig(
 
   /**
    * OpenHIM mediator mode ({@code register}): registration and heartbeat with core, config from the console,
-   * requests accepted only from core, answers in the OpenHIM envelope.
+   * requests accepted only from core, answers in the OpenHIM envelope. {@code coreClientCertificate} (PEM, or null):
+   * the certificate core presents on HTTPS routes, trusted at the handshake beside the CA file.
    */
   public record Mediator(boolean register, Path descriptionFile, Core core, Route route, String endpointHost,
                          int heartbeatSeconds, int configEveryBeats, String coreCertificateName,
-                         boolean orchestrationBodies) {}
+                         boolean orchestrationBodies, Path coreClientCertificate) {}
 
   /** How the registry reaches core's API. {@code auth} is basic or token (cores before 5.1). */
   public record Core(String apiUrl, String username, String password, String auth, Path trustCertificate,

@@ -36,17 +36,27 @@ final class RefusalLoggingTrust extends X509ExtendedTrustManager {
     this.refusals = refusals;
   }
 
-  /** Trust options for a server: the CA certificates in {@code caFile} (PEM), refusals logged. */
-  static TrustOptions of(Vertx vertx, Path caFile) {
-    try (InputStream in = Files.newInputStream(caFile)) {
+  /**
+   * Trust options for a server: the certificates in {@code files} (PEM; CAs, or a self-signed certificate trusted
+   * as it is), refusals logged.
+   */
+  static TrustOptions of(Vertx vertx, java.util.List<Path> files) {
+    Path caFile = null;
+    try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
       int i = 0;
-      for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + i++, cert);
-      }
-      if (i == 0) {
-        throw new IllegalArgumentException("no certificate in " + caFile);
+      for (Path file : files) {
+        caFile = file;
+        int before = i;
+        try (InputStream in = Files.newInputStream(file)) {
+          for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            store.setCertificateEntry("ca-" + i++, cert);
+          }
+        }
+        if (i == before) {
+          throw new IllegalArgumentException("no certificate in " + file);
+        }
       }
       TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(store);

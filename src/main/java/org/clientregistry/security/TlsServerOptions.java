@@ -37,7 +37,7 @@ public final class TlsServerOptions {
         .setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(tls.serverCertificate().toString())
             .setKeyPath(tls.serverKey().toString()))
-        .setTrustOptions(RefusalLoggingTrust.of(vertx, tls.caCertificate()))
+        .setTrustOptions(RefusalLoggingTrust.of(vertx, trusted(config)))
         // Requested (server.clientCertificate=requested): a caller without one gets a readable 401 on every FHIR
         // route instead of a bare handshake failure. A certificate that does not verify fails the handshake.
         .setClientAuth(required ? ClientAuth.REQUIRED : ClientAuth.REQUEST)
@@ -45,6 +45,16 @@ public final class TlsServerOptions {
         .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         .setSslEngineOptions(engine())
         .setCompressionSupported(true);
+  }
+
+  /**
+   * The CA file; in mediator mode also core's certificate when configured: core presents its own certificate on
+   * HTTPS routes, and one that does not verify would fail the handshake even with the right route password.
+   */
+  private static java.util.List<java.nio.file.Path> trusted(RegistryConfig config) {
+    java.nio.file.Path core = config.mediator().register() ? config.mediator().coreClientCertificate() : null;
+    return core == null ? java.util.List.of(config.tls().caCertificate())
+        : java.util.List.of(config.tls().caCertificate(), core);
   }
 
   /** BoringSSL when its native library loads here (several times cheaper per request), else the JDK's engine. */

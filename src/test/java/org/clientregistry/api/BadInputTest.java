@@ -124,7 +124,7 @@ class BadInputTest {
     Path other = dir.resolve("other-ca");
     DevCertificateAuthority.createCa(other, "Some other CA");
     DevCertificateAuthority.issueClient(other.resolve("ca.crt"), other.resolve("ca.key"), other, "openmrs");
-    WebClient impostor = presentingAlways(other.resolve("openmrs.crt"), other.resolve("openmrs.key"));
+    WebClient impostor = registry.clientPresentingAlways(other.resolve("openmrs.crt"), other.resolve("openmrs.key"));
     try (LogCapture log = new LogCapture("org.clientregistry.security.RefusalLoggingTrust")) {
       assertThrows(RuntimeException.class, () -> impostor.post("/fhir/Patient")
           .putHeader("Content-Type", "application/fhir+json")
@@ -135,46 +135,6 @@ class BadInputTest {
     }
     assertEquals(404, registry.get("openmrs", "/fhir/Patient/$ihe-pix?sourceIdentifier=" + system("openmrs")
         + "|imp-1").statusCode(), "nothing was stored for the impostor");
-  }
-
-  /**
-   * A client that sends its certificate even when its issuer is not among the CAs the server names (as curl and
-   * OpenSSL do; the JDK's own key manager would send none).
-   */
-  static WebClient presentingAlways(Path cert, Path key) throws Exception {
-    javax.net.ssl.X509KeyManager pem = (javax.net.ssl.X509KeyManager) new io.vertx.core.net.PemKeyCertOptions()
-        .setCertPath(cert.toString()).setKeyPath(key.toString()).getKeyManagerFactory(registry.vertx)
-        .getKeyManagers()[0];
-    String alias = pem.getClientAliases("EC", null)[0];
-    javax.net.ssl.X509KeyManager always = new javax.net.ssl.X509ExtendedKeyManager() {
-      public String[] getClientAliases(String type, java.security.Principal[] issuers) {
-        return new String[] {alias};
-      }
-      public String chooseClientAlias(String[] type, java.security.Principal[] issuers, java.net.Socket s) {
-        return alias;
-      }
-      public String chooseEngineClientAlias(String[] type, java.security.Principal[] issuers,
-                                            javax.net.ssl.SSLEngine e) {
-        return alias;
-      }
-      public String[] getServerAliases(String type, java.security.Principal[] issuers) {
-        return null;
-      }
-      public String chooseServerAlias(String type, java.security.Principal[] issuers, java.net.Socket s) {
-        return null;
-      }
-      public java.security.cert.X509Certificate[] getCertificateChain(String a) {
-        return pem.getCertificateChain(a);
-      }
-      public java.security.PrivateKey getPrivateKey(String a) {
-        return pem.getPrivateKey(a);
-      }
-    };
-    return io.vertx.ext.web.client.WebClient.create(registry.vertx, new io.vertx.ext.web.client.WebClientOptions()
-        .setSsl(true).setDefaultHost("localhost").setDefaultPort(registry.port)
-        .setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(always))
-        .setTrustOptions(new io.vertx.core.net.PemTrustOptions()
-            .addCertPath(registry.certificates().resolve("ca.crt").toString())));
   }
 
   @Test
