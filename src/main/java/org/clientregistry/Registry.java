@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
 /** One running registry: builds the object graph from the config, loads the index, deploys the HTTP servers. */
 public final class Registry {
   private static final Logger LOG = LoggerFactory.getLogger(Registry.class);
-  public static final String VERSION = "0.2.0";
+  public static final String VERSION = "0.2.1";
 
   private final Vertx vertx;
   private final RegistryConfig config;
