@@ -88,6 +88,22 @@ class CoreCertificateRouteTest {
   }
 
   @Test
+  void theDocumentedRouteCheckWithoutACertificateAnswersWithThePassword() {
+    // docs/openhim.md, HTTPS route step 5: curl --cacert certificates/ca.crt -u client-registry:... /fhir/metadata
+    WebClient curl = registry.client(null, null);
+    try {
+      HttpResponse<Buffer> r = curl.get("/fhir/metadata").putHeader("Authorization", "Basic " + Base64.getEncoder()
+          .encodeToString(("client-registry:" + CoreStub.ROUTE_PASSWORD).getBytes(StandardCharsets.UTF_8)))
+          .send().await();
+      assertEquals(200, r.statusCode(), r.bodyAsString());
+      assertEquals("CapabilityStatement", new io.vertx.core.json.JsonObject(r.bodyAsJsonObject()
+          .getJsonObject("response").getString("body")).getString("resourceType"));
+    } finally {
+      curl.close();
+    }
+  }
+
+  @Test
   void aCertificateFromAnotherCaIsRefusedAtTheHandshakeEvenWithThePassword() {
     assertThrows(Exception.class, () -> submission(stranger, true, "HTTPS-3")
         .sendBuffer(Patients.jane("openmrs", "HTTPS-3").toBuffer()).await());
