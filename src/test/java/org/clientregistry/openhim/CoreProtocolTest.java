@@ -96,7 +96,8 @@ class CoreProtocolTest {
     assertEquals("registry.internal", route.getString("host"));
     assertEquals("5001", route.getString("port"));
     assertEquals("route-secret-0123", route.getString("password"));
-    assertEquals("^/(fhir|review|links)(/.*)?$", posted.getJsonArray("defaultChannelConfig").getJsonObject(0).getString("urlPattern"));
+    assertEquals("^/(fhir|review|links)(/.*)?$",
+        posted.getJsonArray("defaultChannelConfig").getJsonObject(0).getString("urlPattern"));
     // Every config key has a definition, and the default config is complete.
     List<String> defs = posted.getJsonArray("configDefs").stream()
         .map(d -> ((JsonObject) d).getString("param")).toList();
