@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * A system allowed to call the registry: its id (the certificate CN), the identifier systems of its own ids, its
- * roles, and the identifier systems PIX may answer it ({@code pixTargets}; empty: the default of
- * docs/security.md, the CRUID and the clients' internal-id systems; {@code *}: every system).
+ * roles, and the identifier systems PIX may answer it besides the CRUID and its own ({@code pixTargets}; empty: the
+ * clients' internal-id systems; {@code *}: every system; docs/security.md).
  */
 public record ClientConfig(String id, String name, List<String> internalIdSystems, Set<Role> roles,
                            List<String> pixTargets) {

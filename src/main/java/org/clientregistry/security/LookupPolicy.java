@@ -11,8 +11,9 @@ import org.clientregistry.identity.IdentityDomains;
 
 /**
  * Which identifier systems PIX may answer a client (docs/security.md): an administrator every one; a client with
- * {@code pixTargets} those (or every one for {@code *}); any other client the CRUID and the clients' internal-id
- * systems (record numbers), so that national ids and other declared domains go only to clients granted them.
+ * {@code pixTargets} those (or every one for {@code *}); any other client the clients' internal-id systems (record
+ * numbers), so that national ids and other declared domains go only to clients granted them. The CRUID and the
+ * client's own systems always.
  */
 public final class LookupPolicy {
   private final Supplier<LiveSettings.Values> live;
@@ -32,6 +33,7 @@ public final class LookupPolicy {
     IdentityDomains domains = values.domains();
     Set<String> allowed = new HashSet<>();
     allowed.add(cruidSystem);
+    client.internalIdSystems().forEach(s -> allowed.add(domains.canonical(s)));
     if (client.pixTargets().isEmpty()) {
       values.clients().values().forEach(c -> c.internalIdSystems().forEach(s -> allowed.add(domains.canonical(s))));
     } else {
