@@ -9,7 +9,6 @@ import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.clientregistry.identity.IdentityDomain;
 
 /**
@@ -38,7 +37,7 @@ public final class ProductionChecks {
 
   /**
    * No two clients share an internal-identifier system, none claims the registry's own CRUID system, and none
-   * claims a declared domain that others assign (a national id: assigners {@code *} or other clients), whether in
+   * claims a declared domain that others assign (a national id: assigners {@code *}, or a list without it), whether in
    * the clients file at start or in a config pushed from the OpenHIM console (refused, the one in force stays).
    *
    * @param declared    the declared identity domains
@@ -59,7 +58,7 @@ public final class ProductionChecks {
         String key = "clients[" + i + "].internalIdSystems";
         IdentityDomain domain = domains.get(system);
         if (domain != null && (domain.open() || !domain.assigners().isEmpty()
-            && !Set.of(client.id()).equals(domain.assigners()))) {
+            && !domain.assigners().contains(client.id()))) {
           throw new ConfigException(key, "client '" + client.id() + "' claims the identity domain "
               + domain.system() + ", which " + (domain.open() ? "every client" : "other clients") + " assign "
               + "(domains); a client's internal-id system is its own record numbers");
