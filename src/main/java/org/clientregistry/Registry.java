@@ -247,13 +247,16 @@ public final class Registry {
 
   /** The route handlers, built once and shared by every server instance. */
   private RegistryRouter.Routes routes(SubmissionService submissions, Metrics metrics) {
-    LookupAudit audit = new LookupAudit(store, () -> live.get().auditLookups());
+    LookupAudit audit = new LookupAudit(store, () -> live.get().auditLookups(),
+        new org.clientregistry.security.LookupLimits(vertx, config.lookups().perClientPerMinute()));
     PatientRoutes patients = new PatientRoutes(submissions, store, worker, config.baseUrl(), config.cruidSystem());
     return new RegistryRouter.Routes(patients,
         new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries()),
         new PixRoutes(new PixService(store, config.cruidSystem(), live::domains,
-            new org.clientregistry.linking.IdentityResolver(store, matching)), audit),
-        new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit, live::domains),
+            new org.clientregistry.linking.IdentityResolver(store, matching)), audit,
+            new org.clientregistry.security.LookupPolicy(live::get, config.cruidSystem())),
+        new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit, live::domains,
+            config.lookups().matchMinAgreeingFields()),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(), this::notReady,
             () -> mediator == null ? null : status.detail()),
         org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics,

@@ -18,10 +18,16 @@ import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent;
 import org.clientregistry.linking.LookupAudit;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 
-/** POST /fhir/Patient/$match: nothing stored; demographics and explanations for admin callers only. */
+/**
+ * POST /fhir/Patient/$match: nothing stored; demographics and explanations for admin callers only. Other callers
+ * get a golden record id only for what would identify the person to them too (docs/security.md): they asked with
+ * {@code onlyCertainMatches}, the match is certain, and at least {@code minAgreeingFields} fields besides names
+ * and gender agree. Other matches are withheld, and an OperationOutcome entry says how many and why.
+ */
 public final class MatchRoutes {
   public static final String MATCH_GRADE = "http://hl7.org/fhir/StructureDefinition/match-grade";
   public static final String EXPLANATION = "http://openclientregistry.org/fhir/StructureDefinition/match-explanation";
@@ -37,13 +43,16 @@ public final class MatchRoutes {
 
   private final java.util.function.Supplier<org.clientregistry.identity.IdentityDomains> domains;
 
-  public MatchRoutes(MatchService matches, WorkerExecutor worker, String cruidSystem, LookupAudit audit) {
-    this(matches, worker, cruidSystem, audit, () -> null);
-  }
+  private final int minAgreeingFields;
 
-  /** @param domains the identity domains: a query's OID systems are matched as their URLs, as stored */
+  /**
+   * @param domains           the identity domains: a query's OID systems are matched as their URLs, as stored
+   * @param minAgreeingFields identifying fields that must agree before a non-admin caller gets a golden id
+   */
   public MatchRoutes(MatchService matches, WorkerExecutor worker, String cruidSystem, LookupAudit audit,
-                     java.util.function.Supplier<org.clientregistry.identity.IdentityDomains> domains) {
+                     java.util.function.Supplier<org.clientregistry.identity.IdentityDomains> domains,
+                     int minAgreeingFields) {
+    this.minAgreeingFields = minAgreeingFields;
     this.domains = domains;
     this.audit = audit;
     this.matches = matches;
@@ -54,6 +63,7 @@ public final class MatchRoutes {
 
   public Future<FhirResponse> match(RoutingContext ctx) {
     boolean admin = FhirHandlers.client(ctx).roles().contains(Role.ADMIN);
+    audit.admit(FhirHandlers.client(ctx).id());
     return bodies.resource(ctx).compose(resource -> {
       if (!(resource instanceof Parameters parameters)) {
         throw FhirException.badRequest("$match takes a Parameters resource with a 'resource' Patient");
@@ -91,16 +101,24 @@ public final class MatchRoutes {
       Patient query = patient;
       boolean certain = onlyCertain;
       int limit = count;
-      return audit.around(FhirHandlers.client(ctx).id(), "match", null,
-              worker.executeBlocking(() -> matches.match(query, certain, limit), false))
-          .map(found -> FhirResponse.of(200, bundle(found, admin)));
+      return audit.around(FhirHandlers.client(ctx).id(), "match", "onlyCertainMatches=" + certain,
+              worker.executeBlocking(() -> bundle(matches.match(query, certain, limit), admin, certain), false),
+              Bundle::getTotal)
+          .map(bundle -> FhirResponse.of(200, bundle));
     });
   }
 
-  private Bundle bundle(List<MatchService.GoldenMatch> found, boolean admin) {
+  /** Whether a non-admin caller may learn this golden record's id. */
+  private boolean disclosed(MatchService.GoldenMatch m, boolean onlyCertain) {
+    return onlyCertain && "certain".equals(m.grade()) && m.identifyingAgreements() >= minAgreeingFields;
+  }
+
+  private Bundle bundle(List<MatchService.GoldenMatch> found, boolean admin, boolean onlyCertain) {
     Bundle bundle = new Bundle().setType(BundleType.SEARCHSET);
-    bundle.setTotal(found.size());
-    for (MatchService.GoldenMatch m : found) {
+    List<MatchService.GoldenMatch> answered = admin ? found
+        : found.stream().filter(m -> disclosed(m, onlyCertain)).toList();
+    bundle.setTotal(answered.size());
+    for (MatchService.GoldenMatch m : answered) {
       // The golden record holds no demographics: only its id and CRUID, for every caller.
       Patient golden = new Patient();
       golden.setId(m.goldenId());
@@ -113,7 +131,21 @@ public final class MatchRoutes {
         entry.getSearch().addExtension(EXPLANATION, new StringType(explanation(m)));
       }
     }
+    if (answered.size() < found.size()) {
+      bundle.addEntry().setResource(withheld(found.size() - answered.size())).getSearch()
+          .setMode(SearchEntryMode.OUTCOME);
+    }
     return bundle;
+  }
+
+  private OperationOutcome withheld(int n) {
+    OperationOutcome outcome = new OperationOutcome();
+    outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+        .setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(n + " match(es) withheld: a golden "
+            + "record id is answered only to onlyCertainMatches=true, for a certain match on which at least "
+            + minAgreeingFields + " field(s) besides names and gender agree (a birth date, a phone number, an "
+            + "identifier)");
+    return outcome;
   }
 
   private static String explanation(MatchService.GoldenMatch m) {

@@ -41,9 +41,11 @@ public final class PdqRoutes {
   }
 
   private Future<FhirResponse> answer(RoutingContext ctx, MultiMap params, PdqService.Page page) {
-    // The audit names the parameters used, not their values (demographics).
+    audit.admit(FhirHandlers.client(ctx).id());
+    // The audit names the parameters used, not their values (demographics); results: the persons answered.
     return audit.around(FhirHandlers.client(ctx).id(), "pdq", "parameters=" + String.join(",", params.names()),
-        pdq.search(params, page)).map(json -> FhirResponse.ofJson(200, json));
+        pdq.search(params, page), json -> LookupAudit.count(json, "\"mode\":\"match\""))
+        .map(json -> FhirResponse.ofJson(200, json));
   }
 
   private static MultiMap withoutPaging(MultiMap params) {

@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
+import org.clientregistry.config.ClientConfig;
 import org.clientregistry.fhir.FhirException;
+import org.clientregistry.security.LookupPolicy;
 import org.clientregistry.linking.LookupAudit;
 import org.clientregistry.linking.PixService;
 
@@ -14,10 +16,12 @@ public final class PixRoutes {
 
   private final PixService pix;
   private final LookupAudit audit;
+  private final LookupPolicy policy;
 
-  public PixRoutes(PixService pix, LookupAudit audit) {
+  public PixRoutes(PixService pix, LookupAudit audit, LookupPolicy policy) {
     this.pix = pix;
     this.audit = audit;
+    this.policy = policy;
   }
 
   public Future<FhirResponse> lookup(RoutingContext ctx) {
@@ -27,13 +31,21 @@ public final class PixRoutes {
             + "targetSystem");
       }
     }
-    List<String> source = ctx.queryParam("sourceIdentifier");
-    if (source.size() != 1) {
+    List<String> sourceIdentifier = ctx.queryParam("sourceIdentifier");
+    if (sourceIdentifier.size() != 1) {
       throw FhirException.badRequest("Exactly one sourceIdentifier (system|value) is required");
     }
     List<String> targets = ctx.queryParam("targetSystem").stream()
         .flatMap(t -> java.util.Arrays.stream(t.split(","))).map(String::trim).toList();
-    return audit.around(FhirHandlers.client(ctx).id(), "pix", "sourceIdentifier=" + source.get(0),
-        pix.observed(FhirHandlers.calls(ctx)).lookup(source.get(0), targets)).map(p -> FhirResponse.ofJson(200, p));
+    ClientConfig client = FhirHandlers.client(ctx);
+    audit.admit(client.id());
+    // The audit names the systems asked about, never an identifier's value.
+    String source = sourceIdentifier.get(0);
+    String detail = "source=" + source.substring(0, Math.max(0, source.indexOf('|')))
+        + (targets.isEmpty() ? "" : " targets=" + String.join(",", targets));
+    return audit.around(client.id(), "pix", detail, pix.observed(FhirHandlers.calls(ctx))
+            .lookup(source, targets, policy.pixTargets(client)),
+        answer -> LookupAudit.count(answer, "\"targetIdentifier\""))
+        .map(p -> FhirResponse.ofJson(200, p));
   }
 }

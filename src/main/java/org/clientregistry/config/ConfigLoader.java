@@ -137,10 +137,12 @@ public final class ConfigLoader {
       throw new ConfigException("server.tls", "plain HTTP is only allowed in mediator mode (mediator.register), "
           + "where OpenHIM core authenticates clients");
     }
-    ProductionChecks.clients(clients, cruidSystem);
+    ProductionChecks.clients(clients, identity.domains(), cruidSystem);
     RegistryConfig config = new RegistryConfig(server, tls, store, matching, cruidSystem,
         r.integer("workerPoolSize", 1, 256), clients, mediator, r.bool("audit.lookups"), console(r, store), identity,
-        r.optionalBool("production", false));
+        r.optionalBool("production", false), new RegistryConfig.Lookups(
+            r.optionalInt("lookups.perClientPerMinute", 0, 10_000_000, 1200),
+            r.optionalInt("lookups.matchMinAgreeingFields", 0, 50, 2)));
     if (config.production()) {
       ProductionChecks.settings(config, r.optionalBool("mediator.allowDevelopmentDefaults", false));
     }
@@ -302,8 +304,10 @@ public final class ConfigLoader {
       c.path("internalIdSystems").forEach(s -> systems.add(s.asText()));
       Set<Role> roles = EnumSet.noneOf(Role.class);
       c.path("roles").forEach(role -> roles.add(Role.parse(key + ".roles", role.asText())));
+      List<String> pixTargets = new ArrayList<>();
+      c.path("pixTargets").forEach(s -> pixTargets.add(s.asText().trim()));
       if (clients.put(id, new ClientConfig(id, c.path("name").asText(id), List.copyOf(systems),
-          Collections.unmodifiableSet(roles))) != null) {
+          Collections.unmodifiableSet(roles), pixTargets)) != null) {
         throw new ConfigException(key + ".id", "duplicate client id '" + id + "'");
       }
     }

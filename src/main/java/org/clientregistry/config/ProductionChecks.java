@@ -7,7 +7,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.clientregistry.identity.IdentityDomain;
 
 /**
  * What a production registry refuses to start with (docs/security.md): development certificates, trust in any
@@ -33,13 +35,34 @@ public final class ProductionChecks {
     }
   }
 
-  /** No two clients share an internal-identifier system, and none claims the registry's own CRUID system. */
-  static void clients(Map<String, ClientConfig> clients, String cruidSystem) {
+  /**
+   * No two clients share an internal-identifier system, none claims the registry's own CRUID system, and none
+   * claims a declared domain that others assign (a national id: assigners {@code *}, or a list without it), whether in
+   * the clients file at start or in a config pushed from the OpenHIM console (refused, the one in force stays).
+   *
+   * @param declared    the declared identity domains
+   * @param cruidSystem the registry's CRUID system (null: unknown, not checked)
+   */
+  public static void clients(Map<String, ClientConfig> clients, List<IdentityDomain> declared, String cruidSystem) {
     Map<String, String> owners = new HashMap<>();
+    Map<String, IdentityDomain> domains = new HashMap<>();
+    for (IdentityDomain d : declared) {
+      domains.put(d.system(), d);
+      if (d.oid() != null) {
+        domains.put(d.oid(), d);
+      }
+    }
     int i = 0;
     for (ClientConfig client : clients.values()) {
       for (String system : client.internalIdSystems()) {
         String key = "clients[" + i + "].internalIdSystems";
+        IdentityDomain domain = domains.get(system);
+        if (domain != null && (domain.open() || !domain.assigners().isEmpty()
+            && !domain.assigners().contains(client.id()))) {
+          throw new ConfigException(key, "client '" + client.id() + "' claims the identity domain "
+              + domain.system() + ", which " + (domain.open() ? "every client" : "other clients") + " assign "
+              + "(domains); a client's internal-id system is its own record numbers");
+        }
         if (system.equals(cruidSystem)) {
           throw new ConfigException(key, "client '" + client.id() + "' claims the CRUID system " + cruidSystem
               + " (cruidSystem), which only the registry issues");

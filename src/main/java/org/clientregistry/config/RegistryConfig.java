@@ -15,7 +15,14 @@ public record RegistryConfig(
     Map<String, ClientConfig> clients,
     Mediator mediator,
     boolean auditLookups,
-    Console console, Identity identity, boolean production) {
+    Console console, Identity identity, boolean production, Lookups lookups) {
+
+  /**
+   * What lookups ($match, PIX, PDQm) disclose and how often (docs/security.md): per client, at most
+   * {@code perClientPerMinute} lookups a minute (0: no limit); a point-of-service $match answers a golden record id
+   * only for a certain match on which at least {@code matchMinAgreeingFields} fields besides names and gender agree.
+   */
+  public record Lookups(int perClientPerMinute, int matchMinAgreeingFields) {}
 
   /** Identity domains declared in the clients file, and whether identifiers of undeclared ones are accepted. */
   public record Identity(java.util.List<org.clientregistry.identity.IdentityDomain> domains, boolean acceptUnknown) {}

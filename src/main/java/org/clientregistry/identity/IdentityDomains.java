@@ -78,6 +78,11 @@ public final class IdentityDomains {
     return of(declared, clients, cruidSystem, acceptUnknown);
   }
 
+  /** The registry's own identifier system (null: none). */
+  public String cruidSystem() {
+    return cruidSystem;
+  }
+
   /** The system an identifier is kept under: a domain's URL for its OID, anything else as it is. */
   public String canonical(String system) {
     return system == null ? null : oidToUrl.getOrDefault(system, system);

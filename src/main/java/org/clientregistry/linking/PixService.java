@@ -47,17 +47,28 @@ public final class PixService {
 
   /** The ITI-83 answer, a FHIR {@code Parameters} resource as JSON (written straight, it is the hot path). */
   public Future<String> lookup(String sourceIdentifier, List<String> targetSystems) {
+    return lookup(sourceIdentifier, targetSystems, system -> true);
+  }
+
+  /**
+   * @param permitted the systems the caller may receive (docs/security.md): a targetSystem outside them is a 403,
+   *                  and an answer without targetSystem holds only them
+   */
+  public Future<String> lookup(String sourceIdentifier, List<String> targetSystems,
+                               java.util.function.Predicate<String> permitted) {
     IdentityDomains domains = this.domains.get();
     Identifier source = parse(sourceIdentifier, domains);
     List<String> targets = targetSystems.stream().map(domains::canonical).toList();
     return checkTargetSystems(domains, targets)
+        .compose(v -> targets.stream().allMatch(permitted) ? Future.<Void>succeededFuture()
+            : Future.failedFuture(FhirException.forbidden("targetSystem not permitted for this client")))
         .compose(v -> goldenId(domains, source))
         .compose(id -> id.isEmpty() ? Future.succeededFuture(Optional.<PatientStore.Person>empty())
             : store.person(cruidSystem, id.get(), cruidSystem, MAX_REPLACED_BY_HOPS))
         .map(person -> person.orElseThrow(() -> FhirException.notFound("sourceIdentifier Patient Identifier not "
             + "found")))
         .compose(person -> resolver.owners(person.golden().memberIds())
-            .map(owners -> answer(domains, source, targets, person, owners)));
+            .map(owners -> answer(domains, source, targets, person, owners, permitted)));
   }
 
   private Future<Optional<String>> goldenId(IdentityDomains domains, Identifier source) {
@@ -108,7 +119,8 @@ public final class PixService {
   }
 
   private String answer(IdentityDomains domains, Identifier source, List<String> targetSystems,
-                        PatientStore.Person person, Map<String, String> owners) {
+                        PatientStore.Person person, Map<String, String> owners,
+                        java.util.function.Predicate<String> permitted) {
     GoldenRecord golden = person.golden();
     ObjectNode out = JSON.createObjectNode().put("resourceType", "Parameters");
     ArrayNode parameters = out.putArray("parameter");
@@ -117,7 +129,8 @@ public final class PixService {
       boolean isQuery = id.system().equals(source.getSystem()) && id.value().equals(source.getValue());
       String owner = owners.get(id.sourceId());
       boolean claim = owner != null && !domains.authoritative(owner, id.system());
-      if (!isQuery && !claim && wanted(targetSystems, id.system()) && seen.add(id.system() + "|" + id.value())) {
+      boolean answered = wanted(targetSystems, id.system()) && permitted.test(id.system());
+      if (!isQuery && !claim && answered && seen.add(id.system() + "|" + id.value())) {
         targetIdentifier(parameters, id.system(), id.value());
       }
     }

@@ -50,6 +50,9 @@ public record MediatorSettings(String rulesJson, LiveSettings.Values values, Fhi
         : domains(array(config, "domains"));
     boolean acceptUnknown = config.getValue("acceptUnknownDomains") == null && inForce != null
         ? inForce.acceptsUnknown() : bool(config, "acceptUnknownDomains");
+    // The same client checks as the clients file at start: a pushed config that fails them is refused.
+    org.clientregistry.config.ProductionChecks.clients(clients, declared,
+        inForce == null ? null : inForce.cruidSystem());
     IdentityDomains domains = inForce != null ? inForce.with(declared, clients.values(), acceptUnknown)
         : IdentityDomains.of(declared, clients.values(), null, acceptUnknown);
     return new MediatorSettings(withThresholds, new LiveSettings.Values(clients,
@@ -121,7 +124,9 @@ public record MediatorSettings(String rulesJson, LiveSettings.Values values, Fhi
       for (String role : c.getString("roles", "pos").split("\\+")) {
         roles.add(Role.parse(key + ".roles", role.trim()));
       }
-      if (clients.put(id, new ClientConfig(id, c.getString("name", id), systems, roles)) != null) {
+      List<String> pixTargets = Arrays.stream(c.getString("pixTargets", "").split(","))
+          .map(String::trim).filter(s -> !s.isEmpty()).toList();
+      if (clients.put(id, new ClientConfig(id, c.getString("name", id), systems, roles, pixTargets)) != null) {
         throw new ConfigException(key + ".id", "repeats the client id '" + id + "'");
       }
     }

@@ -63,6 +63,20 @@ class ProductionModeTest {
     Files.writeString(dir.resolve("clients.json"), "{\"clients\": [{\"id\": \"a\", \"roles\": [\"pos\"], "
         + "\"internalIdSystems\": [\"http://openclientregistry.org/fhir/CRUID\"]}]}");
     assertRefused("clients[0].internalIdSystems", () -> ConfigLoader.load(dir, Map.of()));
+
+    // The national id (by its URL or its OID): a domain every client assigns is no one client's record numbers.
+    String domains = "], \"domains\": [{\"system\": \"http://x.org/nid\", \"oid\": \"1.2.3\", \"unique\": true, "
+        + "\"assigners\": [\"*\"]}, {\"system\": \"http://x.org/mrn\", \"assigners\": [\"a\"]}]}";
+    for (String claimed : new String[] {"http://x.org/nid", "urn:oid:1.2.3"}) {
+      Files.writeString(dir.resolve("clients.json"), "{\"clients\": [{\"id\": \"a\", \"roles\": [\"pos\"], "
+          + "\"internalIdSystems\": [\"http://x.org/mrn\"]}, {\"id\": \"b\", \"roles\": [\"pos\"], "
+          + "\"internalIdSystems\": [\"" + claimed + "\"]}" + domains);
+      assertRefused("clients[1].internalIdSystems", () -> ConfigLoader.load(dir, Map.of()));
+    }
+    // A declared domain that its own client alone assigns (to give it an OID) is that client's.
+    Files.writeString(dir.resolve("clients.json"), "{\"clients\": [{\"id\": \"a\", \"roles\": [\"pos\"], "
+        + "\"internalIdSystems\": [\"http://x.org/mrn\"]}" + domains);
+    ConfigLoader.load(dir, Map.of());
   }
 
   @Test

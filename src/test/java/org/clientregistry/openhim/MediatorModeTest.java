@@ -213,10 +213,12 @@ class MediatorModeTest {
     try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:"
             + registry.dir.resolve("data/registry.db"));
          java.sql.ResultSet rows = db.createStatement().executeQuery(
-             "SELECT client_id, outcome FROM audit_event WHERE action = 'pix' AND detail LIKE '%AUDIT-1'")) {
+             "SELECT client_id, outcome, detail FROM audit_event WHERE action = 'pix' AND detail LIKE 'source="
+                 + Patients.system("openmrs") + "%'")) {
       assertTrue(rows.next(), "the PIX lookup was not audited");
       assertEquals("openmrs", rows.getString(1));
       assertEquals("refused 404", rows.getString(2));
+      assertFalse(rows.getString(3).contains("AUDIT-1"), "no identifier value in the audit");
     }
   }
 

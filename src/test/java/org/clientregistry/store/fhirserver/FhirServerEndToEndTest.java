@@ -26,9 +26,11 @@ class FhirServerEndToEndTest {
   @TempDir
   Path dir;
 
+  /** A point-of-service client gets golden ids for certain matches it asked for (docs/security.md). */
   private static JsonObject matchParameters(JsonObject patient) {
     return new JsonObject().put("resourceType", "Parameters").put("parameter", new JsonArray()
-        .add(new JsonObject().put("name", "resource").put("resource", patient)));
+        .add(new JsonObject().put("name", "resource").put("resource", patient))
+        .add(new JsonObject().put("name", "onlyCertainMatches").put("valueBoolean", true)));
   }
 
   private static String cruid(HttpResponse<Buffer> r) {
