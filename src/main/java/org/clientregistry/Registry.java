@@ -76,6 +76,7 @@ public final class Registry {
   private RegistryRouter.Routes routes;
   private final MediatorStatus status = new MediatorStatus();
   private ConsoleConfigFile.Restored restored; // mediator mode: the saved console config started from, or null
+  private org.clientregistry.linking.RecordIds recordIds; // the installation's key for new records' ids
   private org.clientregistry.console.ConsoleServer console; // null unless the console runs
   /** How long a stop waits for writes under way before it gives up keeping the index on disk. */
   private static final long STOP_WAIT_MILLIS = 10_000;
@@ -122,6 +123,8 @@ public final class Registry {
     RulesRuntime matching = new RulesRuntime(vertx, worker, store, MatchingState.of(rules, maxCandidates),
         maxCandidates, nicknames, snapshots);
     Registry registry = new Registry(vertx, config, store, worker, matching, mediator);
+    registry.recordIds = org.clientregistry.linking.RecordIds.keyed(
+        org.clientregistry.security.RecordIdKey.load(config));
     if (restored != null) {
       registry.restored = restored;
       registry.live.set(restored.settings().values());
@@ -165,6 +168,7 @@ public final class Registry {
         r.config.matching().maxCandidates(), metrics::outcome);
     r.submissions = submissions;
     submissions.identityDomains(r.live::domains);
+    submissions.recordIds(r.recordIds);
     submissions.limitWork(new org.clientregistry.linking.WorkLimits(
         r.config.matching().maxComparisonsPerRequest(), r.config.matching().maxReviewItemsPerRequest()));
     RegistryRouter.Routes routes = r.routes(submissions, metrics);

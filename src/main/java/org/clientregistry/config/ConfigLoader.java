@@ -256,7 +256,7 @@ public final class ConfigLoader {
     }
     RegistryConfig.FhirServer fhir = storeType.equals("fhirserver") ? fhirServer(r) : null;
     return new RegistryConfig.Store(storeType, besideConfig(configDir, r.text("store.dataDir")), sync,
-        r.optionalBool("store.keepIndex", true), fhir);
+        r.optionalBool("store.keepIndex", true), fhir, r.optionalText("store.recordIdKey"));
   }
 
   private static RegistryConfig.FhirServer fhirServer(Reader r) {

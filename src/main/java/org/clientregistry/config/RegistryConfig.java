@@ -46,7 +46,9 @@ public record RegistryConfig(
                     Path caCertificate) {}
 
   /** {@code keepIndex}: the embedded store keeps the matching index on disk at a clean stop, for a fast restart. */
-  public record Store(String type, Path dataDir, String synchronous, boolean keepIndex, FhirServer fhirServer) {}
+  /** {@code recordIdKey}: the secret record ids are made with (empty: a key file in the certificates folder). */
+  public record Store(String type, Path dataDir, String synchronous, boolean keepIndex, FhirServer fhirServer,
+                      String recordIdKey) {}
 
   /**
    * The FHIR server behind the {@code fhirserver} store: base URL, Basic ({@code username}/{@code password}) or

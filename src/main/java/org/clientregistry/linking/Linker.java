@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.clientregistry.matching.MatchIndex;
 import org.clientregistry.matching.MatchRecord;
 import org.clientregistry.matching.Matcher;
@@ -24,13 +23,21 @@ public final class Linker {
   private final int maxCandidates;
 
   private final WorkLimits limits;
+  private final RecordIds ids;
 
   public Linker(MatchIndex index, Matcher matcher, int maxCandidates) {
-    this(index, matcher, maxCandidates, WorkLimits.NONE);
+    this(index, matcher, maxCandidates, WorkLimits.NONE, EPHEMERAL);
   }
 
-  /** @param limits the most work one call of {@code plan} may do (a request's), past which it fails with a 422 */
-  public Linker(MatchIndex index, Matcher matcher, int maxCandidates, WorkLimits limits) {
+  /** Ids for linkers that store nothing under an identifier's id (evaluation, decisions): this process's own key. */
+  private static final RecordIds EPHEMERAL = RecordIds.ephemeral();
+
+  /**
+   * @param limits the most work one call of {@code plan} may do (a request's), past which it fails with a 422
+   * @param ids how new records' ids are made (the installation's key)
+   */
+  public Linker(MatchIndex index, Matcher matcher, int maxCandidates, WorkLimits limits, RecordIds ids) {
+    this.ids = ids;
     this.limits = limits;
     this.index = index;
     this.matcher = matcher;
@@ -134,12 +141,12 @@ public final class Linker {
   }
 
   /**
-   * A new source record's id, derived from its owner and internal identifier: two registries (replicas) creating
-   * the same record at once pick the same id, so the store's "must not exist yet" check lets only one win.
+   * A new source record's id, derived from its owner and internal identifier under the installation's key: two
+   * registries (replicas) creating the same record at once pick the same id, so the store's "must not exist yet"
+   * check lets only one win; records stored under another key (an older scheme) are found by the unique key.
    */
-  static String sourceId(PreparedSubmission s) {
-    return UUID.nameUUIDFromBytes((s.clientId() + "|" + s.idSystem() + "|" + s.idValue())
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+  String sourceId(PreparedSubmission s) {
+    return ids.of(s.clientId(), s.idSystem(), s.idValue());
   }
 
   private static boolean unchanged(SourceRecord stored, PreparedSubmission s) {

@@ -48,6 +48,7 @@ public final class SubmissionService {
   /** The identity domains in force (none checked until the registry sets them: tools and tests that need none). */
   private volatile Supplier<IdentityDomains> domains = () -> null;
   private volatile WorkLimits limits = WorkLimits.NONE;
+  private volatile RecordIds recordIds = RecordIds.ephemeral();
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
                            int maxCandidates, Consumer<String> outcomes) {
@@ -67,6 +68,11 @@ public final class SubmissionService {
    */
   public void catchUpBeforeRetry(Supplier<Future<?>> catchUp) {
     this.catchUp = catchUp;
+  }
+
+  /** How new records' ids are made: the installation's key (a key of this process until set). */
+  public void recordIds(RecordIds ids) {
+    this.recordIds = ids;
   }
 
   /** The most work one request may cause (comparisons, review items); none until set. */
@@ -116,7 +122,7 @@ public final class SubmissionService {
     // One matching state for the whole submission, even if the rules are replaced meanwhile.
     MatchingState state = matching.get();
     SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), state.rules(), state.index());
-    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates, limits);
+    Linker linker = new Linker(state.index(), state.matcher(), maxCandidates, limits, recordIds);
     IdentityDomains domains = this.domains.get();
     return worker.executeBlocking(() -> prepareAll(preparer, domains, client, entries.call()), false)
         .compose(prepared -> attempt(store, linker, client, prepared, 1))
