@@ -58,9 +58,9 @@ public abstract class AdminStoreContract extends StoreContractSupport {
 
   @Test
   void whatLinkingDidSinceATimeIsCountedByOutcome() throws InterruptedException {
-    Thread.sleep(50); // after every earlier write (a FHIR server stamps events with its own clock)
-    Instant since = now();
-    Thread.sleep(5);
+    // From the next whole second (as the dashboard asks from midnight), after every earlier write.
+    Instant since = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+    Thread.sleep(Math.max(0, since.toEpochMilli() - System.currentTimeMillis()) + 20);
     String s1 = id();
     String g1 = id();
     String s2 = id();

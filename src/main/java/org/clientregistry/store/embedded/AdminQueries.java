@@ -117,8 +117,10 @@ final class AdminQueries {
   }
 
   /**
-   * Counted through the indexes on link_event.at and review_item.created/resolved_at. A bound without its zone
-   * ('...T00:00:00') sorts before every stored instant of that second, whatever its fraction.
+   * Counted through the indexes on link_event.at and review_item.created/resolved_at, comparing the stored text.
+   * The bound is written without its zone: 'T00:00:00' sorts before every stored instant of that second whatever
+   * its fraction, so a whole-second bound (the dashboard's midnight) is exact; within a second, only an instant at
+   * exactly the whole second sorts wrongly after a bound with a fraction.
    */
   static AdminReads.Activity activity(Connection c, Instant since) throws SQLException {
     String from = bound(since);
@@ -145,7 +147,8 @@ final class AdminQueries {
   }
 
   private static String bound(Instant since) {
-    return since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace("Z", "");
+    String text = since.toString();
+    return text.substring(0, text.length() - 1);
   }
 
   private static long[] longs(Connection c, String sql, Object arg) throws SQLException {
