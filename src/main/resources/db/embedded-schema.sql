@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS not_same_person (
   PRIMARY KEY (source_a, source_b)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS review_by_status ON review_item (status, created);
+-- The dashboard's counts of today's items raised and decided, and of decisions per day.
+CREATE INDEX IF NOT EXISTS review_by_created ON review_item (created);
+CREATE INDEX IF NOT EXISTS review_by_resolved ON review_item (resolved_at) WHERE resolved_at IS NOT NULL;
 -- Every change of a source record's link, in the order written: its history and the change feed.
 CREATE TABLE IF NOT EXISTS link_event (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -74,6 +77,8 @@ CREATE TABLE IF NOT EXISTS link_event (
 CREATE INDEX IF NOT EXISTS link_event_by_source ON link_event (source_id, seq);
 CREATE INDEX IF NOT EXISTS link_event_by_golden ON link_event (golden_id, seq);
 CREATE INDEX IF NOT EXISTS link_event_by_previous ON link_event (previous_golden_id, seq);
+-- The dashboard's links made today by outcome: covered, so counting never reads the events themselves.
+CREATE INDEX IF NOT EXISTS link_event_by_time ON link_event (at, method, score);
 -- Where an unfinished long job (re-matching) stopped: written with each batch it commits.
 CREATE TABLE IF NOT EXISTS job_progress (
   job TEXT PRIMARY KEY,

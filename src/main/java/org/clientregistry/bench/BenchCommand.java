@@ -24,12 +24,14 @@ public final class BenchCommand {
   private static final String USAGE = """
       usage: bench [--records N] [--warmup N] [--preload N] [--clients N] [--bundle-size N] [--bundle-clients N]
                    [--lookups N] [--duplicates 0.3] [--seed 42] [--heap 2g] [--out target/bench]
-                   [--server-jvm-args "-XX:StartFlightRecording=filename=server.jfr"]
+                   [--server-jvm-args "-XX:StartFlightRecording=filename=server.jfr"] [--console-only true]
         --records   single POST /fhir/Patient submissions (default 10000)
         --warmup    how many of those go first, unmeasured, so the JIT has compiled the hot path (default 3000)
         --preload   records loaded first through batch Bundles (default 0), to measure at a larger registry size
         --clients   requests in flight for single submissions and lookups (default 16)
-        --lookups   $ihe-pix and $match requests measured (default 2000 each)
+        --lookups   $ihe-pix and $match requests measured (default 2000 each), console requests (at most 1000 each)
+        --console-only true: after the submissions, only the console's review page and searches (no lookups, re-match,
+                    heap or restarts): the quick way to measure the console at 1M
       The registry runs from config/ (as shipped) with its data in <out>/run; figures go to <out>/bench-<size>.json
       and .md.""";
 
@@ -46,6 +48,7 @@ public final class BenchCommand {
     int lookups = Integer.parseInt(o.getOrDefault("lookups", "2000"));
     double duplicates = Double.parseDouble(o.getOrDefault("duplicates", "0.3"));
     long seed = Long.parseLong(o.getOrDefault("seed", "42"));
+    boolean consoleOnly = Boolean.parseBoolean(o.getOrDefault("console-only", "false"));
     Path out = Path.of(o.getOrDefault("out", "target/bench"));
     Path run = out.resolve("run");
     deleteTree(run);
@@ -61,8 +64,11 @@ public final class BenchCommand {
     List<String> persons = new ArrayList<>();
     List<String> goldens = new ArrayList<>();
     int port = freePort();
+    int consolePort = freePort();
+    String consolePassword = ConsoleClient.addUser(run.resolve("console-users.json"));
     try (ServerProcess server = new ServerProcess(run, port, o.getOrDefault("heap", "2g"),
-        o.getOrDefault("server-jvm-args", ""), Map.of())) {
+        o.getOrDefault("server-jvm-args", ""), Map.of("CR_CONSOLE_PORT", Integer.toString(consolePort),
+            "CR_CONSOLE_USERS_FILE", run.resolve("console-users.json").toString()))) {
       System.out.println("Starting the registry (empty store)");
       report.put("startEmptyMs", server.start(Duration.ofMinutes(5)));
       long baselineHeap = server.heapAfterGc();
@@ -87,40 +93,93 @@ public final class BenchCommand {
         for (int i = 0; i < lookups; i++) {
           sample.add(singles.get(pick.nextInt(singles.size())));
         }
-        report.put("pix", phase("$ihe-pix", load, server, lookups, clients, i -> load.pix(sample.get(i)), null));
-        report.put("match", phase("$match", load, server, lookups, clients, i -> load.match(sample.get(i)), null));
-        // One in flight: the service's own latency, without queueing for the cores the load generator shares.
-        report.put("pixOneInFlight", phase("$ihe-pix, one in flight", load, server, lookups, 1,
-            i -> load.pix(sample.get(i)), null));
-        report.put("matchOneInFlight", phase("$match, one in flight", load, server, lookups, 1,
-            i -> load.match(sample.get(i)), null));
-        report.put("reviewQueue", phase("GET /review (20 items), one in flight", load, server,
-            Math.min(lookups, 200), 1, i -> load.reviewPage((i * 20) % 2000), null));
-        report.put("rematch", rematch(load, server, generator, clients, Math.min(records, 5000), persons, goldens));
+        report.put("console", console(load, server, consolePort, consolePassword, sample, Math.min(lookups, 1000)));
+        if (!consoleOnly) {
+          lookupsAndRematch(report, load, server, generator, sample, lookups, clients, records, persons, goldens);
+        }
       }
       report.put("candidates", server.candidateStatistics());
-      long stored = preload + records;
-      long heap = server.heapAfterGc();
-      report.put("heap", Map.of("baselineBytes", baselineHeap, "afterLoadBytes", heap, "storedRecords", stored,
-          "bytesPerRecord", stored == 0 ? 0 : (heap - baselineHeap) / stored));
       PairwiseQuality q = PairwiseQuality.of(persons, goldens);
       report.put("quality", q);
       System.out.printf("Link quality: precision %.4f recall %.4f F1 %.4f%n", q.precision(), q.recall(), q.f1());
-      System.out.println("Restarting after a clean stop (the index read back from the snapshot the stop kept)");
-      report.put("stopMs", server.stop());
-      report.put("restartReadyMs", server.start(Duration.ofMinutes(30)));
-      report.put("restartFromSnapshot", server.metric("cr_index_from_snapshot") == 1);
-      System.out.println("Restarting after a kill (the index rebuilt from every stored record)");
-      server.kill();
-      report.put("rebuildReadyMs", server.start(Duration.ofMinutes(30)));
+      if (!consoleOnly) {
+        heapAndRestarts(report, server, baselineHeap, preload + records);
+      }
     }
     report.put("loadAverageAtEnd", loadAverage());
-    String name = "bench-" + size(preload + records);
+    String name = "bench-" + size(preload + records) + (consoleOnly ? "-console" : "");
     Files.writeString(out.resolve(name + ".md"), BenchReport.markdown(report));
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(name + ".json").toFile(),
         report);
     System.out.println(BenchReport.markdown(report));
     System.out.println("figures: " + out.resolve(name + ".json"));
+  }
+
+  private static void lookupsAndRematch(Map<String, Object> report, LoadRunner load, ServerProcess server,
+                                        SyntheticPatients generator, List<SyntheticPatients.Record> sample,
+                                        int lookups, int clients, int records, List<String> persons,
+                                        List<String> goldens) throws InterruptedException {
+    report.put("pix", phase("$ihe-pix", load, server, lookups, clients, i -> load.pix(sample.get(i)), null));
+    report.put("match", phase("$match", load, server, lookups, clients, i -> load.match(sample.get(i)), null));
+    // One in flight: the service's own latency, without queueing for the cores the load generator shares.
+    report.put("pixOneInFlight", phase("$ihe-pix, one in flight", load, server, lookups, 1,
+        i -> load.pix(sample.get(i)), null));
+    report.put("matchOneInFlight", phase("$match, one in flight", load, server, lookups, 1,
+        i -> load.match(sample.get(i)), null));
+    report.put("reviewQueue", phase("GET /review (20 items), one in flight", load, server,
+        Math.min(lookups, 200), 1, i -> load.reviewPage((i * 20) % 2000), null));
+    report.put("rematch", rematch(load, server, generator, clients, Math.min(records, 5000), persons, goldens));
+  }
+
+  private static void heapAndRestarts(Map<String, Object> report, ServerProcess server, long baselineHeap,
+                                      long stored) throws java.io.IOException, InterruptedException {
+    long heap = server.heapAfterGc();
+    report.put("heap", Map.of("baselineBytes", baselineHeap, "afterLoadBytes", heap, "storedRecords", stored,
+        "bytesPerRecord", stored == 0 ? 0 : (heap - baselineHeap) / stored));
+    System.out.println("Restarting after a clean stop (the index read back from the snapshot the stop kept)");
+    report.put("stopMs", server.stop());
+    report.put("restartReadyMs", server.start(Duration.ofMinutes(30)));
+    report.put("restartFromSnapshot", server.metric("cr_index_from_snapshot") == 1);
+    System.out.println("Restarting after a kill (the index rebuilt from every stored record)");
+    server.kill();
+    report.put("rebuildReadyMs", server.start(Duration.ofMinutes(30)));
+  }
+
+  /**
+   * The console (issue 16: under 100 ms at 1M): a review item's page (its records read, the pair compared again, the
+   * waterfall drawn) and the searches by identifier and by name and birth date, one request in flight, after an
+   * unmeasured warm-up.
+   */
+  private static Map<String, Object> console(LoadRunner load, ServerProcess server, int port, String password,
+                                             List<SyntheticPatients.Record> sample, int n) {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    try (ConsoleClient console = new ConsoleClient(load.vertx(), load.certificates(), port)) {
+      console.signIn(port, password);
+      List<String> ids = load.admin("/review?_count=200", null).getJsonArray("items").stream()
+          .map(o -> ((io.vertx.core.json.JsonObject) o).getString("id")).toList();
+      figures.put("openItemsSampled", ids.size());
+      java.util.function.IntFunction<Future<Integer>> byId = i -> console.searchByIdentifier(
+          "http://clientregistry.org/" + sample.get(i).client(), sample.get(i).internalId());
+      java.util.function.IntFunction<Future<Integer>> byName = i -> console.searchByDemographics(
+          sample.get(i).patient());
+      phase("console warm-up (not measured)", load, server, Math.min(300, sample.size()), 1, i -> i % 3 == 0
+          && !ids.isEmpty() ? console.reviewItem(ids.get(i % ids.size())) : i % 3 == 1 ? byId.apply(i)
+          : byName.apply(i), null);
+      if (!ids.isEmpty()) {
+        figures.put("reviewItemPage", phase("console: review item page, one in flight", load, server, n, 1,
+            i -> console.reviewItem(ids.get(i % ids.size())), null));
+      }
+      long[] found = new long[2];
+      Map<String, Object> identifier = phase("console: search by identifier, one in flight", load, server, n, 1,
+          byId, (i, groups) -> found[0] += groups != null && groups > 0 ? 1 : 0);
+      Map<String, Object> name = phase("console: search by name and birth date, one in flight", load, server, n, 1,
+          byName, (i, groups) -> found[1] += groups != null && groups > 0 ? 1 : 0);
+      identifier.put("foundAGoldenRecord", found[0]);
+      name.put("foundAGoldenRecord", found[1]);
+      figures.put("searchByIdentifier", identifier);
+      figures.put("searchByNameAndBirthDate", name);
+    }
+    return figures;
   }
 
   /**

@@ -17,9 +17,16 @@ final class BenchReport {
         settings.get("clients"), ((Map<String, Object>) r.get("machine")).get("loadAverageAtStart")));
     b.append("| phase | requests | per second | p50 ms | p95 ms | p99 ms | server CPU (cores) | failed |\n");
     b.append("|---|---|---|---|---|---|---|---|\n");
+    Map<String, Object> phases = new java.util.LinkedHashMap<>();
     for (String phase : new String[] {"bulk", "singleSubmissions", "pix", "match", "pixOneInFlight",
         "matchOneInFlight"}) {
-      Map<String, Object> f = (Map<String, Object>) r.get(phase);
+      phases.put(phase, r.get(phase));
+    }
+    Map<String, Object> console = (Map<String, Object>) r.getOrDefault("console", Map.of());
+    console.forEach((k, v) -> phases.put("console " + k, v instanceof Map ? v : null));
+    for (Map.Entry<String, Object> e : phases.entrySet()) {
+      Map<String, Object> f = (Map<String, Object>) e.getValue();
+      String phase = e.getKey();
       if (f == null) {
         continue;
       }
@@ -30,13 +37,19 @@ final class BenchReport {
     }
     Map<String, Object> heap = (Map<String, Object>) r.get("heap");
     PairwiseQuality q = (PairwiseQuality) r.get("quality");
-    b.append(String.format("%nBulk figures are records per second (Bundles of %s). Heap per stored record: %,d bytes"
-            + " (after a full GC, less the empty registry's heap). Clean stop: %,d ms (keeping the index on disk);"
-            + " ready after it: %,d ms (index %s). Ready after a kill: %,d ms (index rebuilt from the store)."
-            + " Link quality on the generated truth: precision %.4f, recall %.4f, F1 %.4f.%n",
-        settings.get("bundleSize"), heap.get("bytesPerRecord"), r.get("stopMs"), r.get("restartReadyMs"),
-        Boolean.TRUE.equals(r.get("restartFromSnapshot")) ? "read from its snapshot" : "rebuilt: no snapshot was used",
-        r.get("rebuildReadyMs"), q.precision(), q.recall(), q.f1()));
+    if (heap == null) { // --console-only: no heap reading or restarts
+      b.append(String.format("%nLink quality on the generated truth: precision %.4f, recall %.4f, F1 %.4f.%n",
+          q.precision(), q.recall(), q.f1()));
+    } else {
+      b.append(String.format("%nBulk figures are records per second (Bundles of %s). Heap per stored record: %,d bytes"
+              + " (after a full GC, less the empty registry's heap). Clean stop: %,d ms (keeping the index on disk);"
+              + " ready after it: %,d ms (index %s). Ready after a kill: %,d ms (index rebuilt from the store)."
+              + " Link quality on the generated truth: precision %.4f, recall %.4f, F1 %.4f.%n",
+          settings.get("bundleSize"), heap.get("bytesPerRecord"), r.get("stopMs"), r.get("restartReadyMs"),
+          Boolean.TRUE.equals(r.get("restartFromSnapshot")) ? "read from its snapshot"
+              : "rebuilt: no snapshot was used",
+          r.get("rebuildReadyMs"), q.precision(), q.recall(), q.f1()));
+    }
     Map<String, Object> c = (Map<String, Object>) r.get("candidates");
     if (c != null) {
       b.append(String.format("Blocking: %.1f candidates per lookup over %,d lookups, %,d cut by the cap.%n",

@@ -36,6 +36,14 @@ final class LoadRunner implements AutoCloseable {
     this.port = port;
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
+  Path certificates() {
+    return certificates;
+  }
+
   private synchronized WebClient client(String id) {
     return clients.computeIfAbsent(id, k -> WebClient.create(vertx, new WebClientOptions()
         .setSsl(true).setSslEngineOptions(org.clientregistry.security.TlsServerOptions.engine()).setDefaultHost("localhost").setDefaultPort(port).setKeepAlive(true)

@@ -11,18 +11,20 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.clientregistry.linking.RulesRuntime;
 import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.store.AdminReads.Activity;
+import org.clientregistry.store.AdminReads.DayCount;
 import org.clientregistry.store.AdminReads.Page;
 import org.clientregistry.store.AdminReads.ReviewQuery;
 import org.clientregistry.store.ReviewItem;
 
 /**
- * Counts from the index (no store scan), the open queue and its age from the store's counted queries, and the
- * decisions of the last 14 days (at most 2,000 resolved items) as a bar chart drawn in SVG.
+ * Counts from the index (no store scan); the open queue and its age, today's activity and the decisions of the
+ * last 14 days from the store's counting queries; the decisions as a bar chart drawn in SVG.
  */
 final class DashboardPage {
   static final int DAYS = 14;
-  private static final int MAX_DECISIONS = 2_000;
   private final ConsoleServices services;
 
   DashboardPage(ConsoleServices services) {
@@ -32,28 +34,29 @@ final class DashboardPage {
   void show(RoutingContext ctx) {
     Visitor v = Visitor.of(ctx);
     Instant now = Instant.now();
+    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     Future<Page<ReviewItem>> open = services.store().reviewItems(ReviewQuery.open(0, 1));
-    Future<Page<ReviewItem>> olderThanDay = services.store().reviewItems(query(null, now.minus(Duration.ofDays(1)), 0));
-    Future<Page<ReviewItem>> olderThanWeek = services.store().reviewItems(query(null, now.minus(Duration.ofDays(7)), 0));
-    Future<Page<ReviewItem>> decided = services.store().reviewItems(new ReviewQuery(ReviewItem.RESOLVED, null, null,
-        null, null, now.minus(Duration.ofDays(DAYS + 30)), null, 0, MAX_DECISIONS));
+    Future<Page<ReviewItem>> olderThanDay = services.store().reviewItems(query(now.minus(Duration.ofDays(1))));
+    Future<Page<ReviewItem>> olderThanWeek = services.store().reviewItems(query(now.minus(Duration.ofDays(7))));
+    Future<Activity> activity = services.store().activity(today.atStartOfDay(ZoneOffset.UTC).toInstant());
+    Future<List<DayCount>> decided = services.store().decisionsPerDay(
+        today.minusDays(DAYS - 1).atStartOfDay(ZoneOffset.UTC).toInstant());
     Future<Boolean> storeUp = services.store().ping().map(x -> true).otherwise(false);
     // The index's counts take its read lock (and count golden records in a loop): a worker's job.
     MatchIndex index = services.matching().get().index();
     Future<long[]> sizes = services.worker().executeBlocking(() -> new long[] {index.size(), index.goldenCount(),
         Math.round(index.stats().candidatesPerLookup() * 100)}, false);
-    Responses.page(ctx, Future.all(List.of(open, olderThanDay, olderThanWeek, decided, storeUp, sizes)).map(all ->
-        Html.page(v, "Dashboard", "dashboard", Html.flash(v) + counts(sizes.result(), open.result(),
-            olderThanDay.result().total(), olderThanWeek.result().total(), storeUp.result(), now)
-            + chart(decided.result().items(), now))));
+    Responses.page(ctx, Future.all(List.of(open, olderThanDay, olderThanWeek, activity, decided, storeUp, sizes))
+        .map(all -> Html.page(v, "Dashboard", "dashboard", Html.flash(v) + counts(sizes.result(), open.result(),
+            olderThanDay.result().total(), olderThanWeek.result().total(), now) + today(activity.result())
+            + health(sizes.result(), storeUp.result()) + chart(decided.result(), now))));
   }
 
-  private static ReviewQuery query(Instant after, Instant before, int count) {
-    return new ReviewQuery(ReviewItem.OPEN, null, null, null, null, after, before, 0, Math.max(count, 1));
+  private static ReviewQuery query(Instant before) {
+    return new ReviewQuery(ReviewItem.OPEN, null, null, null, null, null, before, 0, 1);
   }
 
-  private static String counts(long[] sizes, Page<ReviewItem> open, long day, long week, boolean storeUp,
-                               Instant now) {
+  private static String counts(long[] sizes, Page<ReviewItem> open, long day, long week, Instant now) {
     String oldest = open.items().isEmpty() ? "none waiting"
         : age(Duration.between(open.items().get(0).created(), now));
     return "<section aria-labelledby=\"counts\"><h2 id=\"counts\">Now</h2><dl class=\"tiles\">"
@@ -63,9 +66,30 @@ final class DashboardPage {
         + tile("Oldest open item", oldest)
         + tile("Open for more than a day", Long.toString(day))
         + tile("Open for more than a week", Long.toString(week))
+        + "</dl><p><a href=\"/admin/review\">Go to the review queue</a></p></section>";
+  }
+
+  /** What linking did since midnight UTC, as the link history and the review queue record it. */
+  private static String today(Activity a) {
+    return "<section aria-labelledby=\"today\"><h2 id=\"today\">Today (UTC)</h2><dl class=\"tiles\" id=\"today-tiles\">"
+        + tile("Linked by a match", Long.toString(a.autoLinked()))
+        + tile("New golden records", Long.toString(a.newGolden()))
+        + tile("Review items raised", Long.toString(a.reviewsRaised()))
+        + tile("Review decisions", Long.toString(a.decisions()))
+        + tile("Links made by hand", Long.toString(a.manualLinks()))
+        + "</dl></section>";
+  }
+
+  private String health(long[] sizes, boolean storeUp) {
+    boolean loaded = !(services.matching() instanceof RulesRuntime r) || r.loaded();
+    String fault = services.store().writeFault();
+    return "<section aria-labelledby=\"health\"><h2 id=\"health\">Index and store</h2><dl class=\"tiles\""
+        + " id=\"health-tiles\">"
+        + tile("Matching index", loaded ? "ready, " + sizes[0] + " records" : "loading")
         + tile("Candidates per lookup", Html.num(sizes[2] / 100.0))
         + tile("Store", storeUp ? "answering" : "NOT answering")
-        + "</dl><p><a href=\"/admin/review\">Go to the review queue</a></p></section>";
+        + tile("Store writes", fault == null ? "working" : "FAILING (see the log)")
+        + "</dl></section>";
   }
 
   private static String tile(String label, String value) {
@@ -80,16 +104,17 @@ final class DashboardPage {
   }
 
   /** Decisions per day by kind: stacked bars, and the same figures as a table for screen readers. */
-  static String chart(List<ReviewItem> decided, Instant now) {
+  static String chart(List<DayCount> decided, Instant now) {
     LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
     Map<LocalDate, int[]> days = new TreeMap<>();
     for (int i = DAYS - 1; i >= 0; i--) {
       days.put(today.minusDays(i), new int[3]);
     }
-    for (ReviewItem r : decided) {
-      int[] day = r.resolvedAt() == null ? null : days.get(LocalDate.ofInstant(r.resolvedAt(), ZoneOffset.UTC));
+    for (DayCount d : decided) {
+      int[] day = days.get(d.day());
       if (day != null) {
-        day[switch (String.valueOf(r.decision())) { case "match" -> 0; case "no-match" -> 1; default -> 2; }]++;
+        day[switch (String.valueOf(d.decision())) { case "match" -> 0; case "no-match" -> 1; default -> 2; }] +=
+            (int) d.count();
       }
     }
     int max = Math.max(1, days.values().stream().mapToInt(d -> d[0] + d[1] + d[2]).max().orElse(1));

@@ -25,7 +25,21 @@ public interface AdminReads {
   /** Where a long job (re-matching) stopped, if it is unfinished. */
   Future<Optional<String>> jobCursor(String job);
 
+  /** What linking did from a time on, counted by the store (the dashboard's "today"). */
+  Future<Activity> activity(Instant since);
+
+  /** Review items resolved from a time on, counted per UTC day and decision by the store. */
+  Future<List<DayCount>> decisionsPerDay(Instant since);
+
   record Page<T>(List<T> items, long total) {}
+
+  /**
+   * Link events by how the link was made: by a match ({@code auto} with a score), a record starting its own golden
+   * record ({@code auto} without one), by an administrator ({@code manual}); review items raised and decided.
+   */
+  record Activity(long autoLinked, long newGolden, long manualLinks, long reviewsRaised, long decisions) {}
+
+  record DayCount(java.time.LocalDate day, String decision, long count) {}
 
   /** Filters of the review queue; null means any. */
   record ReviewQuery(String status, String ruleSet, String clientId, Double minScore, Double maxScore,

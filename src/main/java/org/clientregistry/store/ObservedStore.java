@@ -144,6 +144,21 @@ final class ObservedStore implements PatientStore {
   }
 
   @Override
+  public Future<Activity> activity(Instant since) {
+    return store.activity(since);
+  }
+
+  @Override
+  public Future<List<DayCount>> decisionsPerDay(Instant since) {
+    return store.decisionsPerDay(since);
+  }
+
+  @Override
+  public String writeFault() {
+    return store.writeFault();
+  }
+
+  @Override
   public Future<Void> ping() {
     return store.ping();
   }

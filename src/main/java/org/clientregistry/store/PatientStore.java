@@ -96,6 +96,11 @@ public interface PatientStore extends AdminReads {
 
   Future<Void> ping();
 
+  /** Why writes fail, while they do (known after a failed write); null while they work or the store cannot tell. */
+  default String writeFault() {
+    return null;
+  }
+
   Future<Void> close();
 
   /**

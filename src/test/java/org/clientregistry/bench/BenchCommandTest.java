@@ -66,5 +66,14 @@ class BenchCommandTest {
     assertTrue(r.path("rebuildReadyMs").asLong() > 0);
     assertTrue(r.path("quality").path("precision").asDouble() > 0.95, r.path("quality").toString());
     assertTrue(Files.readString(out.resolve("bench-500.md")).contains("| singleSubmissions | 200 |"));
+    // The console, signed in as the bench's administrator: every search answered and found its record.
+    JsonNode console = r.path("console");
+    assertEquals(0, console.path("searchByIdentifier").path("failed").asInt(), console.toString());
+    assertEquals(50, console.path("searchByIdentifier").path("foundAGoldenRecord").asInt(), console.toString());
+    assertEquals(0, console.path("searchByNameAndBirthDate").path("failed").asInt(), console.toString());
+    assertTrue(console.path("searchByNameAndBirthDate").path("foundAGoldenRecord").asInt() > 40, console.toString());
+    assertTrue(console.path("openItemsSampled").asInt() == 0
+        || console.path("reviewItemPage").path("failed").asInt() == 0, console.toString());
+    assertTrue(Files.readString(out.resolve("bench-500.md")).contains("| console searchByIdentifier | 50 |"));
   }
 }

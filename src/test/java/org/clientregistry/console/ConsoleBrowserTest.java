@@ -112,7 +112,6 @@ class ConsoleBrowserTest {
     browser.signIn("ada", ADMIN_PASSWORD);
     assertEquals("Dashboard", browser.title());
     assertEquals("3", browser.find(".tile:nth-child(3) dd").getText(), "three open review items");
-    browser.screenshot("dashboard");
 
     browser.clickAndWait("nav a[href='/admin/review']");
     assertTrue(browser.text("#queue-count").startsWith("3 items"));
@@ -140,6 +139,36 @@ class ConsoleBrowserTest {
     assertEquals(goldenOf(pairs.get(0)[0]), goldenOf(pairs.get(0)[2]));
     assertNotEquals(goldenOf(pairs.get(1)[0]), goldenOf(pairs.get(1)[2]));
     assertNotEquals(goldenOf(pairs.get(2)[0]), goldenOf(pairs.get(2)[2]));
+
+    // The dashboard counts what the store recorded today: six new records, three items raised and decided.
+    browser.open("/admin/");
+    Map<String, String> today = tiles("#today-tiles");
+    assertEquals("6", today.get("New golden records"), today.toString());
+    assertEquals("0", today.get("Linked by a match"), today.toString());
+    assertEquals("3", today.get("Review items raised"), today.toString());
+    assertEquals("3", today.get("Review decisions"), today.toString());
+    assertEquals("3", today.get("Links made by hand"), "each decision fixes a record's link by hand: " + today);
+    Map<String, String> health = tiles("#health-tiles");
+    assertEquals("ready, 6 records", health.get("Matching index"), health.toString());
+    assertEquals("answering", health.get("Store"));
+    assertEquals("working", health.get("Store writes"));
+    // The figures under the chart (a closed <details>: read as text content): today is the last row.
+    List<String> todayRow = browser.driver.findElements(org.openqa.selenium.By.cssSelector(
+        "section[aria-labelledby=decisions] tbody tr:last-child td")).stream()
+        .map(td -> td.getAttribute("textContent")).toList();
+    assertEquals(List.of(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), "1", "1", "1"), todayRow,
+        "one decision of each kind today");
+    assertEquals(3, browser.driver.findElements(org.openqa.selenium.By.cssSelector("svg.chart rect")).size());
+    browser.screenshot("dashboard");
+  }
+
+  /** A tile list's values by label. */
+  static Map<String, String> tiles(String list) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    browser.driver.findElements(org.openqa.selenium.By.cssSelector(list + " .tile")).forEach(t -> out.put(
+        t.findElement(org.openqa.selenium.By.tagName("dt")).getText(),
+        t.findElement(org.openqa.selenium.By.tagName("dd")).getText()));
+    return out;
   }
 
   @Test

@@ -57,6 +57,39 @@ public abstract class AdminStoreContract extends StoreContractSupport {
   }
 
   @Test
+  void whatLinkingDidSinceATimeIsCountedByOutcome() throws InterruptedException {
+    // From the next whole second (as the dashboard asks from midnight), after every earlier write.
+    Instant since = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+    Thread.sleep(Math.max(0, since.toEpochMilli() - System.currentTimeMillis()) + 20);
+    String s1 = id();
+    String g1 = id();
+    String s2 = id();
+    String g2 = id();
+    store().commit(newPersonWithEvent(s1, g1, "openmrs", now())).await(); // linked by a match (a score)
+    Instant at = now();
+    LinkEvent own = new LinkEvent(null, at, s2, g2, null, new LinkFacts(LinkFacts.AUTO, null, null, null, at, null),
+        "dhis2", null);
+    store().commit(new ChangeSet(at, List.of(new ChangeSet.SourceWrite(s2, 0, 1, g2, own.facts(),
+        content("act-" + s2, "Esther", "dhis2"))), List.of(new ChangeSet.GoldenWrite(g2, 0, 1, null, List.of(s2))),
+        List.of(), List.of(), List.of(own), ChangeSet.AdminChanges.NONE)).await();
+    ReviewItem item = new ReviewItem(id(), s2, g1, s1, 0.7, "possible", "probabilistic", "possible match", null,
+        now());
+    store().commit(new ChangeSet(now(), List.of(), List.of(), List.of(item), List.of())).await();
+    Instant decidedAt = now();
+    LinkEvent byHand = event(decidedAt, s2, g1, g2, null, "console:ada", "same woman");
+    store().commit(new ChangeSet(decidedAt, List.of(new ChangeSet.SourceWrite(s2, 1, 2, g1, byHand.facts(), null)),
+        List.of(new ChangeSet.GoldenWrite(g1, 1, 2, null, List.of(s1, s2)), new ChangeSet.GoldenWrite(g2, 1, 2, g1,
+            List.of())), List.of(), List.of(), List.of(byHand), resolve(item.id(), "match", "same woman"))).await();
+
+    assertEquals(new AdminReads.Activity(1, 1, 1, 1, 1), store().activity(since).await());
+    assertEquals(List.of(new AdminReads.DayCount(java.time.LocalDate.now(java.time.ZoneOffset.UTC), "match", 1)),
+        store().decisionsPerDay(since).await());
+    Instant later = Instant.now().plusSeconds(3600);
+    assertEquals(new AdminReads.Activity(0, 0, 0, 0, 0), store().activity(later).await());
+    assertEquals(List.of(), store().decisionsPerDay(later).await());
+  }
+
+  @Test
   void theChangeFeedGoesOnAfterAPosition() {
     String a = id();
     store().commit(newPersonWithEvent(a, id(), "openmrs", now())).await();

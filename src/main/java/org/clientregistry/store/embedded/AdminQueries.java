@@ -116,6 +116,54 @@ final class AdminQueries {
         List.of(from, count));
   }
 
+  /**
+   * Counted through the indexes on link_event.at and review_item.created/resolved_at, comparing the stored text.
+   * The bound is written without its zone: 'T00:00:00' sorts before every stored instant of that second whatever
+   * its fraction, so a whole-second bound (the dashboard's midnight) is exact; within a second, only an instant at
+   * exactly the whole second sorts wrongly after a bound with a fraction.
+   */
+  static AdminReads.Activity activity(Connection c, Instant since) throws SQLException {
+    String from = bound(since);
+    long[] links = longs(c, "SELECT coalesce(sum(method <> 'manual' AND score IS NOT NULL), 0),"
+        + " coalesce(sum(method <> 'manual' AND score IS NULL), 0), coalesce(sum(method = 'manual'), 0)"
+        + " FROM link_event WHERE at >= ?", from);
+    long raised = longs(c, "SELECT count(*) FROM review_item WHERE created >= ?", from)[0];
+    long decided = longs(c, "SELECT count(*) FROM review_item WHERE resolved_at >= ?", from)[0];
+    return new AdminReads.Activity(links[0], links[1], links[2], raised, decided);
+  }
+
+  static List<AdminReads.DayCount> decisionsPerDay(Connection c, Instant since) throws SQLException {
+    List<AdminReads.DayCount> out = new ArrayList<>();
+    try (PreparedStatement ps = prepare(c, "SELECT substr(resolved_at, 1, 10), decision, count(*) FROM review_item"
+        + " WHERE resolved_at >= ? GROUP BY 1, 2 ORDER BY 1, 2", List.of(bound(since)))) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new AdminReads.DayCount(java.time.LocalDate.parse(rs.getString(1)), rs.getString(2),
+              rs.getLong(3)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String bound(Instant since) {
+    String text = since.toString();
+    return text.substring(0, text.length() - 1);
+  }
+
+  private static long[] longs(Connection c, String sql, Object arg) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, List.of(arg))) {
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long[] out = new long[rs.getMetaData().getColumnCount()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = rs.getLong(i + 1);
+        }
+        return out;
+      }
+    }
+  }
+
   static Optional<String> jobCursor(Connection c, String job) throws SQLException {
     try (PreparedStatement ps = prepare(c, "SELECT cursor FROM job_progress WHERE job = ?", List.of(job))) {
       try (ResultSet rs = ps.executeQuery()) {

@@ -267,6 +267,21 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
     return read(c -> AdminQueries.jobCursor(c, job));
   }
 
+  @Override
+  public Future<Activity> activity(java.time.Instant since) {
+    return read(c -> AdminQueries.activity(c, since));
+  }
+
+  @Override
+  public Future<List<DayCount>> decisionsPerDay(java.time.Instant since) {
+    return read(c -> AdminQueries.decisionsPerDay(c, since));
+  }
+
+  @Override
+  public String writeFault() {
+    return writeFault;
+  }
+
   /**
    * Group commit: change sets queued while the writer is busy are written in one database transaction (one fsync),
    * each inside its own savepoint so that a conflicting one rolls back alone. A future completes only after the

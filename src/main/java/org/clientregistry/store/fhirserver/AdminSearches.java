@@ -170,6 +170,38 @@ final class AdminSearches {
     }, () -> kept.size() >= count && latest[0] > kept.lastKey().millis()).map(n -> new ArrayList<>(kept.values()));
   }
 
+  /**
+   * Link events stored from the time on (by {@code _lastUpdated}, the transaction's time) counted as they are read,
+   * and the review items counted as the queue reads them (a FHIR server cannot count by extension values).
+   */
+  Future<AdminReads.Activity> activity(Instant since) {
+    long[] links = new long[3];
+    Future<Long> events = store.pages("FHIR: count link events", CODE + kind(AdminResources.LINK_EVENT)
+        + "&_lastUpdated=" + enc("ge" + MILLIS.format(since)) + "&_count=" + store.pageSize(), r -> {
+          if (r instanceof Basic b && AdminResources.isLinkEvent(b)) {
+            LinkFacts f = AdminResources.linkEvent(b).facts();
+            links[f.manual() ? 2 : f.score() != null ? 0 : 1]++;
+          }
+        }, () -> false);
+    Future<List<ReviewItem>> items = reviewItems(new AdminReads.ReviewQuery(null, null, null, null, null, null,
+        null, 0, Integer.MAX_VALUE)).map(AdminReads.Page::items);
+    return Future.all(events, items).map(all -> new AdminReads.Activity(links[0], links[1], links[2],
+        items.result().stream().filter(i -> !i.created().isBefore(since)).count(),
+        items.result().stream().filter(i -> i.resolvedAt() != null && !i.resolvedAt().isBefore(since)).count()));
+  }
+
+  Future<List<AdminReads.DayCount>> decisionsPerDay(Instant since) {
+    return reviewItems(new AdminReads.ReviewQuery(ReviewItem.RESOLVED, null, null, null, null, null, null, 0,
+        Integer.MAX_VALUE)).map(page -> page.items().stream()
+            .filter(i -> i.resolvedAt() != null && !i.resolvedAt().isBefore(since))
+            .collect(Collectors.groupingBy(i -> new AdminReads.DayCount(
+                java.time.LocalDate.ofInstant(i.resolvedAt(), ZoneOffset.UTC), i.decision(), 0),
+                Collectors.counting()))
+            .entrySet().stream().map(e -> new AdminReads.DayCount(e.getKey().day(), e.getKey().decision(),
+                e.getValue())).sorted(Comparator.comparing(AdminReads.DayCount::day)
+                .thenComparing(d -> String.valueOf(d.decision()))).toList());
+  }
+
   Future<Optional<String>> jobCursor(String job) {
     AtomicReference<Optional<String>> cursor = new AtomicReference<>(Optional.empty());
     return store.pages("FHIR: read job progress", "/Basic?identifier=" + AdminResources.token(AdminResources.JOB, job),

@@ -212,6 +212,16 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     return admin.jobCursor(job);
   }
 
+  @Override
+  public Future<Activity> activity(java.time.Instant since) {
+    return admin.activity(since);
+  }
+
+  @Override
+  public Future<List<DayCount>> decisionsPerDay(java.time.Instant since) {
+    return admin.decisionsPerDay(since);
+  }
+
   /** The server settings in use. */
   public RegistryConfig.FhirServer settings() {
     return shared.config;
