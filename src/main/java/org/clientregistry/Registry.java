@@ -238,7 +238,7 @@ public final class Registry {
             () -> mediator == null || (link != null && link.registered())),
         org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics,
         adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,
-            matching, live::domains, config.cruidSystem()), audit, config.baseUrl()),
+            matching, live::domains, config.cruidSystem(), config.survivorship()), audit, config.baseUrl()),
         new org.clientregistry.api.FeedRoutes(submissions, patients, worker, live::domains),
         new org.clientregistry.api.SubscriptionRoutes(subscriptions, worker, config.baseUrl()));
   }

@@ -15,7 +15,7 @@ public record RegistryConfig(
     Map<String, ClientConfig> clients,
     Mediator mediator,
     boolean auditLookups,
-    Console console, Identity identity, boolean production) {
+    Console console, Identity identity, boolean production, org.clientregistry.pdq.Survivorship survivorship) {
 
   /** Identity domains declared in the clients file, and whether identifiers of undeclared ones are accepted. */
   public record Identity(java.util.List<org.clientregistry.identity.IdentityDomain> domains, boolean acceptUnknown) {}
