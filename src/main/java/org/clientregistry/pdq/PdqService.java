@@ -54,7 +54,8 @@ public final class PdqService {
   /** The searchset Bundle as JSON. */
   public Future<String> search(MultiMap params, Page page) {
     IdentityDomains identity = domains.get();
-    PdqQuery q = PdqQuery.parse(params, identity, cruidSystem);
+    PdqQuery q = PdqQuery.parse(params, identity, cruidSystem,
+        search == null ? DemographicSearch.PARAMETERS : search.parameters());
     if (search == null && !q.clauses().isEmpty()) {
       throw new FhirException(501, IssueType.NOTSUPPORTED, "This store does not support demographic search");
     }

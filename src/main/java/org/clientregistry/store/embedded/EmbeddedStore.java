@@ -118,6 +118,11 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   }
 
   @Override
+  public List<String> parameters() {
+    return EmbeddedSearch.PARAMETERS;
+  }
+
+  @Override
   public Future<List<String>> searchSources(List<Clause> clauses, int limit) {
     return read(c -> EmbeddedSearch.run(c, clauses, limit));
   }
