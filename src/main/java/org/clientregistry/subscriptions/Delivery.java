@@ -30,7 +30,7 @@ final class Delivery {
   private final ArrayDeque<GoldenChange> pending = new ArrayDeque<>();
   private volatile StoredSubscription state;
   private boolean busy;
-  private boolean stopped;
+  private volatile boolean stopped;
   private int failures;
 
   Delivery(Vertx vertx, SubscriptionStore store, Notifications notifications, SubscriptionRequest.Channel channel,

@@ -225,6 +225,31 @@ class SubscriptionTest extends OhieRegistryTest {
   }
 
   @Test
+  void aCruidChangeNotifiesBothPersons() {
+    String sub = subscribe("ok", true);
+    HttpResponse<Buffer> first = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "sub-7", "Neema",
+        "Splitsubscribed", "female", "1999-09-09", "0772 909 909", "NIN-SUB-7"));
+    HttpResponse<Buffer> second = registry.post("lims", "/fhir/Patient", patient("lims", "sub-8", "Neema",
+        "Splitsubscribed", "female", "1999-09-09", "0772 909 909", "NIN-SUB-7"));
+    String person = cruid(first);
+    assertEquals(person, cruid(second), "one person");
+    await("the link", () -> arrived("ok", "200 " + person + " v2"));
+    String source = second.getHeader("Location").substring(second.getHeader("Location").lastIndexOf('/') + 1);
+    HttpResponse<Buffer> broken = registry.client("admin").post("/links/break").putHeader("Content-Type",
+        "application/json").sendJsonObject(new JsonObject().put("source", source).put("comment", "not her"))
+        .await();
+    assertEquals(200, broken.statusCode(), broken.bodyAsString());
+    String moved = registry.get("admin", "/fhir/Patient/" + source).bodyAsJsonObject().getJsonArray("link")
+        .getJsonObject(0).getJsonObject("other").getString("reference").substring("Patient/".length());
+    assertFalse(moved.equals(person), "the record has a new CRUID");
+    await("both persons", () -> arrived("ok", "200 " + person + " v3") && arrived("ok", "200 " + moved + " v1"));
+    assertEquals(1, lastBody("ok", moved).getJsonArray("link").size(), "the new person has the moved record");
+    assertEquals("Patient/" + source, lastBody("ok", moved).getJsonArray("link").getJsonObject(0)
+        .getJsonObject("other").getString("reference"));
+    unsubscribe(sub);
+  }
+
+  @Test
   void onlySubscribersAndAdminsSubscribeAndOnlyToPatientRestHooks() {
     assertEquals(403, registry.post("openmrs", "/fhir/Subscription", subscription("ok", true)).statusCode());
     JsonObject wrongCriteria = subscription("ok", true).put("criteria", "Observation");
