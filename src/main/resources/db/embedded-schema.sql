@@ -29,7 +29,8 @@ CREATE TABLE IF NOT EXISTS golden_record (
   id TEXT PRIMARY KEY,
   version INTEGER NOT NULL,
   replaced_by TEXT,
-  last_updated TEXT NOT NULL
+  last_updated TEXT NOT NULL,
+  change_seq INTEGER
 );
 CREATE TABLE IF NOT EXISTS review_item (
   id TEXT PRIMARY KEY,

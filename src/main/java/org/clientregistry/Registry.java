@@ -78,6 +78,7 @@ public final class Registry {
   private ConsoleConfigFile.Restored restored; // mediator mode: the saved console config started from, or null
   private org.clientregistry.linking.RecordIds recordIds; // the installation's key for new records' ids
   private org.clientregistry.console.ConsoleServer console; // null unless the console runs
+  private org.clientregistry.subscriptions.Subscriptions subscriptions;
   /** How long a stop waits for writes under way before it gives up keeping the index on disk. */
   private static final long STOP_WAIT_MILLIS = 10_000;
 
@@ -190,6 +191,7 @@ public final class Registry {
     java.time.Instant loadStarted = java.time.Instant.now().minusSeconds(60);
     return r.matching.load()
         .onSuccess(n -> r.followOtherWriters(submissions, loadStarted))
+        .compose(n -> r.subscriptions.start().map(n))
         .compose(n -> r.vertx.deployVerticle(() -> new HttpServerVerticle(options,
                 vertx -> RegistryRouter.create(vertx, routes, gateway, caller, bodyLimit), guard),
             new DeploymentOptions().setInstances(r.config.server().instances())))
@@ -254,6 +256,8 @@ public final class Registry {
     LookupAudit audit = new LookupAudit(store, () -> live.get().auditLookups(),
         new org.clientregistry.security.LookupLimits(vertx, config.lookups().perClientPerMinute()));
     PatientRoutes patients = new PatientRoutes(submissions, store, worker, config.baseUrl(), config.cruidSystem());
+    subscriptions = new org.clientregistry.subscriptions.Subscriptions(vertx, store,
+        new org.clientregistry.linking.IdentityResolver(store, matching), live::domains, config.cruidSystem(), 1000);
     return new RegistryRouter.Routes(patients,
         new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries()),
         new PixRoutes(new PixService(store, config.cruidSystem(), live::domains,
@@ -263,10 +267,13 @@ public final class Registry {
             config.lookups().matchMinAgreeingFields()),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(), this::notReady,
             () -> mediator == null ? null : status.detail()),
-        org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics,
+        org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION,
+            store instanceof org.clientregistry.store.DemographicSearch s ? s.parameters() : java.util.List.of(),
+            store instanceof org.clientregistry.store.SubscriptionStore), metrics,
         adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,
-            matching, live::domains, config.cruidSystem()), audit, config.baseUrl()),
-        new org.clientregistry.api.FeedRoutes(submissions, patients, worker, live::domains));
+            matching, live::domains, config.cruidSystem(), config.survivorship()), audit, config.baseUrl()),
+        new org.clientregistry.api.FeedRoutes(submissions, patients, worker, live::domains),
+        new org.clientregistry.api.SubscriptionRoutes(subscriptions, worker, config.baseUrl()));
   }
 
   /** The administration side: review queue, link management, history, re-matching. */
@@ -367,6 +374,9 @@ public final class Registry {
     }
     if (console != null) {
       console.stop();
+    }
+    if (subscriptions != null) {
+      subscriptions.stop();
     }
     Future<Boolean> writesDone = submissions == null ? Future.succeededFuture(false)
         : submissions.stopWriting(STOP_WAIT_MILLIS);

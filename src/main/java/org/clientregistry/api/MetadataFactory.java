@@ -14,9 +14,25 @@ import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 
 /** The CapabilityStatement: exactly the interactions and operations this server implements. */
 public final class MetadataFactory {
+  private static final String MOTHERS_MAIDEN_NAME =
+      "https://profiles.ihe.net/ITI/PDQm/SearchParameter/PDQm-mothersMaidenName";
+
   private MetadataFactory() {}
 
   public static CapabilityStatement capabilityStatement(String baseUrl, String version) {
+    return capabilityStatement(baseUrl, version, ALL_SEARCH, true);
+  }
+
+  private static final java.util.List<String> ALL_SEARCH = java.util.stream.Stream.concat(
+      org.clientregistry.store.DemographicSearch.PARAMETERS.stream(),
+      java.util.stream.Stream.of("active", "mothersMaidenName")).toList();
+
+  /**
+   * @param searchParams the PDQm parameters of the store in use (besides {@code _id})
+   * @param subscriptions whether the store keeps the change feed that subscriptions (ITI-94) need
+   */
+  public static CapabilityStatement capabilityStatement(String baseUrl, String version,
+                                                        java.util.List<String> searchParams, boolean subscriptions) {
     CapabilityStatement cs = new CapabilityStatement();
     cs.setStatus(PublicationStatus.ACTIVE).setDate(new Date()).setKind(CapabilityStatementKind.INSTANCE)
         .setFhirVersion(FHIRVersion._4_0_1).addFormat("application/fhir+json").addFormat("json");
@@ -38,14 +54,29 @@ public final class MetadataFactory {
         {"family", "string", null}, {"given", "string", null}, {"birthdate", "date", null},
         {"gender", "token", null}, {"telecom", "token", null}, {"address", "string", null},
         {"address-city", "string", null}, {"address-state", "string", null},
-        {"address-postalcode", "string", null}, {"address-country", "string", null}}) {
+        {"address-postalcode", "string", null}, {"address-country", "string", null},
+        {"active", "token", "Patient-active"}, {"mothersMaidenName", "string", MOTHERS_MAIDEN_NAME}}) {
+      if (!p[0].equals("_id") && !searchParams.contains(p[0])) {
+        continue;
+      }
       patient.addSearchParam().setName(p[0]).setType(Enumerations.SearchParamType.fromCode(p[1]))
-          .setDefinition("http://hl7.org/fhir/SearchParameter/" + (p[2] != null ? p[2] : "individual-" + p[0]));
+          .setDefinition(p[2] != null && p[2].startsWith("https:") ? p[2]
+              : "http://hl7.org/fhir/SearchParameter/" + (p[2] != null ? p[2] : "individual-" + p[0]));
     }
     patient.addSupportedProfile("https://profiles.ihe.net/ITI/PDQm/StructureDefinition/IHE.PDQm.Patient");
     patient.addOperation().setName("match").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-match");
     patient.addOperation().setName("ihe-pix")
         .setDefinition("http://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix");
+    if (subscriptions) {
+      // ITI-94: rest-hook subscriptions to every change of a person (criteria Patient); subscribe or admin role.
+      CapabilityStatementRestResourceComponent subscription = rest.addResource().setType("Subscription");
+      for (TypeRestfulInteraction i : new TypeRestfulInteraction[] {TypeRestfulInteraction.CREATE,
+          TypeRestfulInteraction.READ, TypeRestfulInteraction.DELETE, TypeRestfulInteraction.SEARCHTYPE}) {
+        subscription.addInteraction().setCode(i);
+      }
+      subscription.setDocumentation("criteria Patient; channel rest-hook with payload none (an empty POST) or "
+          + "application/fhir+json (PUT [endpoint]/Patient/[CRUID]: identifiers and links, never demographics)");
+    }
     return cs;
   }
 }

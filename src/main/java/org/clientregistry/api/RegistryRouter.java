@@ -41,6 +41,10 @@ public final class RegistryRouter {
     router.put("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.POS, routes.patients()::update));
     router.put("/fhir/Patient").handler(FhirHandlers.withRole(Role.POS, routes.feed()::conditionalUpdate));
     router.get("/fhir/Patient/:id").handler(FhirHandlers.withRole(Role.ADMIN, routes.patients()::read));
+    router.post("/fhir/Subscription").handler(FhirHandlers.withRole(Role.SUBSCRIBE, routes.subs()::create));
+    router.get("/fhir/Subscription").handler(FhirHandlers.withRole(Role.SUBSCRIBE, routes.subs()::search));
+    router.get("/fhir/Subscription/:id").handler(FhirHandlers.withRole(Role.SUBSCRIBE, routes.subs()::read));
+    router.delete("/fhir/Subscription/:id").handler(FhirHandlers.withRole(Role.SUBSCRIBE, routes.subs()::delete));
     router.post("/fhir").handler(FhirHandlers.withRole(Role.POS, routes.bundles()::post));
     for (String admin : new String[] {"/review*", "/links*"}) {
       router.route(admin).handler(gateway);
@@ -67,7 +71,7 @@ public final class RegistryRouter {
   /** The route handlers, built once per process and shared by every server instance. */
   public record Routes(PatientRoutes patients, BundleRoutes bundles, PixRoutes pix, MatchRoutes match, OpsRoutes ops,
                        org.hl7.fhir.r4.model.CapabilityStatement metadata, Metrics metrics, AdminRoutes admin,
-                       PdqRoutes pdq, FeedRoutes feed) {}
+                       PdqRoutes pdq, FeedRoutes feed, SubscriptionRoutes subs) {}
 
   private static void accessLog(RoutingContext ctx, Metrics metrics) {
     long start = System.nanoTime();

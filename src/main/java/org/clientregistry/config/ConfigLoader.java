@@ -142,7 +142,8 @@ public final class ConfigLoader {
         r.integer("workerPoolSize", 1, 256), clients, mediator, r.bool("audit.lookups"), console(r, store), identity,
         r.optionalBool("production", false), new RegistryConfig.Lookups(
             r.optionalInt("lookups.perClientPerMinute", 0, 10_000_000, 1200),
-            r.optionalInt("lookups.matchMinAgreeingFields", 0, 50, 2)));
+            r.optionalInt("lookups.matchMinAgreeingFields", 0, 50, 2)),
+        survivorship(r, clients, mediator.register()));
     if (config.production()) {
       ProductionChecks.settings(config, r.optionalBool("mediator.allowDevelopmentDefaults", false));
     }
@@ -158,6 +159,24 @@ public final class ConfigLoader {
         users.isBlank() ? store.dataDir().resolve("console-users.json") : Path.of(users),
         present ? r.integer("console.idleSeconds", 1, 86_400) : 900,
         present ? r.integer("console.maxFailures", 1, 100) : 5, present ? r.integer("console.lockMinutes", 1, 1440) : 15);
+  }
+
+  /** PDQm survivorship (came later: absent means most-recent); trusted clients must be clients of the file. */
+  private static org.clientregistry.pdq.Survivorship survivorship(Reader r, Map<String, ClientConfig> clients,
+                                                                  boolean mediator) {
+    org.clientregistry.pdq.Survivorship s;
+    try {
+      s = org.clientregistry.pdq.Survivorship.parse(r.optionalText("pdq.survivorship"),
+          r.optionalText("pdq.trustedClients"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("pdq.survivorship", e.getMessage());
+    }
+    for (String id : s.trustedClients()) {
+      if (!mediator && !clients.containsKey(id)) { // in mediator mode the console's clients are known later
+        throw new ConfigException("pdq.trustedClients", "'" + id + "' is no client of the clients file");
+      }
+    }
+    return s;
   }
 
   private static final Set<String> UNKNOWN_DOMAINS = Set.of("refuse", "accept");

@@ -15,7 +15,8 @@ public record RegistryConfig(
     Map<String, ClientConfig> clients,
     Mediator mediator,
     boolean auditLookups,
-    Console console, Identity identity, boolean production, Lookups lookups) {
+    Console console, Identity identity, boolean production, Lookups lookups,
+    org.clientregistry.pdq.Survivorship survivorship) {
 
   /**
    * What lookups ($match, PIX, PDQm) disclose and how often (docs/security.md): per client, at most

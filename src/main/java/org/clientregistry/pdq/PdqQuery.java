@@ -22,10 +22,15 @@ record PdqQuery(List<Clause> clauses, Set<String> ids, Set<String> domains, int 
   static final int MAX_COUNT = 100;
   private static final Set<String> CONTROL = Set.of("_id", "_count", "_offset", "_format");
   private static final Set<String> EXACT_ALLOWED = Set.of("family", "given", "address", "address-city",
-      "address-state", "address-postalcode", "address-country");
+      "address-state", "address-postalcode", "address-country", "mothersMaidenName");
   private static final Set<String> GENDERS = Set.of("male", "female", "other", "unknown");
 
   static PdqQuery parse(MultiMap params, IdentityDomains domains, String cruidSystem) {
+    return parse(params, domains, cruidSystem, DemographicSearch.PARAMETERS);
+  }
+
+  /** @param supported the search parameters of the store in use */
+  static PdqQuery parse(MultiMap params, IdentityDomains domains, String cruidSystem, List<String> supported) {
     List<Clause> clauses = new ArrayList<>();
     Set<String> ids = new LinkedHashSet<>();
     Set<String> wanted = new LinkedHashSet<>();
@@ -33,9 +38,9 @@ record PdqQuery(List<Clause> clauses, Set<String> ids, Set<String> domains, int 
       String name = e.getKey();
       String parameter = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
       String modifier = name.contains(":") ? name.substring(name.indexOf(':') + 1) : null;
-      if (!CONTROL.contains(parameter) && !DemographicSearch.PARAMETERS.contains(parameter)) {
+      if (!CONTROL.contains(parameter) && !supported.contains(parameter)) {
         throw FhirException.badRequest("Unknown search parameter '" + name + "'; supported: _id, "
-            + String.join(", ", DemographicSearch.PARAMETERS) + ", _count, _offset");
+            + String.join(", ", supported) + ", _count, _offset");
       }
       if (modifier != null && !(modifier.equals("exact") && EXACT_ALLOWED.contains(parameter))) {
         throw FhirException.badRequest("Modifier ':" + modifier + "' is not supported on " + parameter);
@@ -52,7 +57,11 @@ record PdqQuery(List<Clause> clauses, Set<String> ids, Set<String> domains, int 
       }
       switch (parameter) {
         case "identifier" -> values = identifiers(values, domains, cruidSystem, ids, wanted);
-        case "birthdate" -> values = values.stream().map(PdqQuery::date).toList();
+        case "birthdate" -> values.forEach(PdqQuery::date);
+        case "active" -> values.stream().filter(a -> !a.equals("true") && !a.equals("false")).findFirst()
+            .ifPresent(a -> {
+              throw FhirException.badRequest("active must be true or false, got '" + a + "'");
+            });
         case "gender" -> values.stream().filter(g -> !GENDERS.contains(g)).findFirst().ifPresent(g -> {
           throw FhirException.badRequest("gender must be one of " + GENDERS + ", got '" + g + "'");
         });
@@ -97,13 +106,13 @@ record PdqQuery(List<Clause> clauses, Set<String> ids, Set<String> domains, int 
     return criteria;
   }
 
-  private static String date(String v) {
-    String d = v.startsWith("eq") ? v.substring(2) : v;
-    if (!d.matches("\\d{4}-\\d{2}-\\d{2}")) {
-      throw FhirException.badRequest("birthdate must be a full date (YYYY-MM-DD, optionally eqYYYY-MM-DD), got '"
-          + v + "'");
+  /** Checks a birthdate value (prefix, partial date); stores take it as it is. */
+  private static void date(String v) {
+    try {
+      org.clientregistry.store.DateCriterion.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw FhirException.badRequest(e.getMessage());
     }
-    return d;
   }
 
   private static int integer(MultiMap params, String name, int otherwise, int min, int max) {

@@ -36,9 +36,11 @@ public final class PdqService {
   private final Supplier<MatchingState> matching;
   private final Supplier<IdentityDomains> domains;
   private final String cruidSystem;
+  private final Survivorship survivorship;
 
   public PdqService(PatientStore store, Supplier<MatchingState> matching, Supplier<IdentityDomains> domains,
-                    String cruidSystem) {
+                    String cruidSystem, Survivorship survivorship) {
+    this.survivorship = survivorship;
     this.store = store;
     this.search = store instanceof DemographicSearch s ? s : null;
     this.matching = matching;
@@ -52,7 +54,8 @@ public final class PdqService {
   /** The searchset Bundle as JSON. */
   public Future<String> search(MultiMap params, Page page) {
     IdentityDomains identity = domains.get();
-    PdqQuery q = PdqQuery.parse(params, identity, cruidSystem);
+    PdqQuery q = PdqQuery.parse(params, identity, cruidSystem,
+        search == null ? DemographicSearch.PARAMETERS : search.parameters());
     if (search == null && !q.clauses().isEmpty()) {
       throw new FhirException(501, IssueType.NOTSUPPORTED, "This store does not support demographic search");
     }
@@ -109,7 +112,7 @@ public final class PdqService {
 
   private Future<List<ObjectNode>> persons(List<String> goldenIds, IdentityDomains identity, Set<String> wanted) {
     List<Future<ObjectNode>> each = goldenIds.stream().map(id -> store.golden(id).compose(g -> members(g)
-        .map(members -> PersonView.of(id, members, identity, cruidSystem, wanted)))).toList();
+        .map(members -> PersonView.of(id, members, identity, cruidSystem, wanted, survivorship)))).toList();
     return Future.all(each).map(all -> each.stream().map(Future::result).filter(p -> p != null).toList());
   }
 

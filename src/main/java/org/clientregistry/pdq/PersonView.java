@@ -14,8 +14,8 @@ import org.clientregistry.store.SourceRecord;
 
 /**
  * One person as PDQm answers it: the golden record (id = CRUID) carrying every member's authoritative identifiers
- * and the demographics of one member chosen by the survivorship rule <em>most recent</em>: the member record
- * updated last speaks for the person (a system that saw the patient lately knows the current name and address).
+ * and demographics chosen from its members by the configured {@link Survivorship} rule (by default the member
+ * updated last speaks for the person: a system that saw the patient lately knows the current name and address).
  * Claims (identifiers of domains a member's client does not assign) are left out, as in PIX answers.
  */
 final class PersonView {
@@ -26,7 +26,7 @@ final class PersonView {
 
   /** The Patient, or null when {@code domains} is not empty and the person has no identifier in any of them. */
   static ObjectNode of(String goldenId, List<SourceRecord> members, IdentityDomains identity, String cruidSystem,
-                       Set<String> domains) {
+                       Set<String> domains, Survivorship survivorship) {
     List<SourceRecord> ordered = members.stream().sorted(Comparator.comparing(SourceRecord::lastUpdated)
         .reversed().thenComparing(SourceRecord::id)).toList();
     ObjectNode out = JSON.createObjectNode().put("resourceType", "Patient").put("id", goldenId);
@@ -49,13 +49,7 @@ final class PersonView {
     if (identifiers.isEmpty()) {
       return null;
     }
-    if (!ordered.isEmpty()) {
-      read(ordered.get(0)).fields().forEachRemaining(f -> {
-        if (!Set.of("resourceType", "id", "meta", "identifier", "link").contains(f.getKey())) {
-          out.set(f.getKey(), f.getValue());
-        }
-      });
-    }
+    survivorship.demographics(ordered, PersonView::read).forEach(out::set);
     ArrayNode links = out.putArray("link");
     ordered.forEach(m -> links.addObject().put("type", "seealso").putObject("other")
         .put("reference", "Patient/" + m.id()));

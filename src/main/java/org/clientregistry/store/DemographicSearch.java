@@ -20,6 +20,14 @@ public interface DemographicSearch {
   List<String> PARAMETERS = List.of("family", "given", "birthdate", "gender", "identifier", "telecom",
       "address", "address-city", "address-state", "address-postalcode", "address-country");
 
+  /** The parameters this store searches: {@link #PARAMETERS} and those it adds (active, mothersMaidenName). */
+  default List<String> parameters() {
+    return PARAMETERS;
+  }
+
+  /** The ITI-78 extension behind {@code mothersMaidenName}. */
+  String MOTHERS_MAIDEN_NAME = "http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName";
+
   /** Ids of the source records matching every clause, at most {@code limit}, in a stable order. */
   Future<List<String>> searchSources(List<Clause> clauses, int limit);
 }

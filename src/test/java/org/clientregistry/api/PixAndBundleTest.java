@@ -88,6 +88,12 @@ class PixAndBundleTest extends SharedRegistryTest {
     assertTrue(patient.getJsonArray("searchParam").stream().map(o -> ((JsonObject) o).getString("name")).toList()
         .containsAll(List.of("family", "given", "birthdate", "gender", "identifier", "_id")));
     assertEquals(2, rest.getJsonArray("interaction").size(), "batch and transaction");
+    boolean embedded = !(this instanceof org.clientregistry.OnFhirServer);
+    assertEquals(embedded, patient.getJsonArray("searchParam").stream()
+        .anyMatch(o -> ((JsonObject) o).getString("name").equals("mothersMaidenName")), "the embedded store's own");
+    List<JsonObject> subscription = rest.getJsonArray("resource").stream().map(o -> (JsonObject) o)
+        .filter(o -> o.getString("type").equals("Subscription")).toList();
+    assertEquals(embedded ? 1 : 0, subscription.size(), "ITI-94 where the store keeps a change feed");
   }
 
   @Test

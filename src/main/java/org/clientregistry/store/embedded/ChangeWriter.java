@@ -41,7 +41,8 @@ final class ChangeWriter {
   private void golden(ChangeSet.GoldenWrite g) throws SQLException {
     if (g.expectedVersion() == 0) {
       PreparedStatement ps = statements.get(
-          "INSERT INTO golden_record (id, version, replaced_by, last_updated) VALUES (?, ?, ?, ?)");
+          "INSERT INTO golden_record (id, version, replaced_by, last_updated, change_seq) VALUES (?, ?, ?, ?, "
+          + SubscriptionTables.NEXT_CHANGE + ")");
       ps.setString(1, g.id());
       ps.setInt(2, g.newVersion());
       ps.setString(3, g.replacedBy());
@@ -50,7 +51,8 @@ final class ChangeWriter {
       return;
     }
     PreparedStatement ps = statements.get(
-        "UPDATE golden_record SET version = ?, replaced_by = ?, last_updated = ? WHERE id = ? AND version = ?");
+        "UPDATE golden_record SET version = ?, replaced_by = ?, last_updated = ?, change_seq = "
+        + SubscriptionTables.NEXT_CHANGE + " WHERE id = ? AND version = ?");
     ps.setInt(1, g.newVersion());
     ps.setString(2, g.replacedBy());
     ps.setString(3, now);

@@ -15,6 +15,17 @@ import org.clientregistry.store.DemographicSearch.Clause;
  * submissions and PIX.
  */
 final class EmbeddedSearch {
+  static final List<String> PARAMETERS = java.util.stream.Stream.concat(
+      org.clientregistry.store.DemographicSearch.PARAMETERS.stream(),
+      java.util.stream.Stream.of("active", "mothersMaidenName")).toList();
+  /** A stored birthDate (YYYY, YYYY-MM or YYYY-MM-DD) as the range it stands for, [start, end). */
+  private static final String BIRTH = "json_extract(s.resource, '$.birthDate')";
+  private static final String BIRTH_START = "(CASE length(" + BIRTH + ") WHEN 4 THEN " + BIRTH + " || '-01-01'"
+      + " WHEN 7 THEN " + BIRTH + " || '-01' ELSE " + BIRTH + " END)";
+  private static final String BIRTH_END = "(CASE length(" + BIRTH + ") WHEN 4 THEN date(" + BIRTH
+      + " || '-01-01', '+1 year') WHEN 7 THEN date(" + BIRTH + " || '-01', '+1 month') ELSE date(" + BIRTH
+      + ", '+1 day') END)";
+
   private EmbeddedSearch() {}
 
   static List<String> run(Connection c, List<Clause> clauses, int limit) throws SQLException {
@@ -45,10 +56,11 @@ final class EmbeddedSearch {
   private static String predicate(String parameter, boolean exact, String value, List<String> args) {
     return switch (parameter) {
       case "identifier" -> identifier(value, args);
-      case "birthdate" -> {
-        args.add(value);
-        yield "json_extract(s.resource, '$.birthDate') = ?";
-      }
+      case "birthdate" -> birthdate(org.clientregistry.store.DateCriterion.parse(value), args);
+      case "active" -> "json_type(s.resource, '$.active') = " + ("true".equals(value) ? "'true'" : "'false'");
+      case "mothersMaidenName" -> "EXISTS (SELECT 1 FROM json_each(s.resource, '$.extension') x WHERE "
+          + "json_extract(x.value, '$.url') = '" + org.clientregistry.store.DemographicSearch.MOTHERS_MAIDEN_NAME
+          + "' AND " + string("json_extract(x.value, '$.valueString')", exact, value, args) + ")";
       case "gender" -> {
         args.add(value);
         yield "json_extract(s.resource, '$.gender') = ?";
@@ -76,6 +88,47 @@ final class EmbeddedSearch {
                   + ")")) + ")";
       default -> throw new IllegalArgumentException("not a search parameter here: " + parameter);
     };
+  }
+
+  /**
+   * FHIR date search: both the criterion and the stored date are ranges. eq: the stored range lies within the
+   * criterion's; lt/gt: it starts before / ends after it; le/ge: either; ne: not eq.
+   */
+  private static String birthdate(org.clientregistry.store.DateCriterion d, List<String> args) {
+    String within = "(" + BIRTH_START + " >= ? AND " + BIRTH_END + " <= ?)";
+    String before = BIRTH_START + " < ?";
+    String after = BIRTH_END + " > ?";
+    String start = d.start().toString();
+    String end = d.end().toString();
+    String sql = switch (d.prefix()) {
+      case "eq", "ne" -> {
+        args.add(start);
+        args.add(end);
+        yield d.prefix().equals("eq") ? within : "NOT " + within;
+      }
+      case "lt" -> {
+        args.add(start);
+        yield before;
+      }
+      case "gt" -> {
+        args.add(end);
+        yield after;
+      }
+      case "le" -> {
+        args.add(start);
+        args.add(start);
+        args.add(end);
+        yield "(" + before + " OR " + within + ")";
+      }
+      case "ge" -> {
+        args.add(end);
+        args.add(start);
+        args.add(end);
+        yield "(" + after + " OR " + within + ")";
+      }
+      default -> throw new IllegalArgumentException(d.prefix());
+    };
+    return "(" + BIRTH + " IS NOT NULL AND " + sql + ")";
   }
 
   private static String identifier(String value, List<String> args) {

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * pool of reader connections. JDBC blocks, so every call runs on this store's own worker threads.
  */
 public final class EmbeddedStore implements PatientStore, org.clientregistry.store.IndexSnapshotPlace,
-    org.clientregistry.store.DemographicSearch {
+    org.clientregistry.store.DemographicSearch, org.clientregistry.store.SubscriptionStore {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStore.class);
   private static final int READERS = 4;
   static final String SOURCE_COLUMNS = "id, version, client_id, id_system, id_value, golden_id, link_method,"
@@ -115,6 +115,11 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   @Override
   public Future<List<SourceIdentifier>> identifiersOf(List<String> sourceIds) {
     return read(c -> identifiersOf(c, sourceIds));
+  }
+
+  @Override
+  public List<String> parameters() {
+    return EmbeddedSearch.PARAMETERS;
   }
 
   @Override
@@ -280,6 +285,46 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   @Override
   public String writeFault() {
     return writeFault;
+  }
+
+  @Override
+  public Future<List<GoldenChange>> goldenChanges(long after, int count) {
+    return read(c -> SubscriptionTables.changes(c, after, count));
+  }
+
+  @Override
+  public Future<Long> latestChange() {
+    return read(SubscriptionTables::latest);
+  }
+
+  @Override
+  public Future<List<StoredSubscription>> subscriptions() {
+    return read(SubscriptionTables::all);
+  }
+
+  @Override
+  public Future<Void> saveSubscription(StoredSubscription subscription) {
+    return writeAlone(c -> SubscriptionTables.save(c, subscription));
+  }
+
+  @Override
+  public Future<Boolean> deleteSubscription(String id) {
+    return writeAlone(c -> SubscriptionTables.delete(c, id));
+  }
+
+  /** A small write in its own transaction on the writer's thread (between group commits, never inside one). */
+  private <T> Future<T> writeAlone(ReadAction<T> action) {
+    return writerThread.executeBlocking(() -> {
+      Connection c = connections.writer();
+      try {
+        T result = action.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException e) {
+        rollbackQuietly(c);
+        throw new StoreUnavailableException("Embedded store write failed: " + e.getMessage(), e);
+      }
+    }, false);
   }
 
   /**

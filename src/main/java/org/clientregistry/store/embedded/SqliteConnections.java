@@ -86,6 +86,7 @@ final class SqliteConnections implements AutoCloseable {
         }
       }
       addMissingColumns(c);
+      SubscriptionTables.migrate(c);
       s.execute("PRAGMA user_version=3");
       c.commit();
     } catch (SQLException e) {
@@ -99,9 +100,15 @@ final class SqliteConnections implements AutoCloseable {
     addMissingColumn(c, "source_record", "link_explanation");
     addMissingColumn(c, "review_item", "candidate_id");
     addMissingColumn(c, "review_item", "comment");
+    addMissingColumn(c, "golden_record", "change_seq", "INTEGER"); // the patient change feed (subscriptions)
   }
 
   private static void addMissingColumn(Connection c, String table, String column) throws SQLException {
+    addMissingColumn(c, table, column, "TEXT");
+  }
+
+  private static void addMissingColumn(Connection c, String table, String column, String type)
+      throws SQLException {
     try (Statement s = c.createStatement();
          java.sql.ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
       while (rs.next()) {
@@ -111,7 +118,7 @@ final class SqliteConnections implements AutoCloseable {
       }
     }
     try (Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " TEXT");
+      s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
     }
   }
 
