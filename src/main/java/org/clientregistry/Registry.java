@@ -226,7 +226,8 @@ public final class Registry {
     LookupAudit audit = new LookupAudit(store, () -> live.get().auditLookups());
     PatientRoutes patients = new PatientRoutes(submissions, store, worker, config.baseUrl(), config.cruidSystem());
     return new RegistryRouter.Routes(patients,
-        new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries()),
+        new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries(),
+            pmir(submissions, patients)),
         new PixRoutes(new PixService(store, config.cruidSystem(), live::domains,
             new org.clientregistry.linking.IdentityResolver(store, matching)), audit),
         new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit, live::domains),
@@ -236,6 +237,14 @@ public final class Registry {
         adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,
             matching, live::domains, config.cruidSystem()), audit, config.baseUrl()),
         new org.clientregistry.api.FeedRoutes(submissions, patients, worker, live::domains));
+  }
+
+  /** The PMIR feed (ITI-93): submissions, and merges decided like an administrator's links. */
+  private org.clientregistry.api.PmirRoutes pmir(SubmissionService submissions, PatientRoutes patients) {
+    var links = new org.clientregistry.linking.LinkAdmin(vertx, worker, store, matching, submissions,
+        config.matching().maxCandidates());
+    return new org.clientregistry.api.PmirRoutes(new org.clientregistry.pmir.PmirFeed(submissions, links, store,
+        live::domains), worker, patients, config.baseUrl());
   }
 
   /** The administration side: review queue, link management, history, re-matching. */
