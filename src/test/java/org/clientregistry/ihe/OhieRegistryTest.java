@@ -65,10 +65,11 @@ public abstract class OhieRegistryTest {
       }
       ids.add(id);
     }
-    return new JsonObject().put("resourceType", "Patient").put("active", true).put("identifier", ids)
+    JsonObject p = new JsonObject().put("resourceType", "Patient").put("active", true).put("identifier", ids)
         .put("name", new JsonArray().add(new JsonObject().put("use", "official").put("family", family)
             .put("given", new JsonArray().add(given))))
-        .put("gender", gender).put("birthDate", birthDate);
+        .put("gender", gender);
+    return birthDate == null ? p : p.put("birthDate", birthDate); // a minimal record may have none
   }
 
   static String[] id(String system, String value) {
