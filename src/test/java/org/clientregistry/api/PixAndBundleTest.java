@@ -88,6 +88,11 @@ class PixAndBundleTest extends SharedRegistryTest {
     assertTrue(patient.getJsonArray("searchParam").stream().map(o -> ((JsonObject) o).getString("name")).toList()
         .containsAll(List.of("family", "given", "birthdate", "gender", "identifier", "_id")));
     assertEquals(2, rest.getJsonArray("interaction").size(), "batch and transaction");
+    JsonObject messaging = r.bodyAsJsonObject().getJsonArray("messaging").getJsonObject(0);
+    JsonObject pmir = messaging.getJsonArray("supportedMessage").getJsonObject(0);
+    assertEquals("receiver", pmir.getString("mode"), "PMIR feed (ITI-93) messages are received");
+    assertEquals("https://profiles.ihe.net/ITI/PMIR/MessageDefinition/IHE.PMIR.MessageDefinition",
+        pmir.getString("definition"));
   }
 
   @Test
