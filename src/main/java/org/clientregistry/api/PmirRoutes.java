@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Reference;
  * failure), an OperationOutcome saying what each entry came to, and a history Bundle of the written records.
  */
 public final class PmirRoutes {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PmirRoutes.class);
   private final PmirFeed feed;
   private final WorkerExecutor worker;
   private final PatientRoutes patients;
@@ -48,6 +49,9 @@ public final class PmirRoutes {
         })
         .recover(e -> {
           FhirException mapped = FailureHandler.map(e, 500);
+          if (mapped.status() >= 500) {
+            LOG.error("PMIR message failed: {}", mapped.getMessage(), e); // answered here, not by FailureHandler
+          }
           if (requestId[0] == null && message.getEntryFirstRep().getResource() instanceof MessageHeader h) {
             requestId[0] = h.getIdElement().getIdPart();
           }

@@ -60,6 +60,7 @@ public record PmirMessage(String headerId, List<Action> actions, List<String> no
     List<Action> actions = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     Map<String, Patient> byUrl = new HashMap<>();
+    Map<String, Resource> unstored = new HashMap<>();
     List<Integer> related = new ArrayList<>();
     for (int i = 0; i < history.getEntry().size(); i++) {
       BundleEntryComponent e = history.getEntry().get(i);
@@ -75,8 +76,12 @@ public record PmirMessage(String headerId, List<Action> actions, List<String> no
       } else {
         notes.add("entry " + i + ": " + (r == null ? "no resource" : r.fhirType())
             + " not stored (this registry keeps Patients only)");
+        if (r != null) {
+          keys(e, r).forEach(k -> unstored.put(k, r));
+        }
       }
     }
+    byUrl.values().stream().distinct().forEach(p -> unlinkUnstored(p, unstored));
     for (int i : related) {
       RelatedPerson rp = (RelatedPerson) history.getEntry().get(i).getResource();
       Patient p = byUrl.get(rp.getPatient().getReference());
@@ -127,15 +132,46 @@ public record PmirMessage(String headerId, List<Action> actions, List<String> no
   }
 
   /** How RelatedPerson.patient may name the Patient: its entry's fullUrl, or Patient/<id>. */
-  private static List<String> keys(BundleEntryComponent e, Patient p) {
+  private static List<String> keys(BundleEntryComponent e, Resource p) {
     List<String> keys = new ArrayList<>();
     if (e.hasFullUrl()) {
       keys.add(e.getFullUrl());
     }
     if (p.getIdElement().hasIdPart()) {
-      keys.add("Patient/" + p.getIdElement().getIdPart());
+      keys.add(p.fhirType() + "/" + p.getIdElement().getIdPart());
     }
     return keys;
+  }
+
+  /**
+   * A reference to a resource of the message that is not stored would point nowhere: it becomes a logical one, the
+   * resource's first identifier and its display (or name), as the registry keeps no Organization or Practitioner.
+   */
+  private static void unlinkUnstored(Patient p, Map<String, Resource> unstored) {
+    List<Reference> refs = new ArrayList<>(p.getGeneralPractitioner());
+    if (p.hasManagingOrganization()) {
+      refs.add(p.getManagingOrganization());
+    }
+    p.getContact().stream().filter(Patient.ContactComponent::hasOrganization)
+        .forEach(c -> refs.add(c.getOrganization()));
+    for (Reference ref : refs) {
+      Resource target = ref.hasReference() ? unstored.get(ref.getReference()) : null;
+      if (target == null) {
+        continue;
+      }
+      ref.setReference(null);
+      ref.setResource(null); // the parser linked it to the entry, whose id the encoder would write back
+      if (target instanceof org.hl7.fhir.r4.model.Organization o) {
+        o.getIdentifier().stream().findFirst().ifPresent(id -> ref.setIdentifier(id.copy()));
+        ref.setDisplay(ref.hasDisplay() ? ref.getDisplay() : o.getName());
+      } else if (target instanceof org.hl7.fhir.r4.model.Practitioner pr) {
+        pr.getIdentifier().stream().findFirst().ifPresent(id -> ref.setIdentifier(id.copy()));
+        ref.setDisplay(ref.hasDisplay() ? ref.getDisplay() : pr.getNameFirstRep().getNameAsSingleString());
+      }
+      if (!ref.hasDisplay() && !ref.hasIdentifier()) {
+        ref.setDisplay(target.fhirType());
+      }
+    }
   }
 
   /** The related person as a contact: relationship, name, telecom, address, gender, and its identifiers. */

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * OHIE-CR-07-FHIR (full registration, PDQm): Flynn Profile with every demographic, his insurer, practitioner,
  * managing organization and wife, sent as a PMIR message; PDQm then finds him by identifier, names, and
  * combinations. Deviations, as docs/ihe-conformance.md says: Organizations and the Practitioner are not stored
- * (Patients only; the Patient's absolute references to them are kept as sent) and the wife becomes Flynn's contact;
+ * (Patients only; the Patient's references to them become logical: their identifier and name) and the wife becomes
+ * Flynn's contact;
  * the case queries NID071, which its registration never sends, so Flynn carries it here; birth dates are searched
  * by full date (a prefix such as {@code ap} is refused unless the PDQm of this build supports it); the case's
  * female queries expect Flynn (male) and so are asserted to find no one; its last step's "total 0" contradicts its
@@ -100,6 +101,8 @@ class OhieCr07Test extends OhieRegistryTest {
     assertTrue(notes.contains("Organization not stored") && notes.contains("RelatedPerson kept"), notes);
     JsonObject created = fedPatients(r).get(0);
     referTo(created);
+    assertEquals(new JsonObject().put("display", "University Medical Centre"), created.getJsonObject(
+        "managingOrganization"), "a logical reference to an organization the registry does not keep");
     assertEquals("Allison", created.getJsonArray("contact").getJsonObject(2).getJsonObject("name")
         .getJsonArray("given").getString(0), "the wife, kept as a contact");
   }
