@@ -259,7 +259,8 @@ public final class Registry {
     subscriptions = new org.clientregistry.subscriptions.Subscriptions(vertx, store,
         new org.clientregistry.linking.IdentityResolver(store, matching), live::domains, config.cruidSystem(), 1000);
     return new RegistryRouter.Routes(patients,
-        new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries()),
+        new BundleRoutes(submissions, worker, patients, config.server().maxBundleEntries(),
+            pmir(submissions, patients)),
         new PixRoutes(new PixService(store, config.cruidSystem(), live::domains,
             new org.clientregistry.linking.IdentityResolver(store, matching)), audit,
             new org.clientregistry.security.LookupPolicy(live::get, config.cruidSystem())),
@@ -274,6 +275,14 @@ public final class Registry {
             matching, live::domains, config.cruidSystem(), config.survivorship()), audit, config.baseUrl()),
         new org.clientregistry.api.FeedRoutes(submissions, patients, worker, live::domains),
         new org.clientregistry.api.SubscriptionRoutes(subscriptions, worker, config.baseUrl()));
+  }
+
+  /** The PMIR feed (ITI-93): submissions, and merges decided like an administrator's links. */
+  private org.clientregistry.api.PmirRoutes pmir(SubmissionService submissions, PatientRoutes patients) {
+    var links = new org.clientregistry.linking.LinkAdmin(vertx, worker, store, matching, submissions,
+        config.matching().maxCandidates());
+    return new org.clientregistry.api.PmirRoutes(new org.clientregistry.pmir.PmirFeed(submissions, links, store,
+        live::domains), worker, patients, config.baseUrl());
   }
 
   /** The administration side: review queue, link management, history, re-matching. */

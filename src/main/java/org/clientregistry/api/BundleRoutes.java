@@ -25,7 +25,7 @@ import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 
-/** POST /fhir with a batch (entries independent) or transaction (all or nothing) Bundle of Patients. */
+/** POST /fhir: a batch (entries independent) or transaction (all or nothing) Bundle of Patients, or a PMIR message. */
 public final class BundleRoutes {
   public static final String CRUID_EXTENSION = "http://openclientregistry.org/fhir/StructureDefinition/cruid";
   /** What linking did with the entry (created, linked, review, updated, unchanged), for importers' reports. */
@@ -40,8 +40,11 @@ public final class BundleRoutes {
   private final WorkerExecutor worker;
   private final PatientRoutes patients;
   private final int maxEntries;
+  private final PmirRoutes pmir;
 
-  public BundleRoutes(SubmissionService submissions, WorkerExecutor worker, PatientRoutes patients, int maxEntries) {
+  public BundleRoutes(SubmissionService submissions, WorkerExecutor worker, PatientRoutes patients, int maxEntries,
+                      PmirRoutes pmir) {
+    this.pmir = pmir;
     this.submissions = submissions;
     this.bodies = new RequestBodies(worker);
     this.worker = worker;
@@ -54,11 +57,13 @@ public final class BundleRoutes {
     CallLog log = FhirHandlers.calls(ctx);
     return bodies.resource(ctx).compose(resource -> {
       if (!(resource instanceof Bundle bundle)) {
-        throw FhirException.badRequest("POST /fhir takes a Bundle of type batch or transaction, got "
+        throw FhirException.badRequest("POST /fhir takes a Bundle of type batch, transaction or message, got "
             + resource.fhirType());
       }
-      if (bundle.getEntry().size() > maxEntries) {
-        throw new FhirException(413, IssueType.TOOLONG, "The Bundle has " + bundle.getEntry().size()
+      int size = bundle.getType() == BundleType.MESSAGE ? org.clientregistry.pmir.PmirMessage.size(bundle)
+          : bundle.getEntry().size();
+      if (size > maxEntries) {
+        throw new FhirException(413, IssueType.TOOLONG, "The Bundle has " + size
             + " entries; the configured limit is " + maxEntries + " (server.maxBundleEntries)");
       }
       if (bundle.getType() == BundleType.TRANSACTION) {
@@ -67,7 +72,10 @@ public final class BundleRoutes {
       if (bundle.getType() == BundleType.BATCH) {
         return batch(client, bundle, log);
       }
-      throw FhirException.badRequest("Bundle.type must be batch or transaction, got " + bundle.getType());
+      if (bundle.getType() == BundleType.MESSAGE) {
+        return pmir.feed(client, bundle, log); // PMIR (ITI-93)
+      }
+      throw FhirException.badRequest("Bundle.type must be batch, transaction or message, got " + bundle.getType());
     });
   }
 

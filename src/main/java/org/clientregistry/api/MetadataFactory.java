@@ -67,6 +67,16 @@ public final class MetadataFactory {
     patient.addOperation().setName("match").setDefinition("http://hl7.org/fhir/OperationDefinition/Patient-match");
     patient.addOperation().setName("ihe-pix")
         .setDefinition("http://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix");
+    patient.setDocumentation("create, update, ITI-104 and PMIR feeds: point-of-service clients, keyed by their own"
+        + " internal identifier; search (PDQm): admin and pdq clients; read: admin clients");
+    // PMIR (ITI-93): the feed message, received by POST [base] (create, update, delete as deprecation, merge).
+    CapabilityStatement.CapabilityStatementMessagingComponent messaging = cs.addMessaging();
+    messaging.addEndpoint().setAddress(baseUrl + "/fhir")
+        .setProtocol(new org.hl7.fhir.r4.model.Coding("http://terminology.hl7.org/CodeSystem/message-transport",
+            "http", "HTTP"));
+    messaging.setDocumentation("PMIR Mobile Patient Identity Feed (ITI-93), event urn:ihe:iti:pmir:2019:patient-feed");
+    messaging.addSupportedMessage().setMode(CapabilityStatement.EventCapabilityMode.RECEIVER)
+        .setDefinition("https://profiles.ihe.net/ITI/PMIR/MessageDefinition/IHE.PMIR.MessageDefinition");
     if (subscriptions) {
       // ITI-94: rest-hook subscriptions to every change of a person (criteria Patient); subscribe or admin role.
       CapabilityStatementRestResourceComponent subscription = rest.addResource().setType("Subscription");

@@ -51,6 +51,11 @@ public final class LinkAdmin {
     return run(who, () -> Future.succeededFuture(m -> m.link(sourceId, goldenId, who.version(), null, null)));
   }
 
+  /** A client's merge of two of its own records (PMIR {@code replaced-by}); see {@link ManualLinks#replacedBy}. */
+  public Future<Void> replacedBy(Actor who, String victimId, String survivorId) {
+    return run(who, () -> Future.succeededFuture(m -> m.replacedBy(who.id(), victimId, survivorId)));
+  }
+
   /** Resolves a review item: {@code match}, {@code no-match} or {@code new-golden}. */
   public Future<Void> decide(Actor who, String itemId, String decision) {
     return run(who, () -> store.reviewItem(itemId).map(found -> {

@@ -95,6 +95,27 @@ final class ManualLinks {
     audit("link.link", sourceId, goldenId, "linked by hand (was Patient/" + former + ")");
   }
 
+  /**
+   * A client's merge (PMIR {@code replaced-by}): its record {@code victimId} is the same person as its record
+   * {@code survivorId}, so the victim joins the survivor's golden record. Only a client's own records: another
+   * client's record, like a golden-into-golden merge, is an administrator's decision.
+   */
+  void replacedBy(String clientId, String victimId, String survivorId) {
+    MatchRecord victim = source(victimId, null);
+    MatchRecord survivor = source(survivorId, null);
+    if (!victim.clientId().equals(clientId) || !survivor.clientId().equals(clientId)) {
+      throw FhirException.forbidden("A client may merge only its own records: Patient/"
+          + (victim.clientId().equals(clientId) ? survivorId : victimId) + " belongs to another client");
+    }
+    if (victimId.equals(survivorId)) {
+      throw FhirException.badRequest("A record cannot be replaced by itself");
+    }
+    if (!victim.goldenId().equals(survivor.goldenId())) {
+      link(victimId, survivor.goldenId(), null, null, null);
+    }
+    audit("link.replaced-by", victimId, survivor.goldenId(), "replaced by Patient/" + survivorId);
+  }
+
   /** Marks a record as a different person from every member of a golden record; its own link becomes manual. */
   void keepApart(String sourceId, String goldenId) {
     MatchRecord r = source(sourceId, null);

@@ -94,6 +94,11 @@ class PixAndBundleTest extends SharedRegistryTest {
     List<JsonObject> subscription = rest.getJsonArray("resource").stream().map(o -> (JsonObject) o)
         .filter(o -> o.getString("type").equals("Subscription")).toList();
     assertEquals(embedded ? 1 : 0, subscription.size(), "ITI-94 where the store keeps a change feed");
+    JsonObject messaging = r.bodyAsJsonObject().getJsonArray("messaging").getJsonObject(0);
+    JsonObject pmir = messaging.getJsonArray("supportedMessage").getJsonObject(0);
+    assertEquals("receiver", pmir.getString("mode"), "PMIR feed (ITI-93) messages are received");
+    assertEquals("https://profiles.ihe.net/ITI/PMIR/MessageDefinition/IHE.PMIR.MessageDefinition",
+        pmir.getString("definition"));
   }
 
   @Test

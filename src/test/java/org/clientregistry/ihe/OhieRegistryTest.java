@@ -27,6 +27,11 @@ public abstract class OhieRegistryTest {
   static final String TEST_B = "http://ohie.org/test/test_b";
   static final String CRUID = "http://openclientregistry.org/fhir/CRUID";
   static final String HARNESS = "test-harness";
+  static final String HARNESS_A = "test-harness-a";
+  static final String HARNESS_B = "test-harness-b";
+  static final String NID = "http://ohie.org/test/nid";
+  static final String VIEWER = "pdq-viewer";
+  static final String PMIR_EVENT = "urn:ihe:iti:pmir:2019:patient-feed";
 
   @TempDir
   protected static Path dir;
@@ -36,6 +41,9 @@ public abstract class OhieRegistryTest {
   static void startRegistry(TestInfo test) {
     Map<String, String> env = new HashMap<>(OnFhirServer.env(test.getTestClass().orElseThrow()));
     env.put("CR_CLIENTS_FILE", Path.of("src/test/resources/ohie/clients.json").toAbsolutePath().toString());
+    // The shipped rules, and the cases' NID domain weighed like a national id (OHIE-CR-06: explicit identifiers).
+    env.put("CR_MATCHING_RULES_FILE", Path.of("src/test/resources/ohie/decision-rules.json").toAbsolutePath()
+        .toString());
     registry = new TestRegistry(dir, env).start();
   }
 
@@ -57,10 +65,11 @@ public abstract class OhieRegistryTest {
       }
       ids.add(id);
     }
-    return new JsonObject().put("resourceType", "Patient").put("active", true).put("identifier", ids)
+    JsonObject p = new JsonObject().put("resourceType", "Patient").put("active", true).put("identifier", ids)
         .put("name", new JsonArray().add(new JsonObject().put("use", "official").put("family", family)
             .put("given", new JsonArray().add(given))))
-        .put("gender", gender).put("birthDate", birthDate);
+        .put("gender", gender);
+    return birthDate == null ? p : p.put("birthDate", birthDate); // a minimal record may have none
   }
 
   static String[] id(String system, String value) {
@@ -101,6 +110,93 @@ public abstract class OhieRegistryTest {
       throw new AssertionError("expected an OperationOutcome, got " + r.bodyAsString());
     }
     return body.getJsonArray("issue").getJsonObject(0);
+  }
+
+  /** A PMIR feed message (ITI-93): a MessageHeader with the feed event, then a history Bundle of the entries. */
+  static JsonObject pmirMessage(JsonObject... entries) {
+    JsonObject header = new JsonObject().put("resourceType", "MessageHeader").put("id", "msg-" + System.nanoTime())
+        .put("eventUri", PMIR_EVENT).put("source", new JsonObject().put("endpoint", "http://ohie.org/test/harness"))
+        .put("destination", new JsonArray().add(new JsonObject().put("endpoint", "http://ohie.org/test/endpoint")))
+        .put("focus", new JsonArray().add(new JsonObject().put("reference", "Bundle/history")));
+    JsonObject history = new JsonObject().put("resourceType", "Bundle").put("id", "history").put("type", "history")
+        .put("entry", new JsonArray(List.of((Object[]) entries)));
+    return new JsonObject().put("resourceType", "Bundle").put("type", "message").put("entry", new JsonArray()
+        .add(new JsonObject().put("fullUrl", "urn:uuid:header").put("resource", header))
+        .add(new JsonObject().put("fullUrl", "urn:uuid:history").put("resource", history)));
+  }
+
+  /** A history entry: the resource (may be null) and its request. */
+  static JsonObject historyEntry(String method, String url, JsonObject resource) {
+    JsonObject e = new JsonObject().put("request", new JsonObject().put("method", method).put("url", url));
+    if (resource != null) {
+      e.put("fullUrl", "http://ohie.org/test/" + url).put("resource", resource);
+    }
+    return e;
+  }
+
+  static HttpResponse<Buffer> feed(String client, JsonObject... entries) {
+    return registry.post(client, "/fhir", pmirMessage(entries));
+  }
+
+  /** MessageHeader.response.code of a PMIR answer (which must be a message Bundle). */
+  static String responseCode(HttpResponse<Buffer> r) {
+    JsonObject body = r.bodyAsJsonObject();
+    if (!"message".equals(body.getString("type"))) {
+      throw new AssertionError("expected a message Bundle, got " + r.bodyAsString());
+    }
+    JsonObject header = body.getJsonArray("entry").getJsonObject(0).getJsonObject("resource");
+    if (!"MessageHeader".equals(header.getString("resourceType"))) {
+      throw new AssertionError("the first entry is not a MessageHeader: " + r.bodyAsString());
+    }
+    return header.getJsonObject("response").getString("code");
+  }
+
+  /** The OperationOutcome of a PMIR answer (the MessageHeader's response details). */
+  static JsonObject messageOutcome(HttpResponse<Buffer> r) {
+    JsonObject outcome = r.bodyAsJsonObject().getJsonArray("entry").getJsonObject(1).getJsonObject("resource");
+    if (!"OperationOutcome".equals(outcome.getString("resourceType"))) {
+      throw new AssertionError("no OperationOutcome entry: " + r.bodyAsString());
+    }
+    return outcome;
+  }
+
+  /** The Patients a PMIR answer reports written, in message order. */
+  static List<JsonObject> fedPatients(HttpResponse<Buffer> r) {
+    JsonObject history = r.bodyAsJsonObject().getJsonArray("entry").getJsonObject(2).getJsonObject("resource");
+    List<JsonObject> out = new ArrayList<>();
+    history.getJsonArray("entry").forEach(e -> out.add(((JsonObject) e).getJsonObject("resource")));
+    return out;
+  }
+
+  /** The master identity (CRUID) a fed Patient's refer link points to. */
+  static String referTo(JsonObject patient) {
+    for (Object o : patient.getJsonArray("link", new JsonArray())) {
+      JsonObject l = (JsonObject) o;
+      if ("refer".equals(l.getString("type"))) {
+        return l.getJsonObject("other").getString("reference").substring("Patient/".length());
+      }
+    }
+    throw new AssertionError("no refer link: " + patient.encode());
+  }
+
+  /** PDQm as the demographics consumer (point-of-service clients get no demographics). */
+  static HttpResponse<Buffer> pdq(String query) {
+    return registry.get(VIEWER, "/fhir/Patient?" + query);
+  }
+
+  static List<JsonObject> entries(HttpResponse<Buffer> searchset) {
+    List<JsonObject> out = new ArrayList<>();
+    searchset.bodyAsJsonObject().getJsonArray("entry", new JsonArray())
+        .forEach(e -> out.add(((JsonObject) e).getJsonObject("resource")));
+    return out;
+  }
+
+  /** system|value of every identifier of a resource. */
+  static List<String> identifiers(JsonObject resource) {
+    List<String> out = new ArrayList<>();
+    resource.getJsonArray("identifier", new JsonArray()).forEach(o -> out.add(((JsonObject) o).getString("system")
+        + "|" + ((JsonObject) o).getString("value")));
+    return out;
   }
 
   static String cruid(HttpResponse<Buffer> created) {
