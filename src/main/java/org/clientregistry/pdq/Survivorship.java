@@ -50,9 +50,14 @@ public record Survivorship(Rule rule, List<String> trustedClients) {
     return new Survivorship(parsed, trusted);
   }
 
-  /** The person's demographic elements from its members (given newest first), in the members' element order. */
-  Map<String, JsonNode> demographics(List<SourceRecord> newestFirst, Function<SourceRecord, JsonNode> read) {
+  /**
+   * The person's demographic elements from its members (given newest first), in the members' element order. Members
+   * a source retired ({@code active: false}: merged away or deleted by a PMIR feed) speak only when no other does.
+   */
+  Map<String, JsonNode> demographics(List<SourceRecord> members, Function<SourceRecord, JsonNode> read) {
     Map<String, JsonNode> out = new LinkedHashMap<>();
+    List<SourceRecord> active = members.stream().filter(m -> read.apply(m).path("active").asBoolean(true)).toList();
+    List<SourceRecord> newestFirst = active.isEmpty() ? members : active;
     if (newestFirst.isEmpty()) {
       return out;
     }

@@ -35,17 +35,32 @@ class SurvivorshipTest {
   }
 
   private static Map<String, JsonNode> apply(Survivorship s) {
-    return s.demographics(MEMBERS, r -> {
-      try {
-        return JSON.readTree(r.resourceJson());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return s.demographics(MEMBERS, SurvivorshipTest::read);
   }
 
   private static String family(Map<String, JsonNode> d) {
     return d.get("name").get(0).get("family").asText();
+  }
+
+  @Test
+  void retiredMembersSpeakOnlyWhenNoActiveMemberDoes() {
+    List<SourceRecord> merged = List.of(
+        member("d", "lims", 4, "{\"resourceType\":\"Patient\",\"active\":false,\"name\":[{\"family\":\"Old\"}]}"),
+        MEMBERS.get(1));
+    Map<String, JsonNode> d = Survivorship.DEFAULT.demographics(merged, SurvivorshipTest::read);
+    assertEquals("Nakato", family(d), "the newest member was merged away: the active one speaks");
+    assertFalse(d.containsKey("active"));
+    Map<String, JsonNode> retired = Survivorship.DEFAULT.demographics(merged.subList(0, 1), SurvivorshipTest::read);
+    assertEquals("Old", family(retired), "a person of retired members only is still answered");
+    assertFalse(retired.get("active").asBoolean());
+  }
+
+  private static JsonNode read(SourceRecord r) {
+    try {
+      return JSON.readTree(r.resourceJson());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
