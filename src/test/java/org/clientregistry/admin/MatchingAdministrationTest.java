@@ -28,12 +28,12 @@ class MatchingAdministrationTest extends SharedRegistryTest {
     return r.bodyAsJsonObject().getString("id");
   }
 
-  /** Two records the shipped rules find uncertain: same name, sex and birth date, other phones. */
+  /** Two records the shipped rules find uncertain: same name and birth date, other sex and phones. */
   static String[] uncertainPair(String tag, String given, String family, String birthDate) {
     HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", tag + "-a", given, family,
         "male", birthDate, "0772 101 070", null));
     HttpResponse<Buffer> b = registry.post("dhis2", "/fhir/Patient", patient("dhis2", tag + "-b", given, family,
-        "male", birthDate, "0700 999 111", null));
+        "female", birthDate, "0700 999 111", null));
     assertNotEquals(golden(a), golden(b), "uncertain: not linked");
     return new String[] {id(a), golden(a), id(b), golden(b)};
   }
