@@ -29,9 +29,11 @@ final class LinkPlanner {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Matcher matcher;
+  private final Bridging bridging;
 
   LinkPlanner(Matcher matcher) {
     this.matcher = matcher;
+    this.bridging = new Bridging(matcher);
   }
 
   /** The best comparison with each golden record among the candidates. */
@@ -49,18 +51,26 @@ final class LinkPlanner {
 
   Decision placeNew(Workspace ws, MatchRecord record) {
     Scored scored = score(ws, List.of(record), Set.of(record.sourceId()));
-    List<GoldenScore> autos = linkable(ws, record, scored.ranked(Outcome.AUTO));
+    List<GoldenScore> autos = bridging.joinable(ws, record, linkable(ws, record, scored.ranked(Outcome.AUTO)));
     Decision decision;
+    Set<String> merged = Set.of();
     if (!autos.isEmpty()) {
       GoldenScore best = autos.get(0);
       ws.link(record, best.goldenId(), facts(best.best()));
       decision = new Decision(best.goldenId(), facts(best.best()), Decision.Outcome.LINKED, 0);
+      merged = Set.copyOf(bridging.merge(ws, record, best.goldenId(), autos.subList(1, autos.size()), this));
     } else {
       String golden = ws.newGolden();
       ws.link(record, golden, ownGolden());
       decision = new Decision(golden, ownGolden(), Decision.Outcome.CREATED, 0);
     }
-    return withReviews(ws, record, decision, scored);
+    return withReviews(ws, record, decision, scored, merged, joinableIds(autos));
+  }
+
+  private static Set<String> joinableIds(List<GoldenScore> joinable) {
+    Set<String> ids = new HashSet<>();
+    joinable.forEach(g -> ids.add(g.goldenId()));
+    return ids;
   }
 
   Decision placeUpdated(Workspace ws, MatchRecord updated, LinkFacts previousLink) {
@@ -129,8 +139,8 @@ final class LinkPlanner {
   private Decision placeAlone(Workspace ws, MatchRecord updated) {
     String golden = updated.goldenId();
     Scored scored = score(ws, List.of(updated), Set.of(updated.sourceId()));
-    List<GoldenScore> autos = linkable(ws, updated, scored.ranked(Outcome.AUTO)).stream()
-        .filter(g -> !g.goldenId().equals(golden)).toList();
+    List<GoldenScore> autos = bridging.joinable(ws, updated, linkable(ws, updated, scored.ranked(Outcome.AUTO))
+        .stream().filter(g -> !g.goldenId().equals(golden)).toList());
     Decision decision;
     if (!autos.isEmpty()) {
       GoldenScore best = autos.get(0);
@@ -141,7 +151,7 @@ final class LinkPlanner {
       ws.link(updated, golden, ownGolden());
       decision = new Decision(golden, ownGolden(), Decision.Outcome.KEPT, 0);
     }
-    return withReviews(ws, updated, decision, scored);
+    return withReviews(ws, updated, decision, scored, Set.of(), joinableIds(autos));
   }
 
   /**
@@ -276,15 +286,26 @@ final class LinkPlanner {
 
   /** Review items for candidates worth a look on golden records other than the one chosen. */
   private Decision withReviews(Workspace ws, MatchRecord record, Decision decision, Scored scored) {
+    return withReviews(ws, record, decision, scored, Set.of(), null);
+  }
+
+  /**
+   * @param merged golden records merged into the decision's (no item)
+   * @param joinable the auto-matched golden records no member of which disagrees with the record (null: all)
+   */
+  private Decision withReviews(Workspace ws, MatchRecord record, Decision decision, Scored scored,
+                               Set<String> merged, Set<String> joinable) {
     int items = 0;
     // In golden-id order, so the same input raises its items in the same order every time.
     for (GoldenScore g : new java.util.TreeMap<>(scored.byGolden()).values()) {
-      if (g.goldenId().equals(decision.goldenId()) || blocked(ws, record, g.goldenId())) {
-        continue; // an administrator already said these are different people
+      if (g.goldenId().equals(decision.goldenId()) || merged.contains(g.goldenId())
+          || blocked(ws, record, g.goldenId())) {
+        continue; // joined, merged, or an administrator already said these are different people
       }
-      String reason = g.best().outcome() == Outcome.AUTO
-          ? "auto-match on another golden record: possible duplicate golden records"
-          : "score between the potential and auto-match thresholds";
+      String reason = g.best().outcome() != Outcome.AUTO ? "score between the potential and auto-match thresholds"
+          : joinable != null && !joinable.contains(g.goldenId())
+          ? "auto-match with a member, but other members of that golden record score below the potential threshold"
+          : "auto-match on another golden record: possible duplicate golden records";
       ws.review(reviewItem(record, g.goldenId(), g.candidateId(), g.best(), reason));
       items++;
     }

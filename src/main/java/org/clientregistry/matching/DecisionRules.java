@@ -10,7 +10,11 @@ import java.util.Set;
  * Parsed decision rules: the rule sets, and the distinct value slots (FHIRPath + normaliser) their fields and
  * filters read, so that each expression is evaluated once per record however many rules use it.
  */
-public record DecisionRules(List<RuleSet> ruleSets, List<Slot> slots) {
+public record DecisionRules(List<RuleSet> ruleSets, List<Slot> slots, BridgePolicy bridges) {
+
+  public DecisionRules(List<RuleSet> ruleSets, List<Slot> slots) {
+    this(ruleSets, slots, BridgePolicy.REVIEW);
+  }
 
   /** The distinct FHIRPath expressions, in first-use order. */
   public List<String> expressions() {

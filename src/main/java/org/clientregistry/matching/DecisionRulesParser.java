@@ -72,7 +72,17 @@ public final class DecisionRulesParser {
     for (int i = 0; i < rules.size(); i++) {
       sets.add(ruleSet(rules.get(i), "rules[" + i + "]"));
     }
-    return new DecisionRules(List.copyOf(sets), List.copyOf(slots.keySet()));
+    return new DecisionRules(List.copyOf(sets), List.copyOf(slots.keySet()), bridges(root.get("bridges")));
+  }
+
+  private static BridgePolicy bridges(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return BridgePolicy.REVIEW;
+    }
+    if (!node.isTextual()) {
+      throw new RulesException("bridges", "must be \"review\" or \"merge\"");
+    }
+    return BridgePolicy.parse(node.asText());
   }
 
   /**

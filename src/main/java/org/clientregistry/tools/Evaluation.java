@@ -126,7 +126,7 @@ final class Evaluation {
     List<RuleSet> sets = rules.ruleSets().stream().map(s -> new RuleSet(s.name(), s.type(), s.fields(), s.filters(),
         Math.min(s.potentialThreshold(), t), t, Math.max(Math.min(s.potentialThreshold(), t),
         s.blockingThreshold()))).toList();
-    return new DecisionRules(sets, rules.slots());
+    return new DecisionRules(sets, rules.slots(), rules.bridges());
   }
 
   static List<Labelled> shuffled(List<Labelled> records, long seed) {

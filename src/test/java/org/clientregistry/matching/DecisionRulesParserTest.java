@@ -38,7 +38,7 @@ class DecisionRulesParserTest {
     RuleSet set = rules.ruleSets().get(0);
     assertEquals(MatchingType.DETERMINISTIC, set.type());
     assertEquals(6, set.fields().size());
-    assertEquals(4, set.autoThreshold());
+    assertEquals(3.5, set.autoThreshold());
     assertEquals(3, set.potentialThreshold());
   }
 

@@ -41,14 +41,18 @@ class MatchingQualityTargetsTest {
 
   /**
    * No labels and no rules file: estimate fits a model to the records (fields from the mapping), and evaluate
-   * links with the rules file it wrote, in file order and in 3 shuffled orders.
+   * links with the rules file it wrote, in file order and in 3 shuffled orders, whose F1 may spread by 0.01 at most.
+   * splink's fake_1000 (heavy typos, records with two or three fields) has a lower F1 target but the same spread.
    */
   @ParameterizedTest(name = "estimated: {0}")
   @CsvSource({
-      "opencr-uganda/uganda_data_v21_20201501.csv, opencr-uganda.json, uganda_data_v21_20201501",
-      "febrl/febrl_dataset3.csv, febrl.json, febrl_dataset3",
-      "febrl/febrl_dataset4a.csv;febrl/febrl_dataset4b.csv, febrl.json, febrl_dataset4a"})
-  void estimatedRulesMeetTheTargets(String data, String mapping, String name, @TempDir Path out) throws Exception {
+      // data file(s), mapping, output name, minimum F1 in every order
+      "opencr-uganda/uganda_data_v21_20201501.csv, opencr-uganda.json, uganda_data_v21_20201501, 0.95",
+      "febrl/febrl_dataset3.csv, febrl.json, febrl_dataset3, 0.95",
+      "febrl/febrl_dataset4a.csv;febrl/febrl_dataset4b.csv, febrl.json, febrl_dataset4a, 0.95",
+      "splink/fake_1000.csv, splink-fake-1000.json, fake_1000, 0.92"})
+  void estimatedRulesMeetTheTargets(String data, String mapping, String name, double minF1, @TempDir Path out)
+      throws Exception {
     String files = String.join(",", java.util.Arrays.stream(data.split(";")).map(f -> DATA + f).toList());
     Path rules = out.resolve("estimated.json");
     EstimateCommand.main(new String[] {"--data", files, "--mapping", "config/examples/mappings/" + mapping,
@@ -57,9 +61,9 @@ class MatchingQualityTargetsTest {
         "--rules", rules.toString(), "--shuffles", "3", "--out", out.toString()});
     JsonNode report = new ObjectMapper().readTree(out.resolve(name + ".json").toFile());
     JsonNode result = report.get("result");
-    assertTrue(result.get("f1").asDouble() >= 0.95, result.toString());
+    assertTrue(result.get("f1").asDouble() >= minF1, result.toString());
     for (JsonNode f1 : report.get("shuffledOrdersF1")) {
-      assertTrue(f1.asDouble() >= 0.95, report.get("shuffledOrdersF1").toString());
+      assertTrue(f1.asDouble() >= minF1, report.get("shuffledOrdersF1").toString());
     }
     assertTrue(report.get("shuffledOrdersSpread").asDouble() <= 0.01, report.get("shuffledOrdersF1").toString());
   }
