@@ -295,27 +295,41 @@ final class LinkPlanner {
    */
   private Decision withReviews(Workspace ws, MatchRecord record, Decision decision, Scored scored,
                                Set<String> merged, Set<String> joinable) {
-    int items = 0;
-    // In golden-id order, so the same input raises its items in the same order every time.
-    for (GoldenScore g : new java.util.TreeMap<>(scored.byGolden()).values()) {
-      if (g.goldenId().equals(decision.goldenId()) || merged.contains(g.goldenId())
-          || blocked(ws, record, g.goldenId())) {
-        continue; // joined, merged, or an administrator already said these are different people
-      }
+    List<GoldenScore> worthALook = scored.byGolden().values().stream()
+        .filter(g -> !g.goldenId().equals(decision.goldenId()) && !merged.contains(g.goldenId())
+            && !blocked(ws, record, g.goldenId()) // an administrator already said these are different people
+            && !ws.reviewsBetween(decision.goldenId(), g.goldenId())) // this request already asks it
+        .sorted(BEST_FIRST).toList();
+    // The best few only, raised in golden-id order (the same input raises the same items in the same order): a
+    // crowd of look-alikes must not raise an item for every pair of them (issue 20.9).
+    List<GoldenScore> raised = new ArrayList<>(worthALook.subList(0, Math.min(MAX_ITEMS_PER_RECORD,
+        worthALook.size())));
+    raised.sort(Comparator.comparing(GoldenScore::goldenId));
+    int left = worthALook.size() - raised.size();
+    String capped = scored.capped() ? "; candidate cap reached: some candidates were not compared" : "";
+    for (GoldenScore g : raised) {
       String reason = g.best().outcome() != Outcome.AUTO ? "score between the potential and auto-match thresholds"
           : joinable != null && !joinable.contains(g.goldenId())
           ? "auto-match with a member, but other members of that golden record score below the potential threshold"
           : "auto-match on another golden record: possible duplicate golden records";
-      ws.review(reviewItem(record, g.goldenId(), g.candidateId(), g.best(), reason));
-      items++;
+      String more = left == 0 ? "" : "; " + left + " more golden record(s) scored lower and were not raised";
+      ws.review(reviewItem(record, g.goldenId(), g.candidateId(), g.best(), reason + more + capped),
+          decision.goldenId());
     }
-    if (scored.capped()) {
+    int items = raised.size();
+    if (scored.capped() && items == 0) { // else the items raised say so: one look at the record either way
       ws.review(reviewItem(record, decision.goldenId(), null, Comparison.NONE,
-          "candidate cap reached: some candidates were not compared"));
+          "candidate cap reached: some candidates were not compared"), decision.goldenId());
       items++;
     }
     return new Decision(decision.goldenId(), decision.link(), decision.outcome(), items);
   }
+
+  /** Review items one record may raise: the best-scoring candidates' golden records. */
+  static final int MAX_ITEMS_PER_RECORD = 3;
+  private static final Comparator<GoldenScore> BEST_FIRST = Comparator
+      .comparingDouble((GoldenScore g) -> g.best().normalisedScore()).reversed()
+      .thenComparing(GoldenScore::goldenId);
 
   ReviewItem reviewItem(MatchRecord record, String goldenId, String candidateId, Comparison c,
                                 String reason) {

@@ -26,11 +26,15 @@ public final class Linker {
   private final RecordIds ids;
 
   public Linker(MatchIndex index, Matcher matcher, int maxCandidates) {
-    this(index, matcher, maxCandidates, WorkLimits.NONE, EPHEMERAL);
+    this(index, matcher, maxCandidates, WorkLimits.NONE, TOOLS);
   }
 
-  /** Ids for linkers that store nothing under an identifier's id (evaluation, decisions): this process's own key. */
-  private static final RecordIds EPHEMERAL = RecordIds.ephemeral();
+  /**
+   * Ids for linkers that store nothing under an identifier's id (evaluation, decisions): a fixed key, since ties
+   * are broken by source id and {@code evaluate} must give the same links in every run; nothing is kept secret.
+   */
+  private static final RecordIds TOOLS = RecordIds.keyed(
+      "client-registry tools: ids kept nowhere".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
   /**
    * @param limits the most work one call of {@code plan} may do (a request's), past which it fails with a 422

@@ -38,6 +38,7 @@ final class Workspace implements MatchView {
   private final Map<String, Integer> touchedGoldens = new LinkedHashMap<>();
   private final Map<String, String> replacedBy = new HashMap<>();
   private final List<ReviewItem> reviews = new ArrayList<>();
+  private final java.util.Set<String> reviewedPairs = new java.util.HashSet<>();
   private final List<AuditEntry> audit = new ArrayList<>();
   private final Instant at = Instant.now();
   private final List<PatientStore.NotSamePerson> marksAdded = new ArrayList<>();
@@ -185,6 +186,23 @@ final class Workspace implements MatchView {
   void review(ReviewItem item) {
     reviews.add(item);
     limits.checkReviewItems(reviews.size());
+  }
+
+  /** @param sourceGolden the golden record the item's source record is placed in */
+  void review(ReviewItem item, String sourceGolden) {
+    review(item);
+    if (item.goldenId() != null && sourceGolden != null) {
+      reviewedPairs.add(pairKey(sourceGolden, item.goldenId()));
+    }
+  }
+
+  /** Whether this change already raises an item between these two golden records, in either direction. */
+  boolean reviewsBetween(String goldenA, String goldenB) {
+    return goldenA != null && goldenB != null && reviewedPairs.contains(pairKey(goldenA, goldenB));
+  }
+
+  private static String pairKey(String a, String b) {
+    return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
   }
 
   void audit(AuditEntry entry) {

@@ -102,4 +102,40 @@ class ReviewItemsTest extends SharedRegistryTest {
       }
     }
   }
+
+  @Test
+  void aCrowdOfLookAlikesRaisesAFewItemsPerRecordAndAsksNoPairOfGoldenRecordsTwice() throws Exception {
+    // Twelve records of one name and birth date, no sex or phone: every pair scores in the review band.
+    io.vertx.core.json.JsonArray entries = new io.vertx.core.json.JsonArray();
+    for (int i = 0; i < 12; i++) {
+      entries.add(new io.vertx.core.json.JsonObject().put("resource", patient("openmrs", "crowd-" + i, "Ruth",
+          "Apio", null, "1961-02-03", null, null)).put("request", new io.vertx.core.json.JsonObject()
+          .put("method", "POST").put("url", "Patient")));
+    }
+    HttpResponse<Buffer> r = registry.post("openmrs", "/fhir", new io.vertx.core.json.JsonObject()
+        .put("resourceType", "Bundle").put("type", "transaction").put("entry", entries));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    java.util.Map<String, Integer> perSource = new java.util.HashMap<>();
+    java.util.Set<String> goldenPairs = new java.util.HashSet<>();
+    int total = 0;
+    boolean toldOfTheRest = false;
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/registry.db"));
+         PreparedStatement ps = db.prepareStatement("SELECT r.source_id, s.golden_id, r.golden_id, r.reason"
+             + " FROM review_item r JOIN source_record s ON s.id = r.source_id"
+             + " WHERE s.id_value LIKE 'crowd-%' AND r.status = 'open'");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        total++;
+        perSource.merge(rs.getString(1), 1, Integer::sum);
+        String a = rs.getString(2);
+        String b = rs.getString(3);
+        assertTrue(goldenPairs.add(a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a), "asked twice: " + a + ", " + b);
+        toldOfTheRest |= rs.getString(4).contains("more golden record(s) scored lower and were not raised");
+      }
+    }
+    assertTrue(total >= 11, "every later record is a possible duplicate of one before it: " + total);
+    assertTrue(perSource.values().stream().allMatch(n -> n <= LinkPlanner.MAX_ITEMS_PER_RECORD), perSource.toString());
+    assertTrue(total < 12 * 11 / 2, "fewer than one item per pair of look-alikes: " + total);
+    assertTrue(toldOfTheRest, "an item says how many candidates it left out");
+  }
 }
