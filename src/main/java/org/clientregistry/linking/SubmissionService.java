@@ -119,7 +119,7 @@ public final class SubmissionService {
     Linker linker = new Linker(state.index(), state.matcher(), maxCandidates, limits);
     IdentityDomains domains = this.domains.get();
     return worker.executeBlocking(() -> prepareAll(preparer, domains, client, entries.call()), false)
-        .compose(prepared -> attempt(store, linker, client, prepared, 1))
+        .compose(prepared -> attempt(store, state, linker, client, prepared, 1))
         .compose(results -> domains == null ? Future.succeededFuture(results)
             : new UniqueIdentifierReview(store, domains).after(results).map(results));
   }
@@ -149,15 +149,23 @@ public final class SubmissionService {
     return prepared;
   }
 
-  private Future<List<SubmissionResult>> attempt(PatientStore store, Linker linker, ClientConfig client,
-                                                 List<PreparedSubmission> subs, int attempt) {
+  private Future<List<SubmissionResult>> attempt(PatientStore store, MatchingState state, Linker linker,
+                                                 ClientConfig client, List<PreparedSubmission> subs, int attempt) {
     Set<String> keys = new LinkedHashSet<>();
     subs.forEach(s -> keys.addAll(s.lockKeys()));
     // A retry always looks up: its conflict may be a record the index did not know (see Linker.mayBeIndexed).
     boolean trustIndex = onlyWriter && attempt == 1;
+    Workspace.Commit[] tried = {null};
     return locks.acquire(keys).compose(held -> lookUp(store, subs, s -> !trustIndex || linker.mayBeIndexed(s))
-            .compose(existing -> worker.executeBlocking(() -> linker.plan(client.id(), subs, existing), false))
-            .compose(planned -> write(store, linker, planned))
+            .compose(existing -> worker.executeBlocking(() -> {
+              // Found at another version than the index holds (another replica wrote it): index what is stored.
+              IndexRepair.fromFound(state, existing);
+              return linker.plan(client.id(), subs, existing);
+            }, false))
+            .compose(planned -> {
+              tried[0] = planned.commit();
+              return write(store, linker, planned);
+            })
             .eventually(() -> {
               held.release();
               return Future.succeededFuture();
@@ -165,9 +173,13 @@ public final class SubmissionService {
         .recover(e -> {
           if (e instanceof StoreConflictException && attempt < MAX_ATTEMPTS) {
             LOG.debug("Concurrent change, retrying (attempt {})", attempt + 1);
+            // The records of the lost race are re-read and indexed as stored (behind or ahead of the index).
+            Future<?> repaired = tried[0] == null ? Future.succeededFuture()
+                : IndexRepair.reload(store, worker, state, tried[0].changes());
             return pause(attempt)
+                .compose(v -> repaired.otherwiseEmpty())
                 .compose(v -> catchUp.get().<Void>mapEmpty().otherwiseEmpty())
-                .compose(v -> attempt(store, linker, client, subs, attempt + 1));
+                .compose(v -> attempt(store, state, linker, client, subs, attempt + 1));
           }
           if (e instanceof StoreConflictException) {
             return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,

@@ -47,6 +47,21 @@ public interface PatientStore extends AdminReads {
         ? resolve(found.get().replacedBy(), hops - 1) : Future.succeededFuture(found));
   }
 
+  /**
+   * The stored state of particular records (to repair the matching index after a lost race): the linked source
+   * records and the golden records among these ids that exist. Stores that can read them in one request override.
+   */
+  default Future<Current> current(List<String> sourceIds, List<String> goldenIds) {
+    List<Future<Optional<SourceRecord>>> sources = sourceIds.stream().map(this::source).toList();
+    List<Future<Optional<GoldenRecord>>> goldens = goldenIds.stream().map(this::golden).toList();
+    return Future.all(Future.all(sources), Future.all(goldens)).map(v -> new Current(
+        sources.stream().map(Future::result).flatMap(Optional::stream).toList(),
+        goldens.stream().map(Future::result).flatMap(Optional::stream).toList()));
+  }
+
+  /** Records as stored now. */
+  record Current(List<SourceRecord> sources, List<GoldenRecord> goldens) {}
+
   /** Whether any stored record carries an identifier of this system. */
   Future<Boolean> knowsSystem(String system);
 

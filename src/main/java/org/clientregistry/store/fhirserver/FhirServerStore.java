@@ -168,6 +168,19 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     });
   }
 
+  /** Source and golden records by id in one search (two when over {@value #IDS_PER_SEARCH} ids). */
+  @Override
+  public Future<Current> current(List<String> sourceIds, List<String> goldenIds) {
+    List<String> ids = new ArrayList<>(sourceIds);
+    goldenIds.stream().filter(id -> !ids.contains(id)).forEach(ids::add);
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(new Current(List.of(), List.of()));
+    }
+    return byIds("FHIR: re-read records for the index", ids).map(found -> new Current(
+        found.values().stream().filter(RegistryResources::isLinkedSource).map(resources()::source).toList(),
+        found.values().stream().filter(RegistryResources::isGolden).map(resources()::golden).toList()));
+  }
+
   @Override
   public Future<Optional<GoldenRecord>> golden(String id) {
     return readPatient("FHIR: read golden record", id)
