@@ -231,7 +231,7 @@ public final class Registry {
             new org.clientregistry.linking.IdentityResolver(store, matching)), audit),
         new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit, live::domains),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(),
-            () -> mediator == null || (link != null && link.registered())),
+            () -> mediator == null || (link != null && link.registered())).indexInStep(submissions::indexInStep),
         org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION), metrics,
         adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,
             matching, live::domains, config.cruidSystem()), audit, config.baseUrl()),
@@ -280,7 +280,7 @@ public final class Registry {
       return; // the embedded store has no other writers
     }
     otherWriters = new OtherWriters(vertx, worker, store, matching, submissions, live::client, since);
-    submissions.catchUpBeforeRetry(otherWriters::followOnce);
+    submissions.catchUpBeforeRetry(otherWriters::followOnce, since);
     if (fhir.followSeconds() > 0) {
       otherWriters.start(Duration.ofSeconds(fhir.followSeconds()));
     }

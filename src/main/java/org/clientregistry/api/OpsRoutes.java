@@ -12,6 +12,8 @@ public final class OpsRoutes {
   private final BooleanSupplier indexLoaded;
   private final IntSupplier indexSize;
   private final BooleanSupplier registered;
+  /** False once the index missed a committed write (it no longer mirrors the store until rebuilt). */
+  private volatile BooleanSupplier indexInStep = () -> true;
 
   /** @param registered whether the registry is registered with OpenHIM core (always true standalone) */
   public OpsRoutes(PatientStore store, BooleanSupplier indexLoaded, IntSupplier indexSize,
@@ -20,6 +22,12 @@ public final class OpsRoutes {
     this.store = store;
     this.indexLoaded = indexLoaded;
     this.indexSize = indexSize;
+  }
+
+  /** What /ready asks about the index besides being loaded. */
+  public OpsRoutes indexInStep(BooleanSupplier inStep) {
+    this.indexInStep = inStep;
+    return this;
   }
 
   /**
@@ -46,6 +54,11 @@ public final class OpsRoutes {
     }
     if (!registered.getAsBoolean()) {
       json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "not registered with OpenHIM core"));
+      return;
+    }
+    if (!indexInStep.getAsBoolean()) {
+      json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "the matching index missed a committed "
+          + "write; restart the registry to rebuild it from the store"));
       return;
     }
     store.ping()

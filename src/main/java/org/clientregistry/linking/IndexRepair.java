@@ -73,6 +73,22 @@ final class IndexRepair {
     });
   }
 
+  /**
+   * Indexes other writers' records and golden versions newer than the index's; present when anything was newer.
+   * CPU work: on a worker.
+   */
+  static Optional<Integer> newer(MatchingState state, List<SourceRecord> sources,
+                                 List<PatientStore.GoldenVersion> goldens) {
+    MatchIndex index = state.index();
+    List<SourceRecord> newer = sources.stream()
+        .filter(s -> index.record(s.id()).map(r -> r.version() < s.version()).orElse(true)).toList();
+    Map<String, Integer> versions = new HashMap<>();
+    goldens.stream().filter(g -> index.goldenVersion(g.id()) < g.version())
+        .forEach(g -> versions.merge(g.id(), g.version(), Math::max));
+    int n = index(state, newer, versions, false);
+    return n == 0 ? Optional.empty() : Optional.of(n);
+  }
+
   /** Indexes records at their stored versions; golden versions too (equal ones are left alone). */
   private static int index(MatchingState state, List<SourceRecord> sources, Map<String, Integer> goldens,
                            boolean onlyDiffering) {

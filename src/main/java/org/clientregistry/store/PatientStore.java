@@ -69,6 +69,22 @@ public interface PatientStore extends AdminReads {
   Future<Void> commit(ChangeSet changes);
 
   /**
+   * Commits, and in the same step looks for what other writers (replicas) wrote at or after {@code since}, as seen
+   * once this change is written: with a store others write to, a new record is checked against their latest
+   * records before it is answered (docs/storage.md). Null when the store has no other writers to report.
+   */
+  default Future<OthersSeen> commitAndLook(ChangeSet changes, java.time.Instant since) {
+    return commit(changes).map(v -> null);
+  }
+
+  /**
+   * Other writers' records seen by {@link #commitAndLook}; {@code complete} false when there were more than one
+   * look returns (the caller then catches up by other means); {@code next} where the next look starts.
+   */
+  record OthersSeen(List<SourceRecord> sources, List<GoldenVersion> goldens, java.time.Instant next,
+                    boolean complete) {}
+
+  /**
    * Streams every source record (for the matching index) and golden version; returns the record count. A store may
    * leave out what the index does not read (the resource, identifiers, link details other than the method, times):
    * whoever needs a record's resource reads it with {@link #source}.
