@@ -267,7 +267,7 @@ public final class Registry {
         new MatchRoutes(new MatchService(matching), worker, config.cruidSystem(), audit, live::domains,
             config.lookups().matchMinAgreeingFields()),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(), this::notReady,
-            () -> mediator == null ? null : status.detail()),
+            () -> mediator == null ? null : status.detail()).indexInStep(submissions::indexInStep),
         org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION,
             store instanceof org.clientregistry.store.DemographicSearch s ? s.parameters() : java.util.List.of(),
             store instanceof org.clientregistry.store.SubscriptionStore), metrics,
@@ -349,7 +349,7 @@ public final class Registry {
       return; // the embedded store has no other writers
     }
     otherWriters = new OtherWriters(vertx, worker, store, matching, submissions, live::client, since);
-    submissions.catchUpBeforeRetry(otherWriters::followOnce);
+    submissions.catchUpBeforeRetry(otherWriters::followOnce, since);
     if (fhir.followSeconds() > 0) {
       otherWriters.start(Duration.ofSeconds(fhir.followSeconds()));
     }

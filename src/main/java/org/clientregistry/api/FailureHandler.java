@@ -62,6 +62,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof FhirException e) {
       return e;
     }
+    if (failure instanceof StoreUnavailableException.OutcomeUnknown e) {
+      return new FhirException(503, IssueType.TRANSIENT, "The patient store stopped answering during the write, so"
+          + " whether it was written is unknown; send the same request again (resubmitting is idempotent)",
+          Map.of("Retry-After", Integer.toString(e.retryAfterSeconds())));
+    }
     if (failure instanceof StoreUnavailableException e) {
       return new FhirException(503, IssueType.TRANSIENT, "The patient store is unavailable; retry later",
           Map.of("Retry-After", Integer.toString(e.retryAfterSeconds())));

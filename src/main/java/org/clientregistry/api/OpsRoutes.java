@@ -14,6 +14,8 @@ public final class OpsRoutes {
   private final IntSupplier indexSize;
   private final Supplier<String> notReady;
   private final Supplier<JsonObject> detail;
+  /** False once the index missed a committed write (it no longer mirrors the store until rebuilt). */
+  private volatile BooleanSupplier indexInStep = () -> true;
 
   /**
    * @param notReady why the registry is not ready besides its index and store (OpenHIM mode), or null
@@ -26,6 +28,12 @@ public final class OpsRoutes {
     this.store = store;
     this.indexLoaded = indexLoaded;
     this.indexSize = indexSize;
+  }
+
+  /** What /ready asks about the index besides being loaded. */
+  public OpsRoutes indexInStep(BooleanSupplier inStep) {
+    this.indexInStep = inStep;
+    return this;
   }
 
   /**
@@ -53,6 +61,11 @@ public final class OpsRoutes {
     String why = notReady.get();
     if (why != null) {
       ready(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", why));
+      return;
+    }
+    if (!indexInStep.getAsBoolean()) {
+      ready(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "the matching index missed a committed "
+          + "write; restart the registry to rebuild it from the store"));
       return;
     }
     store.ping()

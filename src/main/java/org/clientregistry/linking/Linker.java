@@ -138,6 +138,49 @@ public final class Linker {
     return new Planned(results, anyChange ? commit : auditOnly(commit));
   }
 
+  /**
+   * New records placed again after the index learnt other replicas' latest records (seen by the commit that wrote
+   * them): a record whose person another replica has just created moves to that golden record, or gets a review
+   * item. Empty when nothing changes. The answer then reports where the records are now.
+   */
+  java.util.Optional<Planned> recheck(String clientId, List<SubmissionResult> written) {
+    Workspace ws = new Workspace(index, index.emptyLike(), limits).by(clientId, null);
+    List<SubmissionResult> results = new ArrayList<>();
+    List<Decision> decisions = new ArrayList<>();
+    boolean changes = false;
+    for (SubmissionResult r : written) {
+      MatchRecord now = r.created() ? index.record(r.record().id()).orElse(null) : null;
+      if (now == null || !now.goldenId().equals(r.record().goldenId())) {
+        decisions.add(null);
+        continue;
+      }
+      Decision d = planner.placeUpdated(ws, now, r.record().link());
+      changes |= !d.goldenId().equals(now.goldenId()) || d.reviewItems() > 0;
+      decisions.add(d);
+      ws.audit(new AuditEntry(ws.at(), clientId, "submit", now.sourceId(), d.goldenId(), d.describe(),
+          "placed again after another registry's write"));
+    }
+    if (!changes) {
+      return Optional.empty();
+    }
+    Workspace.Commit commit = ws.toCommit();
+    for (int i = 0; i < written.size(); i++) {
+      SubmissionResult r = written.get(i);
+      Decision d = decisions.get(i);
+      if (d == null) {
+        results.add(r);
+        continue;
+      }
+      SourceRecord s = r.record();
+      int version = commit.indexRecords().stream().filter(m -> m.sourceId().equals(s.id())).findFirst()
+          .map(MatchRecord::version).orElse(s.version());
+      results.add(new SubmissionResult(true, new SourceRecord(s.id(), version, s.clientId(), s.idSystem(),
+          s.idValue(), d.goldenId(), d.link(), s.resourceJson(), s.fieldsJson(), commit.changes().at()),
+          d.goldenId().equals(s.goldenId()) ? r.outcome() + (d.reviewItems() > 0 ? "+review" : "") : d.describe()));
+    }
+    return Optional.of(new Planned(results, commit));
+  }
+
   private static Workspace.Commit auditOnly(Workspace.Commit commit) {
     ChangeSet c = commit.changes();
     return new Workspace.Commit(new ChangeSet(c.at(), List.of(), List.of(), List.of(), c.audit()), List.of(),

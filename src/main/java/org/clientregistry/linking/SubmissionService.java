@@ -45,6 +45,8 @@ public final class SubmissionService {
   /** The store has no other writer: a first attempt need not look up records the index does not know. */
   private final boolean onlyWriter;
   private volatile Supplier<Future<?>> catchUp = Future::succeededFuture;
+  /** Other replicas' writes are known to the index up to about this time (see commitAndLook). */
+  private volatile java.time.Instant othersSince = java.time.Instant.now().minusSeconds(60);
   /** The identity domains in force (none checked until the registry sets them: tools and tests that need none). */
   private volatile Supplier<IdentityDomains> domains = () -> null;
   private volatile WorkLimits limits = WorkLimits.NONE;
@@ -66,8 +68,14 @@ public final class SubmissionService {
    * What to do before retrying a lost race: with other writers (replicas sharing a FHIR server) the index must
    * first learn what they wrote, or the retry would plan on the same stale versions again.
    */
-  public void catchUpBeforeRetry(Supplier<Future<?>> catchUp) {
+  public void catchUpBeforeRetry(Supplier<Future<?>> catchUp, java.time.Instant othersSince) {
     this.catchUp = catchUp;
+    this.othersSince = othersSince;
+  }
+
+  /** False once a committed write failed to reach the index (then /ready says so until a restart). */
+  public boolean indexInStep() {
+    return gate.indexInStep();
   }
 
   /** How new records' ids are made: the installation's key (a key of this process until set). */
@@ -125,7 +133,7 @@ public final class SubmissionService {
     Linker linker = new Linker(state.index(), state.matcher(), maxCandidates, limits, recordIds);
     IdentityDomains domains = this.domains.get();
     return worker.executeBlocking(() -> prepareAll(preparer, domains, client, entries.call()), false)
-        .compose(prepared -> attempt(store, linker, client, prepared, 1))
+        .compose(prepared -> attempt(store, state, linker, client, prepared, 1))
         .compose(results -> domains == null ? Future.succeededFuture(results)
             : new UniqueIdentifierReview(store, domains).after(results).map(results));
   }
@@ -155,15 +163,23 @@ public final class SubmissionService {
     return prepared;
   }
 
-  private Future<List<SubmissionResult>> attempt(PatientStore store, Linker linker, ClientConfig client,
-                                                 List<PreparedSubmission> subs, int attempt) {
+  private Future<List<SubmissionResult>> attempt(PatientStore store, MatchingState state, Linker linker,
+                                                 ClientConfig client, List<PreparedSubmission> subs, int attempt) {
     Set<String> keys = new LinkedHashSet<>();
     subs.forEach(s -> keys.addAll(s.lockKeys()));
     // A retry always looks up: its conflict may be a record the index did not know (see Linker.mayBeIndexed).
     boolean trustIndex = onlyWriter && attempt == 1;
+    Workspace.Commit[] tried = {null};
     return locks.acquire(keys).compose(held -> lookUp(store, subs, s -> !trustIndex || linker.mayBeIndexed(s))
-            .compose(existing -> worker.executeBlocking(() -> linker.plan(client.id(), subs, existing), false))
-            .compose(planned -> write(store, linker, planned))
+            .compose(existing -> worker.executeBlocking(() -> {
+              // Found at another version than the index holds (another replica wrote it): index what is stored.
+              IndexRepair.fromFound(state, existing);
+              return linker.plan(client.id(), subs, existing);
+            }, false))
+            .compose(planned -> {
+              tried[0] = planned.commit();
+              return writeAndLook(store, state, linker, client, planned);
+            })
             .eventually(() -> {
               held.release();
               return Future.succeededFuture();
@@ -171,9 +187,13 @@ public final class SubmissionService {
         .recover(e -> {
           if (e instanceof StoreConflictException && attempt < MAX_ATTEMPTS) {
             LOG.debug("Concurrent change, retrying (attempt {})", attempt + 1);
+            // The records of the lost race are re-read and indexed as stored (behind or ahead of the index).
+            Future<?> repaired = tried[0] == null ? Future.succeededFuture()
+                : IndexRepair.reload(store, worker, state, tried[0].changes());
             return pause(attempt)
+                .compose(v -> repaired.otherwiseEmpty())
                 .compose(v -> catchUp.get().<Void>mapEmpty().otherwiseEmpty())
-                .compose(v -> attempt(store, linker, client, subs, attempt + 1));
+                .compose(v -> attempt(store, state, linker, client, subs, attempt + 1));
           }
           if (e instanceof StoreConflictException) {
             return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,
@@ -231,19 +251,63 @@ public final class SubmissionService {
     });
   }
 
+  /**
+   * Writes a submission's change. With other writers (replicas) and new records among it, the same transaction
+   * reads what the others wrote since the index last learnt it; those records are indexed and the new records
+   * placed again, so that a person another replica has just created is joined (or reviewed), not created twice.
+   */
+  private Future<List<SubmissionResult>> writeAndLook(PatientStore store, MatchingState state, Linker linker,
+                                                      ClientConfig client, Linker.Planned planned) {
+    if (onlyWriter || planned.results().stream().noneMatch(SubmissionResult::created)) {
+      return write(store, linker, planned);
+    }
+    java.time.Instant since = othersSince;
+    PatientStore.OthersSeen[] seen = {null};
+    return write(store, linker, planned, c -> store.commitAndLook(c, since).map(o -> {
+      seen[0] = o;
+      return null;
+    })).compose(results -> {
+      PatientStore.OthersSeen others = seen[0];
+      if (others == null) {
+        return Future.succeededFuture(results);
+      }
+      if (others.complete()) {
+        othersSince = others.next().isAfter(othersSince) ? others.next() : othersSince;
+      } else {
+        catchUp.get(); // more than one page: the follower reads the rest (not awaited: it may need these locks)
+      }
+      return worker.executeBlocking(() -> IndexRepair.newer(state, others.sources(), others.goldens())
+              .map(n -> linker.recheck(client.id(), results)).orElse(java.util.Optional.empty()), false)
+          .compose(again -> again.isEmpty() ? Future.succeededFuture(results)
+              : write(store, linker, new Linker.Planned(List.of(), again.get().commit()))
+                  .map(v -> again.get().results())
+                  .otherwise(e -> {
+                    LOG.warn("Placing new records again after another registry's write failed ({})",
+                        e.getClass().getSimpleName());
+                    return results;
+                  }));
+    });
+  }
+
   /** Writes a change decided outside a submission (administration), through the same gate, then indexes it. */
   Future<Void> write(Linker linker, Workspace.Commit commit) {
     return write(store, linker, new Linker.Planned(List.of(), commit)).mapEmpty();
   }
 
   private Future<List<SubmissionResult>> write(PatientStore store, Linker linker, Linker.Planned planned) {
+    return write(store, linker, planned, store::commit);
+  }
+
+  private Future<List<SubmissionResult>> write(PatientStore store, Linker linker, Linker.Planned planned,
+                                               java.util.function.Function<org.clientregistry.store.ChangeSet,
+                                                   Future<Void>> commitWith) {
     if (!gate.enter()) {
       return Future.failedFuture(new FhirException(503, IssueType.TRANSIENT,
           "The registry is stopping and takes no more writes; send the request again shortly",
           java.util.Map.of("Retry-After", "10")));
     }
     Workspace.Commit commit = planned.commit();
-    return store.commit(commit.changes()).map(v -> {
+    return commitWith.apply(commit.changes()).map(v -> {
       try {
         linker.apply(commit);
       } catch (RuntimeException e) {

@@ -47,11 +47,42 @@ public interface PatientStore extends AdminReads {
         ? resolve(found.get().replacedBy(), hops - 1) : Future.succeededFuture(found));
   }
 
+  /**
+   * The stored state of particular records (to repair the matching index after a lost race): the linked source
+   * records and the golden records among these ids that exist. Stores that can read them in one request override.
+   */
+  default Future<Current> current(List<String> sourceIds, List<String> goldenIds) {
+    List<Future<Optional<SourceRecord>>> sources = sourceIds.stream().map(this::source).toList();
+    List<Future<Optional<GoldenRecord>>> goldens = goldenIds.stream().map(this::golden).toList();
+    return Future.all(Future.all(sources), Future.all(goldens)).map(v -> new Current(
+        sources.stream().map(Future::result).flatMap(Optional::stream).toList(),
+        goldens.stream().map(Future::result).flatMap(Optional::stream).toList()));
+  }
+
+  /** Records as stored now. */
+  record Current(List<SourceRecord> sources, List<GoldenRecord> goldens) {}
+
   /** Whether any stored record carries an identifier of this system. */
   Future<Boolean> knowsSystem(String system);
 
   /** Writes all of it or nothing. Fails with StoreConflictException when a version check fails. */
   Future<Void> commit(ChangeSet changes);
+
+  /**
+   * Commits, and in the same step looks for what other writers (replicas) wrote at or after {@code since}, as seen
+   * once this change is written: with a store others write to, a new record is checked against their latest
+   * records before it is answered (docs/storage.md). Null when the store has no other writers to report.
+   */
+  default Future<OthersSeen> commitAndLook(ChangeSet changes, java.time.Instant since) {
+    return commit(changes).map(v -> null);
+  }
+
+  /**
+   * Other writers' records seen by {@link #commitAndLook}; {@code complete} false when there were more than one
+   * look returns (the caller then catches up by other means); {@code next} where the next look starts.
+   */
+  record OthersSeen(List<SourceRecord> sources, List<GoldenVersion> goldens, java.time.Instant next,
+                    boolean complete) {}
 
   /**
    * Streams every source record (for the matching index) and golden version; returns the record count. A store may

@@ -13,6 +13,16 @@ public class StoreUnavailableException extends RuntimeException {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
+  /**
+   * A write the store may or may not have made (no answer came, and a check could not tell): said so to the
+   * client, never "nothing was written". A resubmission is idempotent.
+   */
+  public static class OutcomeUnknown extends StoreUnavailableException {
+    public OutcomeUnknown(String message, int retryAfterSeconds) {
+      super(message, null, retryAfterSeconds);
+    }
+  }
+
   /** How long a client should wait before trying again. */
   public int retryAfterSeconds() {
     return retryAfterSeconds;

@@ -57,9 +57,32 @@ final class FhirHttp {
     this.client = WebClient.create(vertx, options, new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
   }
 
-  /** Sends one request; {@code pathAndQuery} is relative to the base URL (e.g. {@code /Patient?_count=10}). */
+  /**
+   * Sends one request; {@code pathAndQuery} is relative to the base URL (e.g. {@code /Patient?_count=10}). A read
+   * (GET) whose pooled connection the server closed under it is sent once more on a fresh connection: servers close
+   * keep-alive connections (Tomcat after its 100th request) and a read is safe to repeat.
+   */
   Future<Reply> send(String name, HttpMethod method, String pathAndQuery, Map<String, String> headers, String body,
                      CallLog log) {
+    Future<Reply> first = sendOnce(name, method, pathAndQuery, headers, body, log);
+    if (method != HttpMethod.GET) {
+      return first;
+    }
+    return first.recover(e -> e.getCause() != null && closedUnder(e.getCause())
+        ? sendOnce(name, method, pathAndQuery, headers, body, log) : Future.failedFuture(e));
+  }
+
+  /** The connection was closed by the other side (not a timeout, not a refusal): the request may never have run. */
+  static boolean closedUnder(Throwable e) {
+    if (e instanceof io.vertx.core.http.HttpClosedException) {
+      return true;
+    }
+    String m = e.getMessage();
+    return e instanceof java.io.IOException && m != null && (m.contains("reset") || m.contains("closed"));
+  }
+
+  private Future<Reply> sendOnce(String name, HttpMethod method, String pathAndQuery, Map<String, String> headers,
+                                 String body, CallLog log) {
     String full = basePath + pathAndQuery;
     int q = full.indexOf('?');
     String path = q < 0 ? full : full.substring(0, q);
@@ -89,7 +112,7 @@ final class FhirHttp {
             ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage(), Instant.now())));
         // The path only, never the query: queries carry identifiers, and this message reaches logs.
         return Future.failedFuture(new StoreUnavailableException("FHIR server did not answer " + method + " "
-            + path + " (" + reason(ar.cause()) + ")", null, config.retryAfterSeconds()));
+            + path + " (" + reason(ar.cause()) + ")", ar.cause(), config.retryAfterSeconds()));
       }
       HttpResponse<Buffer> response = ar.result();
       String text = response.body() == null ? "" : response.bodyAsString();

@@ -209,6 +209,19 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     });
   }
 
+  /** Source and golden records by id in one search (two when over {@value #IDS_PER_SEARCH} ids). */
+  @Override
+  public Future<Current> current(List<String> sourceIds, List<String> goldenIds) {
+    List<String> ids = new ArrayList<>(sourceIds);
+    goldenIds.stream().filter(id -> !ids.contains(id)).forEach(ids::add);
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(new Current(List.of(), List.of()));
+    }
+    return byIds("FHIR: re-read records for the index", ids).map(found -> new Current(
+        found.values().stream().filter(RegistryResources::isLinkedSource).map(resources()::source).toList(),
+        found.values().stream().filter(RegistryResources::isGolden).map(resources()::golden).toList()));
+  }
+
   @Override
   public Future<Optional<GoldenRecord>> golden(String id) {
     return readPatient("FHIR: read golden record", id)
@@ -409,6 +422,75 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
    */
   @Override
   public Future<Void> commit(ChangeSet changes) {
+    return send(changes, null).mapEmpty();
+  }
+
+  /**
+   * The transaction ends with a search (FHIR servers run GET entries after the writes, in the same transaction):
+   * Patients changed at or after {@code since} by other replicas (not carrying this process's replica tag).
+   */
+  @Override
+  public Future<OthersSeen> commitAndLook(ChangeSet changes, Instant since) {
+    return send(changes, "Patient?_lastUpdated=" + enc("ge" + since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+        + "&_tag:not="
+        + enc(RegistryResources.REPLICA_TAG + "|" + resources().replica()) + "&_count=" + shared.config.pageSize())
+        .compose(reply -> reply.body().isEmpty() ? Future.succeededFuture(new OthersSeen(List.of(), List.of(), since,
+            false)) : onWorker(() -> others((Bundle) Fhir.parse(reply.body()), since, serverDate(reply))));
+  }
+
+  /**
+   * No answer to a transaction (timed out, connection closed): whether it was written is read back. Written whole:
+   * a success (an answer without body). Otherwise the outcome is unknown (it may still be committing): the client
+   * is told so, never that nothing was written.
+   */
+  private Future<FhirHttp.Reply> written(ChangeSet changes) {
+    Map<String, Integer> expected = new LinkedHashMap<>();
+    changes.sources().forEach(w -> expected.put(w.id(), w.newVersion()));
+    changes.goldens().forEach(w -> expected.put(w.id(), w.newVersion()));
+    StoreUnavailableException unknown = new StoreUnavailableException.OutcomeUnknown("The FHIR server did not "
+        + "answer a transaction and it was not found written; its outcome is unknown", shared.config.retryAfterSeconds());
+    if (expected.isEmpty()) {
+      return Future.failedFuture(unknown);
+    }
+    return byIds("FHIR: check an unanswered transaction", new ArrayList<>(expected.keySet())).transform(ar -> {
+      boolean all = ar.succeeded() && expected.entrySet().stream().allMatch(e -> ar.result().containsKey(e.getKey())
+          && RegistryResources.version(ar.result().get(e.getKey())) == e.getValue());
+      if (all) {
+        LOG.info("An unanswered transaction was found written; carrying on");
+        return Future.succeededFuture(new FhirHttp.Reply(200, io.vertx.core.MultiMap.caseInsensitiveMultiMap(), ""));
+      }
+      return Future.failedFuture(unknown);
+    });
+  }
+
+  private OthersSeen others(Bundle response, Instant since, Instant serverTime) {
+    List<SourceRecord> sources = new ArrayList<>();
+    List<GoldenVersion> goldens = new ArrayList<>();
+    boolean complete = false;
+    for (Bundle.BundleEntryComponent e : response.getEntry()) {
+      if (e.getResource() instanceof Bundle found) {
+        complete = found.getLink(Bundle.LINK_NEXT) == null;
+        for (Bundle.BundleEntryComponent f : found.getEntry()) {
+          if (!(f.getResource() instanceof Patient p)) {
+            continue;
+          }
+          if (RegistryResources.isGolden(p)) {
+            goldens.add(new GoldenVersion(p.getIdElement().getIdPart(), RegistryResources.version(p)));
+          } else if (RegistryResources.isLinkedSource(p)) {
+            sources.add(resources().source(p));
+          }
+        }
+      }
+    }
+    return new OthersSeen(sources, goldens, complete ? serverTime.minus(FOLLOW_MARGIN) : since, complete);
+  }
+
+  /**
+   * One transaction Bundle. Records only re-linked (no new content) are read first in one search, since a PUT
+   * needs their whole body; so are review items to resolve (at the same time), whose version the PUT checks. A
+   * typical submission writes content, link events and audit only and so costs this one round trip.
+   */
+  private Future<FhirHttp.Reply> send(ChangeSet changes, String search) {
     List<String> relinked = changes.sources().stream().filter(s -> s.content() == null)
         .map(ChangeSet.SourceWrite::id).toList();
     Future<Map<String, Patient>> current = relinked.isEmpty() ? Future.succeededFuture(Map.of())
@@ -417,16 +499,26 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     Future<Map<String, Basic>> items = resolved.isEmpty() ? Future.succeededFuture(Map.of())
         : admin.reviewBasics(resolved);
     return Future.all(current, items).compose(read -> {
-      String bundle = Fhir.encode(transaction(changes, current.result(), items.result()));
+      Bundle transaction = transaction(changes, current.result(), items.result());
+      if (search != null) {
+        transaction.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(search);
+      }
+      String bundle = Fhir.encode(transaction);
       return shared.http.send("FHIR: commit transaction (" + summary(changes) + ")", HttpMethod.POST, "",
-          Map.of("Prefer", "return=minimal"), bundle, log);
+          Map.of("Prefer", "return=minimal"), bundle, log)
+          .recover(e -> e instanceof StoreUnavailableException ? written(changes) : Future.failedFuture(e));
     }).compose(reply -> {
       if (reply.ok()) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(reply);
       }
       if (reply.status() == 409 || reply.status() == 412) {
         return Future.failedFuture(new StoreConflictException("A record changed concurrently (FHIR server answered "
             + reply.status() + ")"));
+      }
+      if (reply.status() >= 400 && reply.status() < 500) {
+        // A refused transaction is a registry bug or a server setting: its reason (no demographics) is logged.
+        LOG.warn("The FHIR server refused a transaction with HTTP {}: {}", reply.status(),
+            reply.body().substring(0, Math.min(400, reply.body().length())));
       }
       return Future.failedFuture(unavailable("transaction", reply));
     });

@@ -36,6 +36,8 @@ final class RegistryResources {
   static final String EXT = BASE + "StructureDefinition/";
   static final String CLIENT_TAG = BASE + "clientid";
   static final String TAG = BASE + "tag";
+  /** The registry process (replica) that wrote a Patient: others' writes are found by leaving its own out. */
+  static final String REPLICA_TAG = BASE + "replica";
   static final String GOLDEN = "golden-record";
   static final String KIND = BASE + "CodeSystem/registry-resource";
   static final String REVIEW_ITEM = "review-item";
@@ -56,9 +58,15 @@ final class RegistryResources {
   private static final String LINK_EXPLANATION = EXT + "link-explanation";
 
   private final String cruidSystem;
+  private final String replica = java.util.UUID.randomUUID().toString();
 
   RegistryResources(String cruidSystem) {
     this.cruidSystem = cruidSystem;
+  }
+
+  /** This process's replica tag code (a random id per start). */
+  String replica() {
+    return replica;
   }
 
   // ---- source records
@@ -69,6 +77,7 @@ final class RegistryResources {
     Patient p = (Patient) Fhir.parse(content.resourceJson());
     p.setId(write.id());
     p.getMeta().addTag(CLIENT_TAG, content.clientId(), null);
+    p.getMeta().addTag(REPLICA_TAG, replica, null);
     p.addExtension(INTERNAL_ID, new Identifier().setSystem(content.idSystem()).setValue(content.idValue()));
     p.addExtension(RULE_VALUES, new StringType(content.fieldsJson()));
     stamp(p, write.newVersion(), at);
@@ -82,6 +91,7 @@ final class RegistryResources {
     p.setLink(null);
     p.setMeta(null);
     p.getMeta().addTag(CLIENT_TAG, clientOf(stored), null);
+    p.getMeta().addTag(REPLICA_TAG, replica, null);
     p.setId(write.id());
     stamp(p, write.newVersion(), at);
     link(p, write.goldenId(), write.link());
@@ -194,6 +204,7 @@ final class RegistryResources {
     Patient p = new Patient();
     p.setId(write.id());
     p.getMeta().addTag(TAG, GOLDEN, null);
+    p.getMeta().addTag(REPLICA_TAG, replica, null);
     p.addIdentifier().setSystem(cruidSystem).setValue(write.id());
     write.memberIds().stream().sorted().forEach(m -> p.addLink().setType(Patient.LinkType.SEEALSO)
         .setOther(new Reference("Patient/" + m)));

@@ -1,0 +1,120 @@
+package org.clientregistry.linking;
+
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.MatchRecord;
+import org.clientregistry.store.ChangeSet;
+import org.clientregistry.store.GoldenRecord;
+import org.clientregistry.store.PatientStore;
+import org.clientregistry.store.SourceRecord;
+
+/**
+ * Brings the matching index back to what the store holds for particular records, when a look-up or a lost race
+ * shows that it differs: another replica wrote them (index behind), or the store lost a commit the index applied
+ * (index ahead). The store is the truth; the index takes its versions, lower ones too.
+ */
+final class IndexRepair {
+  private IndexRepair() {}
+
+  /**
+   * Indexes the linked records a look-up found at another version than the index holds (written by another
+   * replica, or lost by the store): the plan then works on the stored record instead of failing on a missing one.
+   * CPU work: on a worker.
+   */
+  static int fromFound(MatchingState state, List<Optional<SourceRecord>> found) {
+    List<SourceRecord> differ = new ArrayList<>();
+    for (Optional<SourceRecord> f : found) {
+      if (f.isPresent() && f.get().goldenId() != null && state.index().record(f.get().id())
+          .map(r -> r.version() != f.get().version() || !r.goldenId().equals(f.get().goldenId())).orElse(true)) {
+        differ.add(f.get());
+      }
+    }
+    return index(state, differ, Map.of(), true);
+  }
+
+  /**
+   * Reads from the store the source and golden records a failed change wrote, and the members of those golden
+   * records the index does not hold as such, and indexes them at their stored versions (one or two reads).
+   */
+  static Future<Integer> reload(PatientStore store, WorkerExecutor worker, MatchingState state, ChangeSet failed) {
+    List<String> sources = failed.sources().stream().map(ChangeSet.SourceWrite::id).toList();
+    List<String> goldens = failed.goldens().stream().map(ChangeSet.GoldenWrite::id).toList();
+    return store.current(sources, goldens).compose(first -> {
+      MatchIndex index = state.index();
+      Set<String> known = new java.util.HashSet<>();
+      first.sources().forEach(s -> known.add(s.id()));
+      Set<String> members = new LinkedHashSet<>();
+      for (GoldenRecord g : first.goldens()) {
+        for (String m : g.memberIds()) {
+          boolean held = index.record(m).map(r -> r.goldenId().equals(g.id())).orElse(false);
+          if (!held && !known.contains(m)) {
+            members.add(m);
+          }
+        }
+      }
+      Future<PatientStore.Current> second = members.isEmpty()
+          ? Future.succeededFuture(new PatientStore.Current(List.of(), List.of()))
+          : store.current(new ArrayList<>(members), List.of());
+      return second.compose(more -> worker.executeBlocking(() -> {
+        List<SourceRecord> all = new ArrayList<>(first.sources());
+        all.addAll(more.sources());
+        Map<String, Integer> versions = new HashMap<>();
+        first.goldens().forEach(g -> versions.put(g.id(), g.version()));
+        return index(state, all, versions, false);
+      }, false));
+    });
+  }
+
+  /**
+   * Indexes other writers' records and golden versions newer than the index's; present when anything was newer.
+   * CPU work: on a worker.
+   */
+  static Optional<Integer> newer(MatchingState state, List<SourceRecord> sources,
+                                 List<PatientStore.GoldenVersion> goldens) {
+    MatchIndex index = state.index();
+    List<SourceRecord> newer = sources.stream()
+        .filter(s -> index.record(s.id()).map(r -> r.version() < s.version()).orElse(true)).toList();
+    Map<String, Integer> versions = new HashMap<>();
+    goldens.stream().filter(g -> index.goldenVersion(g.id()) < g.version())
+        .forEach(g -> versions.merge(g.id(), g.version(), Math::max));
+    int n = index(state, newer, versions, false);
+    return n == 0 ? Optional.empty() : Optional.of(n);
+  }
+
+  /** Indexes records at their stored versions; golden versions too (equal ones are left alone). */
+  private static int index(MatchingState state, List<SourceRecord> sources, Map<String, Integer> goldens,
+                           boolean onlyDiffering) {
+    MatchIndex index = state.index();
+    List<MatchRecord> records = new ArrayList<>();
+    for (SourceRecord s : sources) {
+      if (s.goldenId() == null) {
+        continue;
+      }
+      Optional<MatchRecord> held = index.record(s.id());
+      if (!onlyDiffering || held.isEmpty() || held.get().version() != s.version()) {
+        String[][] values = IndexLoader.valuesOf(s, state.rules(), state.extractor());
+        if (values != null) {
+          records.add(new MatchRecord(s.id(), s.version(), s.clientId(), s.goldenId(), s.link().manual(), values));
+        }
+      }
+    }
+    Map<String, Integer> versions = new HashMap<>();
+    goldens.forEach((id, v) -> {
+      if (index.goldenVersion(id) != v) {
+        versions.put(id, v);
+      }
+    });
+    if (!records.isEmpty() || !versions.isEmpty()) {
+      index.apply(records, versions);
+    }
+    return records.size() + versions.size();
+  }
+}
