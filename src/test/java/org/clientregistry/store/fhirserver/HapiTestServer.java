@@ -118,8 +118,10 @@ public final class HapiTestServer {
 
   /** The env overrides that run a test registry on this server. */
   public java.util.Map<String, String> registryEnv() {
+    // Registries on one server share the installation's record-id key, as replicas must (docs/security.md).
     return java.util.Map.of("CR_STORE_TYPE", "fhirserver", "CR_STORE_FHIR_SERVER_BASE_URL", baseUrl(),
-        "CR_STORE_FHIR_SERVER_FOLLOW_SECONDS", "0");
+        "CR_STORE_FHIR_SERVER_FOLLOW_SECONDS", "0",
+        "CR_STORE_RECORD_ID_KEY", "registries-on-one-server-share-this-record-id-key");
   }
 
   /** Removes every resource, so that the next test class starts from an empty server. */
