@@ -95,7 +95,7 @@ class BadInputTest {
   @Test
   void bundleOfWrongType() {
     assertOutcome(400, registry.post("openmrs", "/fhir", new JsonObject().put("resourceType", "Bundle")
-        .put("type", "collection")), "batch or transaction");
+        .put("type", "collection")), "batch, transaction or message");
   }
 
   @Test

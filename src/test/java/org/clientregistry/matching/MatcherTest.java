@@ -435,14 +435,15 @@ class MatcherTest {
     }
     assertFalse(keyed.contains("postcode+state"), keyed.toString());
     assertTrue(keyed.contains("birthDate+socialSecurityId"), keyed.toString());
-    // Every set of fields whose pass weights reach the threshold contains a keyed pair.
+    // Every set of fields whose pass weights reach the blocking threshold (the review threshold unless the rules
+    // set one, as the example does) contains a keyed pair.
     int n = set.fields().size();
     for (int mask = 1; mask < (1 << n); mask++) {
       double sum = 0;
       for (int f = 0; f < n; f++) {
         sum += (mask & (1 << f)) != 0 ? set.fields().get(f).passWeight(set.type()) : 0;
       }
-      if (sum < set.potentialThreshold()) {
+      if (sum < set.blockingThreshold()) {
         continue;
       }
       boolean covered = false;
