@@ -247,7 +247,8 @@ class MediatorModeTest {
     } finally {
       applier.apply(restore).await();
     }
-    assertEquals(4.0, registry.registry().matching().get().rules().ruleSets().get(0).autoThreshold());
+    assertEquals(3.5, registry.registry().matching().get().rules().ruleSets().get(0).autoThreshold(),
+        "the shipped rules' threshold again");
   }
 
   @Test
