@@ -496,6 +496,10 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     return shared.config.pageSize();
   }
 
+  int requestTimeoutMs() {
+    return shared.config.requestTimeoutMs();
+  }
+
   Future<Optional<Patient>> readPatient(String name, String id) {
     if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
       return Future.succeededFuture(Optional.empty());

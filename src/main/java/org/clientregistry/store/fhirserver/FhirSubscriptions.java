@@ -25,14 +25,15 @@ import org.hl7.fhir.r4.model.StringType;
  * Subscriptions (ITI-94) on the FHIR-server store (docs/storage.md). The change feed is the golden records in the
  * server's {@code _lastUpdated} order, a change's position its {@code meta.lastUpdated} in epoch milliseconds. A
  * write's time is stamped before its transaction commits, so commits can become visible out of order: only changes
- * older than {@link #LAG} by the server's clock are handed out, and a batch never ends inside a millisecond. A
+ * older than the lag (the store's {@code requestTimeoutMs} and {@link #MARGIN}: past it the registry stopped waiting
+ * for a write) by the server's clock are handed out, and a batch never ends inside a millisecond. A
  * golden record changed twice is listed once, at its latest version (a search answers latest versions). Each
  * subscription with its cursor is a Basic resource (code {@code subscription}).
  */
 final class FhirSubscriptions {
   static final String SUBSCRIPTION = "subscription";
-  /** How long after its timestamp a golden record's write is assumed visible (commits in flight). */
-  static final Duration LAG = Duration.ofSeconds(5);
+  /** Added to the request timeout: how long after its timestamp a golden record's write is assumed visible. */
+  static final Duration MARGIN = Duration.ofSeconds(2);
   private static final String STATE = RegistryResources.BASE + "StructureDefinition/subscription-state";
   private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
       .withZone(ZoneOffset.UTC);
@@ -49,7 +50,7 @@ final class FhirSubscriptions {
     String query = GOLDENS + "&_sort=_lastUpdated,_id&_count=" + (count + 1)
         + (after > 0 ? "&_lastUpdated=" + enc("gt" + MILLIS.format(Instant.ofEpochMilli(after))) : "");
     return store.searchBundle("FHIR: golden record changes", query).map(bundle -> {
-      long horizon = horizon(bundle);
+      long horizon = horizon(bundle, lag());
       List<GoldenChange> out = new ArrayList<>();
       for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
         if (e.getResource() instanceof Patient p && p.getMeta().hasLastUpdated()) {
@@ -72,7 +73,7 @@ final class FhirSubscriptions {
   Future<Long> latestChange() {
     return store.searchBundle("FHIR: latest golden record change", GOLDENS + "&_sort=-_lastUpdated&_count=1")
         .map(bundle -> {
-          long horizon = horizon(bundle);
+          long horizon = horizon(bundle, lag());
           long newest = bundle.getEntry().stream().filter(e -> e.getResource() instanceof Patient)
               .mapToLong(e -> e.getResource().getMeta().getLastUpdated().getTime()).max().orElse(0);
           return newest == 0 ? 0 : Math.min(newest, horizon);
@@ -106,15 +107,19 @@ final class FhirSubscriptions {
         : store.call("FHIR: delete subscription", HttpMethod.DELETE, path, null).map(v -> true));
   }
 
+  private Duration lag() {
+    return Duration.ofMillis(store.requestTimeoutMs()).plus(MARGIN);
+  }
+
   /** The server's time of the search (the Bundle's lastUpdated) less the lag. */
-  private static long horizon(Bundle bundle) {
+  private static long horizon(Bundle bundle, Duration lag) {
     Instant now = bundle.getMeta().hasLastUpdated() ? bundle.getMeta().getLastUpdated().toInstant() : Instant.now();
-    return now.minus(LAG).toEpochMilli();
+    return now.minus(lag).toEpochMilli();
   }
 
   private static int version(Patient p) {
     String v = p.getMeta().getVersionId();
-    return v == null ? 1 : Integer.parseInt(v);
+    return v != null && v.matches("\\d{1,9}") ? Integer.parseInt(v) : 0; // 0: a server's own version scheme
   }
 
   /** A subscription's Basic id: its UUID, prefixed so that it names no other registry resource. */
