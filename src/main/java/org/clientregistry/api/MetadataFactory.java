@@ -17,6 +17,10 @@ public final class MetadataFactory {
   private static final String MOTHERS_MAIDEN_NAME =
       "https://profiles.ihe.net/ITI/PDQm/SearchParameter/PDQm-mothersMaidenName";
 
+  /** Not in PDQm: the registry's own SearchParameter (docs/ihe-conformance.md, OHIE-CR-05). */
+  private static final String MOTHER_IDENTIFIER =
+      "http://openclientregistry.org/fhir/SearchParameter/Patient-mother-identifier";
+
   private MetadataFactory() {}
 
   public static CapabilityStatement capabilityStatement(String baseUrl, String version) {
@@ -25,7 +29,8 @@ public final class MetadataFactory {
 
   private static final java.util.List<String> ALL_SEARCH = java.util.stream.Stream.concat(
       org.clientregistry.store.DemographicSearch.PARAMETERS.stream(),
-      java.util.stream.Stream.of("active", "mothersMaidenName")).toList();
+      java.util.stream.Stream.of("active", "mothersMaidenName",
+          org.clientregistry.store.DemographicSearch.MOTHER_IDENTIFIER)).toList();
 
   /**
    * @param searchParams the PDQm parameters of the store in use (besides {@code _id})
@@ -55,12 +60,13 @@ public final class MetadataFactory {
         {"gender", "token", null}, {"telecom", "token", null}, {"address", "string", null},
         {"address-city", "string", null}, {"address-state", "string", null},
         {"address-postalcode", "string", null}, {"address-country", "string", null},
-        {"active", "token", "Patient-active"}, {"mothersMaidenName", "string", MOTHERS_MAIDEN_NAME}}) {
+        {"active", "token", "Patient-active"}, {"mothersMaidenName", "string", MOTHERS_MAIDEN_NAME},
+        {org.clientregistry.store.DemographicSearch.MOTHER_IDENTIFIER, "token", MOTHER_IDENTIFIER}}) {
       if (!p[0].equals("_id") && !searchParams.contains(p[0])) {
         continue;
       }
       patient.addSearchParam().setName(p[0]).setType(Enumerations.SearchParamType.fromCode(p[1]))
-          .setDefinition(p[2] != null && p[2].startsWith("https:") ? p[2]
+          .setDefinition(p[2] != null && p[2].contains("://") ? p[2]
               : "http://hl7.org/fhir/SearchParameter/" + (p[2] != null ? p[2] : "individual-" + p[0]));
     }
     patient.addSupportedProfile("https://profiles.ihe.net/ITI/PDQm/StructureDefinition/IHE.PDQm.Patient");

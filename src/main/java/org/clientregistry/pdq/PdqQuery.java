@@ -57,6 +57,7 @@ record PdqQuery(List<Clause> clauses, Set<String> ids, Set<String> domains, int 
       }
       switch (parameter) {
         case "identifier" -> values = identifiers(values, domains, cruidSystem, ids, wanted);
+        case DemographicSearch.MOTHER_IDENTIFIER -> values = motherIdentifiers(values, domains);
         case "birthdate" -> values.forEach(PdqQuery::date);
         case "active" -> values.stream().filter(a -> !a.equals("true") && !a.equals("false")).findFirst()
             .ifPresent(a -> {
@@ -102,6 +103,30 @@ record PdqQuery(List<Clause> clauses, Set<String> ids, Set<String> domains, int 
       } else {
         criteria.add(system == null ? value : system + "|" + value);
       }
+    }
+    return criteria;
+  }
+
+  /**
+   * {@code system|value} or {@code value}; a known domain's system in both of its forms (URL and {@code urn:oid:}),
+   * as a contact keeps the mother's identifiers as the message sent them.
+   */
+  private static List<String> motherIdentifiers(List<String> values, IdentityDomains domains) {
+    List<String> criteria = new ArrayList<>();
+    for (String v : values) {
+      int bar = v.indexOf('|');
+      String value = v.substring(bar + 1);
+      if (value.isEmpty() || bar == 0) {
+        throw FhirException.badRequest(DemographicSearch.MOTHER_IDENTIFIER + " needs system|value or value");
+      }
+      if (bar < 0) {
+        criteria.add(value);
+        continue;
+      }
+      String system = domains.canonical(v.substring(0, bar));
+      criteria.add(system + "|" + value);
+      domains.domain(system).map(org.clientregistry.identity.IdentityDomain::oid)
+          .ifPresent(oid -> criteria.add(oid + "|" + value));
     }
     return criteria;
   }

@@ -26,8 +26,7 @@ import org.hl7.fhir.r4.model.Resource;
 public record PmirMessage(String headerId, List<Action> actions, List<String> notes) {
   public static final String EVENT = "urn:ihe:iti:pmir:2019:patient-feed";
   /** A contact made from a RelatedPerson keeps that person's identifiers here (Patient.contact has none). */
-  public static final String RELATED_IDENTIFIER =
-      "http://openclientregistry.org/fhir/StructureDefinition/related-person-identifier";
+  public static final String RELATED_IDENTIFIER = org.clientregistry.store.DemographicSearch.RELATED_IDENTIFIER;
 
   public enum Kind { CREATE, UPDATE, MERGE, DELETE }
 

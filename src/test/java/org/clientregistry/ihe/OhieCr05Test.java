@@ -123,5 +123,32 @@ class OhieCr05Test extends OhieRegistryTest {
     JsonObject motherFound = onlyPatient(pdq("identifier=" + enc(TEST + "|FHR-0844")));
     assertEquals("Abels", motherFound.getJsonArray("name").getJsonObject(0).getString("family"));
     assertEquals("1984-05-25", motherFound.getString("birthDate"));
+    findTheNewbornByItsMother(newborn);
+  }
+
+  /**
+   * The newborn found by the mother's identifier ({@code mother-identifier}, the registry's own parameter: PDQm
+   * has none) on the embedded store; refused (400 naming it) on a FHIR server, which has no such parameter.
+   */
+  private void findTheNewbornByItsMother(JsonObject newborn) {
+    HttpResponse<Buffer> byMother = pdq("mother-identifier=" + enc(TEST + "|FHR-0844"));
+    List<String> declared = registry.get(VIEWER, "/fhir/metadata").bodyAsJsonObject().getJsonArray("rest")
+        .getJsonObject(0).getJsonArray("resource").getJsonObject(0).getJsonArray("searchParam").stream()
+        .map(o -> ((JsonObject) o).getString("name")).toList();
+    if (this instanceof org.clientregistry.OnFhirServer) {
+      assertEquals(400, byMother.statusCode(), byMother.bodyAsString());
+      assertTrue(byMother.bodyAsString().contains("mother-identifier"), byMother.bodyAsString());
+      assertTrue(!declared.contains("mother-identifier"), declared.toString());
+      return;
+    }
+    assertTrue(declared.contains("mother-identifier"), declared.toString());
+    JsonObject found = onlyPatient(byMother);
+    assertEquals(newborn.getString("id"), found.getString("id"), "the newborn, not the mother herself");
+    assertEquals(newborn.getString("id"), onlyPatient(pdq("mother-identifier=FHR-0844")).getString("id"));
+    assertEquals(newborn.getString("id"), onlyPatient(pdq("mother-identifier=" + enc(TEST + "|FHR-0844")
+        + "&gender=female&birthdate=2021-04-25")).getString("id"));
+    assertEquals(0, entries(pdq("mother-identifier=" + enc(TEST + "|FHR-4837"))).size(), "the newborn's own");
+    assertEquals(0, entries(pdq("mother-identifier=" + enc("http://ohie.org/test/other|FHR-0844"))).size());
+    assertEquals(400, pdq("mother-identifier=" + enc(TEST + "|")).statusCode());
   }
 }

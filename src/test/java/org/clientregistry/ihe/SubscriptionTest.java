@@ -179,6 +179,9 @@ class SubscriptionTest extends OhieRegistryTest {
     String c = create("openmrs", "sub-3", "Pendo", "Flakyone", "1990-01-01");
     String d = create("openmrs", "sub-4", "Rehema", "Flakytwo", "1960-12-12");
     await("three failed attempts", () -> received("flaky").stream().filter(n -> n.startsWith("503")).count() >= 3);
+    // The endpoint saw the third failure; the subscription's state is saved just after it.
+    await("the third failure in the subscription's error", () -> !readSubscription(sub).getString("error", "")
+        .matches(".*failed [12] time\\(s\\).*"));
     JsonObject failing = readSubscription(sub);
     assertEquals("error", failing.getString("status"));
     Matcher m = Pattern.compile("failed (\\d+) time\\(s\\), next attempt in (\\d+) s").matcher(

@@ -17,7 +17,8 @@ import org.clientregistry.store.DemographicSearch.Clause;
 final class EmbeddedSearch {
   static final List<String> PARAMETERS = java.util.stream.Stream.concat(
       org.clientregistry.store.DemographicSearch.PARAMETERS.stream(),
-      java.util.stream.Stream.of("active", "mothersMaidenName")).toList();
+      java.util.stream.Stream.of("active", "mothersMaidenName",
+          org.clientregistry.store.DemographicSearch.MOTHER_IDENTIFIER)).toList();
   /** A stored birthDate (YYYY, YYYY-MM or YYYY-MM-DD) as the range it stands for, [start, end). */
   private static final String BIRTH = "json_extract(s.resource, '$.birthDate')";
   private static final String BIRTH_START = "(CASE length(" + BIRTH + ") WHEN 4 THEN " + BIRTH + " || '-01-01'"
@@ -61,6 +62,7 @@ final class EmbeddedSearch {
       case "mothersMaidenName" -> "EXISTS (SELECT 1 FROM json_each(s.resource, '$.extension') x WHERE "
           + "json_extract(x.value, '$.url') = '" + org.clientregistry.store.DemographicSearch.MOTHERS_MAIDEN_NAME
           + "' AND " + string("json_extract(x.value, '$.valueString')", exact, value, args) + ")";
+      case org.clientregistry.store.DemographicSearch.MOTHER_IDENTIFIER -> motherIdentifier(value, args);
       case "gender" -> {
         args.add(value);
         yield "json_extract(s.resource, '$.gender') = ?";
@@ -140,6 +142,23 @@ final class EmbeddedSearch {
     args.add(value.substring(0, bar));
     args.add(value.substring(bar + 1));
     return "s.id IN (SELECT source_id FROM identifier WHERE system = ? AND value = ?)";
+  }
+
+  /** A contact whose relationship is a mother's and whose related-person identifiers hold the value. */
+  private static String motherIdentifier(String value, List<String> args) {
+    int bar = value.indexOf('|');
+    String id = "json_extract(x.value, '$.valueIdentifier.";
+    String sql = "EXISTS (SELECT 1 FROM json_each(s.resource, '$.contact') c, json_each(c.value, '$.extension') x "
+        + "WHERE json_extract(x.value, '$.url') = '" + org.clientregistry.store.DemographicSearch.RELATED_IDENTIFIER
+        + "' AND " + id + "value') = ?" + (bar < 0 ? "" : " AND " + id + "system') = ?")
+        + " AND EXISTS (SELECT 1 FROM json_each(c.value, '$.relationship') r, json_each(r.value, '$.coding') k "
+        + "WHERE json_extract(k.value, '$.code') IN ('"
+        + String.join("', '", org.clientregistry.store.DemographicSearch.MOTHER_CODES) + "')))";
+    args.add(bar < 0 ? value : value.substring(bar + 1));
+    if (bar >= 0) {
+      args.add(value.substring(0, bar));
+    }
+    return sql;
   }
 
   private static String address(String field, boolean exact, String value, List<String> args) {

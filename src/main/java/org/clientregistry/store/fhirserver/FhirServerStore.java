@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * by paging {@code Patient} and follows other writers through {@code Patient/_history?_since=}. Large bodies are
  * parsed on this store's worker threads, never on an event loop.
  */
-public final class FhirServerStore implements PatientStore, org.clientregistry.store.DemographicSearch {
+public final class FhirServerStore implements PatientStore, org.clientregistry.store.DemographicSearch,
+    org.clientregistry.store.SubscriptionStore {
   private static final Logger LOG = LoggerFactory.getLogger(FhirServerStore.class);
   /** Bodies above this size are parsed on a worker thread. */
   private static final int INLINE_PARSE_LIMIT = 32 * 1024;
@@ -62,6 +63,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   private final Shared shared;
   private final CallLog log;
   private final AdminSearches admin = new AdminSearches(this);
+  private final FhirSubscriptions subscriptions = new FhirSubscriptions(this);
 
   /**
    * What every per-request view shares: the one HTTP client, the parse workers, the mapping, the config. The client
@@ -595,6 +597,10 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     return shared.config.pageSize();
   }
 
+  int requestTimeoutMs() {
+    return shared.config.requestTimeoutMs();
+  }
+
   Future<Optional<Patient>> readPatient(String name, String id) {
     if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
       return Future.succeededFuture(Optional.empty());
@@ -624,6 +630,44 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
       }));
     }
     return chain.map(n -> out);
+  }
+
+  @Override
+  public Future<List<GoldenChange>> goldenChanges(long after, int count) {
+    return subscriptions.goldenChanges(after, count);
+  }
+
+  @Override
+  public Future<Long> latestChange() {
+    return subscriptions.latestChange();
+  }
+
+  @Override
+  public Future<List<StoredSubscription>> subscriptions() {
+    return subscriptions.subscriptions();
+  }
+
+  @Override
+  public Future<Void> saveSubscription(StoredSubscription subscription) {
+    return subscriptions.save(subscription);
+  }
+
+  @Override
+  public Future<Boolean> deleteSubscription(String id) {
+    return subscriptions.delete(id);
+  }
+
+  /** A search's Bundle, parsed. */
+  Future<Bundle> searchBundle(String name, String query) {
+    return shared.http.send(name, HttpMethod.GET, query, NO_CACHE, null, log).compose(reply -> reply.ok()
+        ? parse(reply.body()).map(r -> (Bundle) r) : Future.failedFuture(unavailable("search", reply)));
+  }
+
+  /** One request; null when the resource is not there (404, 410), a failure on any other error. */
+  Future<FhirHttp.Reply> call(String name, HttpMethod method, String path, String body) {
+    return shared.http.send(name, method, path, NO_CACHE, body, log).compose(reply -> reply.ok()
+        ? Future.succeededFuture(reply) : reply.status() == 404 || reply.status() == 410
+        ? Future.succeededFuture(null) : Future.failedFuture(unavailable(method.name().toLowerCase(), reply)));
   }
 
   private Future<List<Patient>> search(String name, String query) {
