@@ -75,18 +75,20 @@ class ConnectionFloodTest {
     NetClient slow = registry.vertx.createNetClient(tls("127.0.0.3").setKeyCertOptions(openmrsCertificate()));
     CountDownLatch slowClosed = new CountDownLatch(PER_ADDRESS);
     for (int i = 0; i < PER_ADDRESS; i++) {
-      NetSocket socket = slow.connect(registry.port, "localhost").await();
-      socket.closeHandler(v -> slowClosed.countDown());
+      NetSocket socket = slow.connect(registry.port, "localhost")
+          .map(c -> c.closeHandler(v -> slowClosed.countDown())).await();
       socket.write("POST /fhir/Patient HTTP/1.1\r\nHost: loc").await();
     }
 
     // The certified client is served while all of that is open.
     assertEquals(201, registry.post("openmrs", "/fhir/Patient", jane("openmrs", "flood-1")).statusCode());
     // One more certified connection from the flooding address is over its cap: closed without an answer.
-    NetSocket overCap = slow.connect(registry.port, "localhost").await();
     Buffer answer = Buffer.buffer();
     CountDownLatch overCapClosed = new CountDownLatch(1);
-    overCap.handler(answer::appendBuffer).closeHandler(v -> overCapClosed.countDown());
+    // The handlers go on in the connect callback, on the event loop: the registry may close the connection at once,
+    // and a close delivered before they were set would never be seen.
+    NetSocket overCap = slow.connect(registry.port, "localhost")
+        .map(s -> s.handler(answer::appendBuffer).closeHandler(v -> overCapClosed.countDown())).await();
     overCap.write("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
     assertTrue(overCapClosed.await(300, TimeUnit.SECONDS));
     assertEquals(0, answer.length(), "no answer over the cap: " + answer);
