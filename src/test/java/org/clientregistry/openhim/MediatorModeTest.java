@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * and config from core (here WireMock) is applied live.
  */
 class MediatorModeTest {
-  private static final String ROUTE_PASSWORD = "route-secret-0123";
+  private static final String ROUTE_PASSWORD = CoreStub.ROUTE_PASSWORD;
   private static final String URN = "urn:mediator:client-registry";
   @TempDir static Path dir;
   static WireMockServer core;
@@ -91,14 +91,7 @@ class MediatorModeTest {
   }
 
   private static HttpRequest<Buffer> fromCore(HttpRequest<Buffer> request, String client) {
-    String basic = Base64.getEncoder().encodeToString(("client-registry:" + ROUTE_PASSWORD)
-        .getBytes(StandardCharsets.UTF_8));
-    request.putHeader("Authorization", "Basic " + basic).putHeader("X-OpenHIM-TransactionID", "6a1f0c2e9d")
-        .putHeader("Content-Type", "application/fhir+json");
-    if (client != null) {
-      request.putHeader("X-OpenHIM-ClientID", client);
-    }
-    return request;
+    return CoreStub.fromCore(request, client);
   }
 
   @Test
