@@ -217,7 +217,8 @@ class SubscriptionTest extends OhieRegistryTest {
     await("the pending notification after the restart", () -> since(before).contains("200 POST"));
     List<String> after = since(before);
     assertEquals(List.of("200 POST"), after, "only the pending change is sent again, the delivered one is not");
-    assertEquals("active", readSubscription(sub).getString("status"));
+    // The status is saved after the endpoint answered (on a FHIR server, a write of its own): waited for.
+    await("the subscription active again", () -> "active".equals(readSubscription(sub).getString("status")));
     assertTrue(e != null && f != null);
     unsubscribe(sub);
   }
