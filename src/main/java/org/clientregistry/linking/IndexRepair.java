@@ -22,6 +22,7 @@ import org.clientregistry.store.SourceRecord;
  * (index ahead). The store is the truth; the index takes its versions, lower ones too.
  */
 final class IndexRepair {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IndexRepair.class);
   private IndexRepair() {}
 
   /**
@@ -51,6 +52,7 @@ final class IndexRepair {
       MatchIndex index = state.index();
       Set<String> known = new java.util.HashSet<>();
       first.sources().forEach(s -> known.add(s.id()));
+      first.goldens().forEach(g -> known.add(g.id()));
       Set<String> members = new LinkedHashSet<>();
       for (GoldenRecord g : first.goldens()) {
         for (String m : g.memberIds()) {
@@ -60,17 +62,56 @@ final class IndexRepair {
           }
         }
       }
+      // Records the index holds that the store does not (it lost their creation): taken out of the index; the
+      // index's members of a lost golden record are read too, and gone unless stored.
+      Set<String> lost = new LinkedHashSet<>();
+      failed.sources().stream().filter(w -> w.expectedVersion() > 0 && !known.contains(w.id()))
+          .forEach(w -> lost.add(w.id()));
+      failed.goldens().stream().filter(w -> w.expectedVersion() > 0 && !known.contains(w.id()))
+          .forEach(w -> index.members(w.id()).forEach(m -> {
+            lost.add(m.sourceId());
+            members.add(m.sourceId());
+          }));
+      members.removeAll(known);
       Future<PatientStore.Current> second = members.isEmpty()
           ? Future.succeededFuture(new PatientStore.Current(List.of(), List.of()))
           : store.current(new ArrayList<>(members), List.of());
       return second.compose(more -> worker.executeBlocking(() -> {
         List<SourceRecord> all = new ArrayList<>(first.sources());
         all.addAll(more.sources());
+        all.forEach(r -> lost.remove(r.id()));
+        forgetLost(index, lost);
         Map<String, Integer> versions = new HashMap<>();
         first.goldens().forEach(g -> versions.put(g.id(), g.version()));
         return index(state, all, versions, false);
       }, false));
     });
+  }
+
+  /**
+   * The index's records for submissions whose look-up found nothing although the index holds a record of the id
+   * they would get: read from the store, and taken out of the index when it does not have them either (a creation
+   * the store lost), so that the record is made again under its own id.
+   */
+  static Future<Void> forgetUnstored(PatientStore store, WorkerExecutor worker, MatchingState state,
+                                     List<String> ids) {
+    if (ids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.current(ids, List.of()).compose(found -> worker.executeBlocking(() -> {
+      Set<String> lost = new LinkedHashSet<>(ids);
+      found.sources().forEach(s -> lost.remove(s.id()));
+      forgetLost(state.index(), lost);
+      return null;
+    }, false));
+  }
+
+  private static void forgetLost(MatchIndex index, Set<String> lost) {
+    if (!lost.isEmpty()) {
+      LOG.warn("{} records the matching index held are not in the store (it lost their creation): taken out",
+          lost.size());
+      index.forget(lost);
+    }
   }
 
   /**

@@ -73,8 +73,10 @@ public final class OtherWriters {
     List<SourceRecord> sources = Collections.synchronizedList(new ArrayList<>());
     Map<String, Integer> goldens = Collections.synchronizedMap(new HashMap<>());
     List<PatientStore.UnlinkedPatient> unlinked = Collections.synchronizedList(new ArrayList<>());
+    java.util.Set<String> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
     return store.otherWrites(since, sources::add, g -> goldens.merge(g.id(), g.version(), Math::max), unlinked::add)
-        .compose(next -> worker.executeBlocking(() -> index(sources, goldens), false)
+        .compose(next -> worker.executeBlocking(() -> index(sources, goldens, fresh), false)
+            .compose(indexed -> submissions.placeRecentAgain(fresh).map(indexed))
             .compose(indexed -> adopt(unlinked).map(adopted -> {
               since = next;
               if (indexed + adopted > 0) {
@@ -88,13 +90,20 @@ public final class OtherWriters {
         });
   }
 
-  /** Indexes records and golden versions newer than the index's (older ones are this registry's own past). */
-  private int index(List<SourceRecord> sources, Map<String, Integer> goldens) {
+  /**
+   * Indexes records and golden versions newer than the index's (older ones are this registry's own past); the
+   * golden ids of records new to the index go to {@code fresh}.
+   */
+  private int index(List<SourceRecord> sources, Map<String, Integer> goldens, java.util.Set<String> fresh) {
     MatchingState state = matching.get();
     MatchIndex index = state.index();
     List<MatchRecord> newer = new ArrayList<>();
     for (SourceRecord s : sources) {
-      if (index.record(s.id()).map(r -> r.version() < s.version()).orElse(true)) {
+      Optional<MatchRecord> held = index.record(s.id());
+      if (held.isEmpty() && s.goldenId() != null) {
+        fresh.add(s.goldenId());
+      }
+      if (held.map(r -> r.version() < s.version()).orElse(true)) {
         newer.add(new MatchRecord(s.id(), s.version(), s.clientId(), s.goldenId(), s.link().manual(),
             IndexLoader.valuesOf(s, state.rules(), state.extractor())));
       }

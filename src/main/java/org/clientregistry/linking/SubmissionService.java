@@ -51,6 +51,9 @@ public final class SubmissionService {
   private volatile Supplier<IdentityDomains> domains = () -> null;
   private volatile WorkLimits limits = WorkLimits.NONE;
   private volatile RecordIds recordIds = RecordIds.ephemeral();
+  /** With other writers: this replica's recent creations, placed again when another's records turn up late. */
+  private final RecentCreations recent = new RecentCreations();
+  private final LateJoins lateJoins;
 
   public SubmissionService(Vertx vertx, WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching,
                            int maxCandidates, Consumer<String> outcomes) {
@@ -62,6 +65,20 @@ public final class SubmissionService {
     this.maxCandidates = maxCandidates;
     this.locks = new KeyLocks(vertx, 30_000);
     this.onlyWriter = store.onlyWriter();
+    this.lateJoins = new LateJoins(worker, store, matching, this::linker, locks, this::write, () -> limits, recent);
+  }
+
+  private Linker linker() {
+    MatchingState state = matching.get();
+    return new Linker(state.index(), state.matcher(), maxCandidates, limits, recordIds);
+  }
+
+  /**
+   * After history following indexed other replicas' new records (their golden ids): this replica's recent
+   * creations that now belong with them are joined to them, or get one review item (LateJoins).
+   */
+  public Future<Integer> placeRecentAgain(Set<String> othersNewGoldens) {
+    return onlyWriter ? Future.succeededFuture(0) : lateJoins.after(othersNewGoldens);
   }
 
   /**
@@ -171,6 +188,9 @@ public final class SubmissionService {
     boolean trustIndex = onlyWriter && attempt == 1;
     Workspace.Commit[] tried = {null};
     return locks.acquire(keys).compose(held -> lookUp(store, subs, s -> !trustIndex || linker.mayBeIndexed(s))
+            .compose(existing -> onlyWriter ? Future.succeededFuture(existing)
+                : IndexRepair.forgetUnstored(store, worker, state, unstored(state, linker, subs, existing))
+                    .map(existing))
             .compose(existing -> worker.executeBlocking(() -> {
               // Found at another version than the index holds (another replica wrote it): index what is stored.
               IndexRepair.fromFound(state, existing);
@@ -179,6 +199,11 @@ public final class SubmissionService {
             .compose(planned -> {
               tried[0] = planned.commit();
               return writeAndLook(store, state, linker, client, planned);
+            })
+            .onSuccess(results -> {
+              if (!onlyWriter) {
+                recent.add(results, System.currentTimeMillis());
+              }
             })
             .eventually(() -> {
               held.release();
@@ -201,6 +226,19 @@ public final class SubmissionService {
           }
           return Future.failedFuture(e);
         });
+  }
+
+  /** Ids of new submissions the look-up did not find but the index holds (a record since renamed, or lost). */
+  private static List<String> unstored(MatchingState state, Linker linker, List<PreparedSubmission> subs,
+                                       List<Optional<SourceRecord>> existing) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < subs.size(); i++) {
+      String id = subs.get(i).targetId() == null ? linker.sourceId(subs.get(i)) : null;
+      if (id != null && existing.get(i).isEmpty() && state.index().contains(id)) {
+        ids.add(id);
+      }
+    }
+    return ids;
   }
 
   private Future<Void> pause(int attempt) {
@@ -276,6 +314,9 @@ public final class SubmissionService {
       } else {
         catchUp.get(); // more than one page: the follower reads the rest (not awaited: it may need these locks)
       }
+      // Their records new to the index may be a person this replica created meanwhile: the follower checks.
+      others.sources().stream().filter(o -> o.goldenId() != null && !state.index().contains(o.id()))
+          .forEach(o -> lateJoins.note(o.goldenId()));
       return worker.executeBlocking(() -> IndexRepair.newer(state, others.sources(), others.goldens())
               .map(n -> linker.recheck(client.id(), results)).orElse(java.util.Optional.empty()), false)
           .compose(again -> again.isEmpty() ? Future.succeededFuture(results)

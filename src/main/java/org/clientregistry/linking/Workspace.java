@@ -196,6 +196,16 @@ final class Workspace implements MatchView {
     }
   }
 
+  /** The review items this work raises so far. */
+  List<ReviewItem> reviews() {
+    return List.copyOf(reviews);
+  }
+
+  /** Drops the review items this work would raise that {@code keep} refuses. */
+  void keepReviews(java.util.function.Predicate<ReviewItem> keep) {
+    reviews.removeIf(keep.negate());
+  }
+
   /** Whether this change already raises an item between these two golden records, in either direction. */
   boolean reviewsBetween(String goldenA, String goldenB) {
     return goldenA != null && goldenB != null && reviewedPairs.contains(pairKey(goldenA, goldenB));

@@ -148,6 +148,8 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   }
 
   private static final int[] NONE = new int[0];
+  /** The version of a slot whose record was taken out ({@link #forget}): no keys, no golden record. */
+  private static final int GONE = -1;
 
   private static boolean inSorted(int[] sorted, int hash) {
     return java.util.Arrays.binarySearch(sorted, hash) >= 0;
@@ -316,7 +318,8 @@ public final class MatchIndex implements MatchView, TermFrequencies {
   public boolean contains(String sourceId) {
     lock.readLock().lock();
     try {
-      return sourceIds.find(sourceId) >= 0;
+      int slot = sourceIds.find(sourceId);
+      return slot >= 0 && versions[slot] != GONE;
     } finally {
       lock.readLock().unlock();
     }
@@ -327,7 +330,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     lock.readLock().lock();
     try {
       int slot = sourceIds.find(sourceId);
-      return slot < 0 ? Optional.empty() : Optional.of(recordAt(slot));
+      return slot < 0 || versions[slot] == GONE ? Optional.empty() : Optional.of(recordAt(slot));
     } finally {
       lock.readLock().unlock();
     }
@@ -441,6 +444,35 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
   }
 
+  /**
+   * Takes records out (a creation the store lost after the index applied it): they are no one's candidate or
+   * member any more; a golden record left without members goes too. Their slots stay, empty, for a later put.
+   */
+  public void forget(Collection<String> ids) {
+    lock.writeLock().lock();
+    try {
+      for (String id : ids) {
+        int slot = sourceIds.find(id);
+        if (slot < 0 || versions[slot] == GONE) {
+          continue;
+        }
+        String[][] old = PackedValues.unpack(values[slot], slotCount);
+        countValues(old, -1);
+        BlockingKeys.Keys keys = blocking.keys(old);
+        removeAbsent(keys.hashes(), NONE, slot);
+        removeAbsent(narrowerIndexed(keys), NONE, slot);
+        int g = goldenOf[slot];
+        removeMember(g, slot);
+        if (members[g] != null && members[g][0] == 0) {
+          members[g] = null;
+        }
+        versions[slot] = GONE;
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
   public void put(MatchRecord record) {
     apply(List.of(record), Map.of());
   }
@@ -514,7 +546,8 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     if (isNew) {
       ensureSourceCapacity(slot + 1);
     }
-    String[][] oldValues = isNew ? null : PackedValues.unpack(values[slot], slotCount);
+    // A slot taken out by forget has nothing indexed any more: filled again like a new one.
+    String[][] oldValues = isNew || versions[slot] == GONE ? null : PackedValues.unpack(values[slot], slotCount);
     countValues(oldValues, -1);
     countValues(record.values(), 1);
     BlockingKeys.Keys newKeys = blocking.keys(record.values());
@@ -529,7 +562,7 @@ public final class MatchIndex implements MatchView, TermFrequencies {
     }
     int golden = goldenSlot(record.goldenId());
     boolean alreadyMember = false;
-    if (!isNew) {
+    if (oldValues != null) {
       removeAbsent(oldKeys, keys, slot);
       removeAbsent(oldNarrower, narrower, slot);
       if (goldenOf[slot] != golden) {

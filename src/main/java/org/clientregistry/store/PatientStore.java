@@ -120,6 +120,19 @@ public interface PatientStore extends AdminReads {
     return reviewItems(ReviewQuery.open(offset, count)).map(Page::items);
   }
 
+  /**
+   * Which of these (source id "/" golden id) pairs have an open review item. This default reads the whole open
+   * queue; stores that can search by pair override it.
+   */
+  default Future<java.util.Set<String>> openReviewPairs(java.util.Collection<String> pairs) {
+    return openReviewItems(0, Integer.MAX_VALUE).map(items -> {
+      java.util.Set<String> open = new java.util.HashSet<>();
+      items.forEach(r -> open.add(r.sourceId() + "/" + r.goldenId()));
+      open.retainAll(pairs);
+      return open;
+    });
+  }
+
   /** How many review items are open (the review backlog metric); stores that can count without reading override. */
   default Future<Integer> openReviewItemCount() {
     return openReviewItems(0, Integer.MAX_VALUE).map(List::size);

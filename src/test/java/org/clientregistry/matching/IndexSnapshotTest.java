@@ -44,6 +44,32 @@ class IndexSnapshotTest {
   }
 
   @Test
+  void aForgottenRecordIsNoCandidateNorMemberUntilPutAgainAndStaysForgottenInASnapshot() throws IOException {
+    MatchIndex index = new MatchIndex(rules, 100);
+    writes(index, 500, 0);
+    MatchRecord lost = index.record(ids.get(7)).orElseThrow();
+    int membersBefore = index.members(lost.goldenId()).size();
+    index.forget(List.of(lost.sourceId()));
+    assertTrue(index.record(lost.sourceId()).isEmpty());
+    assertTrue(!index.contains(lost.sourceId()));
+    assertTrue(index.candidates(lost.values(), null).records().stream()
+        .noneMatch(r -> r.sourceId().equals(lost.sourceId())));
+    assertEquals(membersBefore - 1, index.members(lost.goldenId()).size());
+    Path file = dir.resolve("forgotten.snapshot");
+    IndexSnapshot.Header header = new IndexSnapshot.Header(IndexSnapshot.fingerprint(rules), "token-f");
+    IndexSnapshot.write(index, header, file);
+    MatchIndex read = new MatchIndex(rules, 100);
+    IndexSnapshot.read(file, header, read);
+    assertTrue(read.record(lost.sourceId()).isEmpty());
+    // Made again (the record resubmitted): found as before, once.
+    index.put(lost);
+    assertEquals(lost.goldenId(), index.record(lost.sourceId()).orElseThrow().goldenId());
+    assertEquals(1, index.candidates(lost.values(), null).records().stream()
+        .filter(r -> r.sourceId().equals(lost.sourceId())).count());
+    assertEquals(membersBefore, index.members(lost.goldenId()).size());
+  }
+
+  @Test
   void anIndexReadBackIsTheIndexThatWasWritten() throws IOException {
     MatchIndex written = new MatchIndex(rules, 100);
     writes(written, 3_000, 0);

@@ -7,11 +7,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,6 +84,24 @@ final class AdminSearches {
           + "&_count=" + IDS_PER_SEARCH, r -> {
             if (r instanceof Basic b && b.getCode().hasCoding(RegistryResources.KIND, RegistryResources.REVIEW_ITEM)) {
               out.put(store.resources().review(b).id(), b);
+            }
+          }, () -> false));
+    }
+    return chain.map(n -> out);
+  }
+
+  /** Which (source/golden) pairs have an open review item: searched by the pair identifier only open items carry. */
+  Future<Set<String>> openReviewPairs(Collection<String> pairs) {
+    List<String> all = new ArrayList<>(pairs);
+    Set<String> out = ConcurrentHashMap.newKeySet();
+    Future<Long> chain = Future.succeededFuture(0L);
+    for (int from = 0; from < all.size(); from += IDS_PER_SEARCH) {
+      String tokens = all.subList(from, Math.min(all.size(), from + IDS_PER_SEARCH)).stream()
+          .map(p -> AdminResources.token(RegistryResources.REVIEW_PAIR, p)).collect(Collectors.joining(","));
+      chain = chain.compose(n -> store.pages("FHIR: read review pairs", "/Basic?identifier=" + tokens
+          + "&_count=" + IDS_PER_SEARCH, r -> {
+            if (r instanceof Basic b && RegistryResources.open(b)) {
+              out.add(RegistryResources.pair(store.resources().review(b)));
             }
           }, () -> false));
     }

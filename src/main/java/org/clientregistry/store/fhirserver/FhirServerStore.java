@@ -239,6 +239,11 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   // ---- administration reads (AdminSearches)
 
   @Override
+  public Future<java.util.Set<String>> openReviewPairs(java.util.Collection<String> pairs) {
+    return admin.openReviewPairs(pairs);
+  }
+
+  @Override
   public Future<AdminReads.Page<ReviewItem>> reviewItems(ReviewQuery query) {
     return admin.reviewItems(query);
   }
@@ -517,7 +522,10 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
       if (reply.ok()) {
         return Future.succeededFuture(reply);
       }
-      if (reply.status() == 409 || reply.status() == 412) {
+      // HAPI-1094: a link to a record the server does not have, though the index does (the server lost the commit
+      // that made it): like a lost race, the records are re-read and the change planned again.
+      if (reply.status() == 409 || reply.status() == 412 || (reply.status() == 400
+          && reply.body().contains("HAPI-1094"))) {
         return Future.failedFuture(new StoreConflictException("A record changed concurrently (FHIR server answered "
             + reply.status() + ")"));
       }

@@ -124,6 +124,57 @@ public final class HapiTestServer {
         "CR_STORE_RECORD_ID_KEY", "registries-on-one-server-share-this-record-id-key");
   }
 
+  /** Registers a HAPI interceptor on the JPA storage (its STORAGE_* hooks see every write of this server). */
+  public void intercept(Object interceptor) {
+    spring.getBean(ca.uhn.fhir.interceptor.api.IInterceptorService.class).registerInterceptor(interceptor);
+  }
+
+  public void stopIntercepting(Object interceptor) {
+    spring.getBean(ca.uhn.fhir.interceptor.api.IInterceptorService.class).unregisterInterceptor(interceptor);
+  }
+
+  /**
+   * Makes resources vanish as if the server had lost the commit that created them (deleted and expunged, the
+   * references other resources hold to them notwithstanding).
+   */
+  public void lose(String... references) {
+    JpaStorageSettings settings = spring.getBean(JpaStorageSettings.class);
+    settings.setEnforceReferentialIntegrityOnDelete(false);
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String expungeDeleted = "{\"resourceType\":\"Parameters\",\"parameter\":"
+          + "[{\"name\":\"expungeDeletedResources\",\"valueBoolean\":true},"
+          + "{\"name\":\"expungePreviousVersions\",\"valueBoolean\":true}]}";
+      // What the lost transactions wrote about them goes too (audit entries and link events name them).
+      for (String ref : references) {
+        call(http, java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/Basic?subject=" + ref))
+            .DELETE().build());
+        call(http, java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/AuditEvent?entity=" + ref))
+            .DELETE().build());
+        call(http, java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/" + ref)).DELETE().build());
+      }
+      for (String path : java.util.stream.Stream.concat(java.util.Arrays.stream(references), java.util.stream.Stream.of(
+          "Basic", "AuditEvent")).toList()) {
+        call(http, java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/" + path + "/$expunge"))
+            .header("Content-Type", "application/fhir+json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(expungeDeleted)).build());
+      }
+    } finally {
+      settings.setEnforceReferentialIntegrityOnDelete(true);
+    }
+  }
+
+  private static void call(java.net.http.HttpClient http, java.net.http.HttpRequest request) {
+    try {
+      java.net.http.HttpResponse<String> r = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 300) {
+        throw new IllegalStateException(request.method() + " " + request.uri() + ": " + r.statusCode() + " " + r.body());
+      }
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Removes every resource, so that the next test class starts from an empty server. */
   public void reset() {
     try {

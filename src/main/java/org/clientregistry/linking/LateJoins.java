@@ -1,0 +1,195 @@
+package org.clientregistry.linking;
+
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import org.clientregistry.matching.MatchIndex;
+import org.clientregistry.matching.MatchRecord;
+import org.clientregistry.store.AuditEntry;
+import org.clientregistry.store.PatientStore;
+import org.clientregistry.store.ReviewItem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes the window the in-transaction search of replicas leaves (docs/storage.md, replicas): two replicas whose
+ * transactions create one person's records at the same moment each search before the other commits, so both keep
+ * a golden record of their own. When history following later brings the other replica's new records, this
+ * replica places its own recent creations again: a record that now belongs with the other's golden record moves
+ * there (its own is {@code replaced-by} it); both replicas may try the same join from opposite ends, and the
+ * versions every write carries let only one of them commit. An uncertain pair gets one review item: raised by the
+ * replica whose golden id sorts higher, unless an open item for the pair (from either side) is already stored.
+ */
+final class LateJoins {
+  private static final Logger LOG = LoggerFactory.getLogger(LateJoins.class);
+  static final String WHY = "placed again after another registry's write";
+
+  private final WorkerExecutor worker;
+  private final PatientStore store;
+  private final Supplier<MatchingState> matching;
+  private final Supplier<Linker> linkers;
+  private final KeyLocks locks;
+  private final BiFunction<Linker, Workspace.Commit, Future<Void>> write;
+  private final Supplier<WorkLimits> limits;
+  private final RecentCreations recent;
+  private final Set<String> noted = new HashSet<>();
+
+  LateJoins(WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching, Supplier<Linker> linkers,
+            KeyLocks locks, BiFunction<Linker, Workspace.Commit, Future<Void>> write, Supplier<WorkLimits> limits,
+            RecentCreations recent) {
+    this.worker = worker;
+    this.store = store;
+    this.matching = matching;
+    this.linkers = linkers;
+    this.locks = locks;
+    this.write = write;
+    this.limits = limits;
+    this.recent = recent;
+  }
+
+  /** Other replicas' new golden ids a submission's own look indexed: checked in the follower's next round. */
+  void note(String goldenId) {
+    synchronized (noted) {
+      if (noted.size() < 100_000) {
+        noted.add(goldenId);
+      }
+    }
+  }
+
+  /** What one round decided: the work to write and the review pairs to look for first. */
+  private record Plan(Workspace ws, Linker linker, boolean moves, Set<String> pairsToCheck) {}
+
+  /**
+   * Places this replica's recent creations again after the index learnt other replicas' new records (their
+   * golden ids: {@code fresh}); completes with the number of records moved or reviewed.
+   */
+  Future<Integer> after(Set<String> freshNow) {
+    Set<String> fresh = new HashSet<>(freshNow);
+    synchronized (noted) {
+      fresh.addAll(noted);
+      noted.clear();
+    }
+    List<RecentCreations.Created> own = recent.since(System.currentTimeMillis());
+    if (fresh.isEmpty() || own.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    MatchingState state = matching.get();
+    return worker.executeBlocking(() -> candidates(state.index(), own, fresh), false).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      Set<String> keys = new LinkedHashSet<>();
+      found.forEach(c -> state.index().record(c.sourceId()).ifPresent(r -> keys.addAll(state.index().keysOf(r.values()))));
+      return locks.acquire(keys).compose(held -> worker.executeBlocking(() -> plan(state, found, fresh), false)
+          .compose(plan -> plan == null ? Future.succeededFuture(0) : checkAndWrite(plan))
+          .eventually(() -> {
+            held.release();
+            return Future.succeededFuture();
+          }));
+    });
+  }
+
+  /** Own recent records still where they were put that share a blocking key with another replica's new record. */
+  private static List<RecentCreations.Created> candidates(MatchIndex index, List<RecentCreations.Created> own,
+                                                          Set<String> fresh) {
+    Set<String> freshKeys = new HashSet<>();
+    fresh.forEach(g -> index.members(g).forEach(m -> freshKeys.addAll(index.keysOf(m.values()))));
+    List<RecentCreations.Created> out = new ArrayList<>();
+    for (RecentCreations.Created c : own) {
+      Optional<MatchRecord> now = index.record(c.sourceId()).filter(r -> r.version() == c.version()
+          && r.goldenId().equals(c.goldenId()) && !r.manualLink() && !fresh.contains(r.goldenId()));
+      if (now.isPresent() && index.keysOf(now.get().values()).stream().anyMatch(freshKeys::contains)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Under the locks: the records that move or need a review item, placed again in one piece of work. */
+  private Plan plan(MatchingState state, List<RecentCreations.Created> found, Set<String> fresh) {
+    Linker linker = linkers.get();
+    MatchIndex index = state.index();
+    List<RecentCreations.Created> act = new ArrayList<>();
+    for (RecentCreations.Created c : found) {
+      Optional<MatchRecord> now = index.record(c.sourceId()).filter(r -> r.version() == c.version());
+      if (now.isEmpty()) {
+        continue;
+      }
+      Workspace probe = workspace(index);
+      Decision d = linker.planner().placeUpdated(probe, now.get(), c.link());
+      if (!d.goldenId().equals(c.goldenId()) || probe.reviews().stream().anyMatch(r -> raises(r, c, fresh))) {
+        act.add(c);
+      }
+    }
+    if (act.isEmpty()) {
+      return null;
+    }
+    Workspace ws = workspace(index);
+    Map<String, RecentCreations.Created> bySource = new HashMap<>();
+    Set<String> moved = new HashSet<>();
+    for (RecentCreations.Created c : act) {
+      MatchRecord now = ws.record(c.sourceId()).orElseThrow();
+      Decision d = linker.planner().placeUpdated(ws, now, c.link());
+      bySource.put(c.sourceId(), c);
+      if (!d.goldenId().equals(c.goldenId())) {
+        moved.add(c.sourceId());
+      }
+      ws.audit(new AuditEntry(ws.at(), now.clientId(), "submit", now.sourceId(), d.goldenId(), d.describe(), WHY));
+    }
+    // Only items about the other replica's new golden records: the rest were raised when the records were made.
+    ws.keepReviews(r -> bySource.containsKey(r.sourceId()) && fresh.contains(r.goldenId())
+        && (moved.contains(r.sourceId()) || raises(r, bySource.get(r.sourceId()), fresh)));
+    Set<String> pairs = new LinkedHashSet<>();
+    for (ReviewItem r : ws.reviews()) {
+      pairs.add(r.sourceId() + "/" + r.goldenId());
+      index.members(r.goldenId()).forEach(m -> pairs.add(m.sourceId() + "/" + bySource.get(r.sourceId()).goldenId()));
+    }
+    return new Plan(ws, linker, !moved.isEmpty(), pairs);
+  }
+
+  /** One replica of the two raises the item of a pair neither saw: the one whose golden id sorts higher. */
+  private static boolean raises(ReviewItem r, RecentCreations.Created c, Set<String> fresh) {
+    return r.goldenId() != null && fresh.contains(r.goldenId()) && c.goldenId().compareTo(r.goldenId()) > 0;
+  }
+
+  private Future<Integer> checkAndWrite(Plan plan) {
+    Future<Set<String>> open = plan.pairsToCheck().isEmpty() ? Future.succeededFuture(Set.of())
+        : store.openReviewPairs(plan.pairsToCheck());
+    return open.compose(stored -> {
+      plan.ws().keepReviews(r -> !stored.contains(r.sourceId() + "/" + r.goldenId()) && !answered(plan, r, stored));
+      Workspace.Commit commit = plan.ws().toCommit();
+      if (!plan.moves() && commit.changes().reviews().isEmpty()) {
+        return Future.succeededFuture(0);
+      }
+      int n = commit.changes().sources().size();
+      return write.apply(plan.linker(), commit).map(v -> {
+        LOG.info("Another registry's new records: {} of this registry's recent records placed again", n);
+        return n;
+      });
+    }).recover(e -> {
+      // A lost race here means the other replica made the join: the next round sees it.
+      LOG.info("Placing recent records again after another registry's write did not commit ({})",
+          e.getClass().getSimpleName());
+      return Future.succeededFuture(0);
+    });
+  }
+
+  /** Whether the other replica already raised the pair from its side (its record against this one's golden). */
+  private static boolean answered(Plan plan, ReviewItem r, Set<String> stored) {
+    String own = plan.ws().record(r.sourceId()).map(MatchRecord::goldenId).orElse("");
+    return plan.ws().members(r.goldenId()).stream().anyMatch(m -> stored.contains(m.sourceId() + "/" + own));
+  }
+
+  private Workspace workspace(MatchIndex index) {
+    return new Workspace(index, index.emptyLike(), limits.get()).by("registry", WHY);
+  }
+}
