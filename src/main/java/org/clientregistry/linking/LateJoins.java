@@ -84,18 +84,28 @@ final class LateJoins {
     }
     MatchingState state = matching.get();
     return worker.executeBlocking(() -> candidates(state.index(), own, fresh), false).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.succeededFuture(0);
+      // One record at a time, under its own keys' locks, like a submission: never a long hold on many keys.
+      Future<Integer> chain = Future.succeededFuture(0);
+      for (RecentCreations.Created c : found) {
+        chain = chain.compose(n -> one(state, c, fresh).map(m -> n + m));
       }
-      Set<String> keys = new LinkedHashSet<>();
-      found.forEach(c -> state.index().record(c.sourceId()).ifPresent(r -> keys.addAll(state.index().keysOf(r.values()))));
-      return locks.acquire(keys).compose(held -> worker.executeBlocking(() -> plan(state, found, fresh), false)
-          .compose(plan -> plan == null ? Future.succeededFuture(0) : checkAndWrite(plan))
-          .eventually(() -> {
-            held.release();
-            return Future.succeededFuture();
-          }));
+      return chain;
     });
+  }
+
+  private Future<Integer> one(MatchingState state, RecentCreations.Created c, Set<String> fresh) {
+    Optional<MatchRecord> now = state.index().record(c.sourceId());
+    if (now.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return locks.acquire(state.index().keysOf(now.get().values()))
+        .compose(held -> worker.executeBlocking(() -> plan(state, List.of(c), fresh), false)
+            .compose(plan -> plan == null ? Future.succeededFuture(0) : checkAndWrite(plan))
+            .eventually(() -> {
+              held.release();
+              return Future.succeededFuture();
+            }))
+        .otherwise(0); // a lock not had in time: the next round tries again
   }
 
   /** Own recent records still where they were put that share a blocking key with another replica's new record. */
@@ -172,12 +182,12 @@ final class LateJoins {
       }
       int n = commit.changes().sources().size();
       return write.apply(plan.linker(), commit).map(v -> {
-        LOG.info("Another registry's new records: {} of this registry's recent records placed again", n);
+        LOG.info("Another registry's new records: a record of this registry placed again ({} written)", n);
         return n;
       });
     }).recover(e -> {
       // A lost race here means the other replica made the join: the next round sees it.
-      LOG.info("Placing recent records again after another registry's write did not commit ({})",
+      LOG.debug("Placing a record again after another registry's write did not commit ({})",
           e.getClass().getSimpleName());
       return Future.succeededFuture(0);
     });

@@ -76,36 +76,38 @@ final class AdminSearches {
   /** Stored review items by the registry's item id (not the server's resource id). */
   Future<Map<String, Basic>> reviewBasics(List<String> ids) {
     Map<String, Basic> out = new ConcurrentHashMap<>();
-    Future<Long> chain = Future.succeededFuture(0L);
-    for (int from = 0; from < ids.size(); from += IDS_PER_SEARCH) {
-      String tokens = ids.subList(from, Math.min(ids.size(), from + IDS_PER_SEARCH)).stream()
-          .map(id -> AdminResources.token(RegistryResources.REVIEW_ID, id)).collect(Collectors.joining(","));
-      chain = chain.compose(n -> store.pages("FHIR: read review items", "/Basic?identifier=" + tokens
-          + "&_count=" + IDS_PER_SEARCH, r -> {
-            if (r instanceof Basic b && b.getCode().hasCoding(RegistryResources.KIND, RegistryResources.REVIEW_ITEM)) {
-              out.put(store.resources().review(b).id(), b);
-            }
-          }, () -> false));
-    }
-    return chain.map(n -> out);
+    return reviewsByIdentifier("FHIR: read review items", RegistryResources.REVIEW_ID, ids, b -> {
+      if (b.getCode().hasCoding(RegistryResources.KIND, RegistryResources.REVIEW_ITEM)) {
+        out.put(store.resources().review(b).id(), b);
+      }
+    }).map(out);
   }
 
   /** Which (source/golden) pairs have an open review item: searched by the pair identifier only open items carry. */
   Future<Set<String>> openReviewPairs(Collection<String> pairs) {
-    List<String> all = new ArrayList<>(pairs);
     Set<String> out = ConcurrentHashMap.newKeySet();
+    return reviewsByIdentifier("FHIR: read review pairs", RegistryResources.REVIEW_PAIR, new ArrayList<>(pairs), b -> {
+      if (RegistryResources.open(b)) {
+        out.add(RegistryResources.pair(store.resources().review(b)));
+      }
+    }).map(out);
+  }
+
+  /** The Basics carrying any of these identifier values of one system, {@value #IDS_PER_SEARCH} per search. */
+  private Future<Long> reviewsByIdentifier(String name, String system, List<String> values,
+                                           java.util.function.Consumer<Basic> each) {
     Future<Long> chain = Future.succeededFuture(0L);
-    for (int from = 0; from < all.size(); from += IDS_PER_SEARCH) {
-      String tokens = all.subList(from, Math.min(all.size(), from + IDS_PER_SEARCH)).stream()
-          .map(p -> AdminResources.token(RegistryResources.REVIEW_PAIR, p)).collect(Collectors.joining(","));
-      chain = chain.compose(n -> store.pages("FHIR: read review pairs", "/Basic?identifier=" + tokens
-          + "&_count=" + IDS_PER_SEARCH, r -> {
-            if (r instanceof Basic b && RegistryResources.open(b)) {
-              out.add(RegistryResources.pair(store.resources().review(b)));
+    for (int from = 0; from < values.size(); from += IDS_PER_SEARCH) {
+      String tokens = values.subList(from, Math.min(values.size(), from + IDS_PER_SEARCH)).stream()
+          .map(v -> AdminResources.token(system, v)).collect(Collectors.joining(","));
+      chain = chain.compose(n -> store.pages(name, "/Basic?identifier=" + tokens + "&_count=" + IDS_PER_SEARCH,
+          r -> {
+            if (r instanceof Basic b) {
+              each.accept(b);
             }
           }, () -> false));
     }
-    return chain.map(n -> out);
+    return chain;
   }
 
   Future<AdminReads.Page<SourceRecord>> links(AdminReads.LinkQuery query) {

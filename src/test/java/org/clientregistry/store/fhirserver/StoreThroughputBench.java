@@ -39,6 +39,87 @@ class StoreThroughputBench {
     run("fhirserver (in-process HAPI JPA, H2)", hapi.registryEnv(), hapi);
   }
 
+  /**
+   * Linked records per second with two replicas on one HAPI server, each person's two records (two systems) sent
+   * to the two replicas at once, beside one registry getting both; then how many people stayed split once the
+   * replicas followed each other (late joins).
+   */
+  @Test
+  void replicas() {
+    HapiTestServer hapi = HapiTestServer.shared();
+    hapi.reset();
+    Map<String, String> env = new java.util.HashMap<>(hapi.registryEnv());
+    env.put("CR_STORE_FHIR_SERVER_REQUEST_TIMEOUT_MS", "60000");
+    try (TestRegistry one = new TestRegistry(dir.resolve("one"), env).start()) {
+      people(one, one, "warm1", 20);
+      double perSecond = people(one, one, "one", SUBMISSIONS / 2);
+      System.out.printf("BENCH one registry: %.1f linked records/s%n", perSecond);
+    }
+    hapi.reset();
+    try (TestRegistry a = new TestRegistry(dir.resolve("ra"), env).start();
+         TestRegistry b = new TestRegistry(dir.resolve("rb"), env).start()) {
+      people(a, b, "warm2", 20);
+      long requestsBefore = hapi.requests();
+      double perSecond = people(a, b, "two", SUBMISSIONS / 2);
+      double trips = (hapi.requests() - requestsBefore) / (double) SUBMISSIONS;
+      for (int round = 0; round < 2; round++) {
+        a.registry().followOtherWriters().await();
+        b.registry().followOtherWriters().await();
+      }
+      int split = 0;
+      for (int i = 0; i < SUBMISSIONS / 2; i++) {
+        split += cruid(a, "openmrs", person("openmrs", "two", i)).equals(cruid(b, "lims", person("lims", "two", i)))
+            ? 0 : 1;
+      }
+      System.out.printf("BENCH two replicas: %.1f linked records/s, %.2f FHIR round trips per record; people split"
+          + " after following: %d of %d%n", perSecond, trips, split, SUBMISSIONS / 2);
+    }
+  }
+
+  /** Person i's record at a client: one of two systems' records of the same person. */
+  private static io.vertx.core.json.JsonObject person(String client, String prefix, int i) {
+    String given = GIVEN[i % GIVEN.length];
+    String family = FAMILY[(i / GIVEN.length) % FAMILY.length] + (char) ('a' + i % 26) + (i / 26);
+    return patient(client, prefix + "-" + i, given, family, i % 2 == 0 ? "male" : "female",
+        (1940 + i % 70) + "-0" + (1 + i % 9) + "-1" + (i % 10), "07" + (10_000_000 + i * 7919 % 89_999_999), null);
+  }
+
+  /** Sends each person's openmrs record to {@code a} and lims record to {@code b} at once; records per second. */
+  private static double people(TestRegistry a, TestRegistry b, String prefix, int n) {
+    AtomicInteger next = new AtomicInteger();
+    long started = System.nanoTime();
+    List<Future<Integer>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < IN_FLIGHT / 2; lane++) {
+      lanes.add(pair(a, b, prefix, next, n, 0));
+    }
+    int ok = lanes.stream().mapToInt(f -> f.await()).sum();
+    assertEquals(2 * n, ok, "every submission succeeded");
+    return 2 * n / ((System.nanoTime() - started) / 1e9);
+  }
+
+  private static Future<Integer> pair(TestRegistry a, TestRegistry b, String prefix, AtomicInteger next, int n,
+                                      int done) {
+    int i = next.getAndIncrement();
+    if (i >= n) {
+      return Future.succeededFuture(done);
+    }
+    Future<HttpResponse<Buffer>> first = post(a, "openmrs", person("openmrs", prefix, i));
+    Future<HttpResponse<Buffer>> second = post(b, "lims", person("lims", prefix, i));
+    return Future.join(first, second).compose(v -> pair(a, b, prefix, next, n, done
+        + (first.result().statusCode() == 201 ? 1 : 0) + (second.result().statusCode() == 201 ? 1 : 0)));
+  }
+
+  private static Future<HttpResponse<Buffer>> post(TestRegistry to, String client, io.vertx.core.json.JsonObject body) {
+    return to.client(client).post("/fhir/Patient").putHeader("Content-Type", "application/fhir+json")
+        .sendBuffer(Buffer.buffer(body.encode()));
+  }
+
+  private static String cruid(TestRegistry on, String client, io.vertx.core.json.JsonObject record) {
+    HttpResponse<Buffer> again = post(on, client, record).await();
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    return again.getHeader("LocationCRUID");
+  }
+
   private void run(String name, Map<String, String> env, HapiTestServer hapi) {
     try (TestRegistry registry = new TestRegistry(dir.resolve(name.substring(0, 4)), env).start()) {
       submitAll(registry, "warm", 40); // JIT, connection pools, HAPI's first queries
