@@ -455,7 +455,8 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     changes.sources().forEach(w -> expected.put(w.id(), w.newVersion()));
     changes.goldens().forEach(w -> expected.put(w.id(), w.newVersion()));
     StoreUnavailableException unknown = new StoreUnavailableException.OutcomeUnknown("The FHIR server did not "
-        + "answer a transaction and it was not found written; its outcome is unknown", shared.config.retryAfterSeconds());
+        + "answer a transaction and it was not found written; its outcome is unknown",
+        shared.config.retryAfterSeconds());
     if (expected.isEmpty()) {
       return Future.failedFuture(unknown);
     }

@@ -168,7 +168,8 @@ public final class HapiTestServer {
     try {
       java.net.http.HttpResponse<String> r = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() >= 300) {
-        throw new IllegalStateException(request.method() + " " + request.uri() + ": " + r.statusCode() + " " + r.body());
+        throw new IllegalStateException(request.method() + " " + request.uri() + ": " + r.statusCode() + " "
+            + r.body());
       }
     } catch (java.io.IOException | InterruptedException e) {
       throw new IllegalStateException(e);

@@ -183,7 +183,8 @@ class ReplicasTest {
     try {
       for (int n = 0; n < pairs.length; n++) {
         String[] p = pairs[n];
-        sent.add(send(a, "openmrs", patient("openmrs", "unc-a-" + n, p[0], p[1], "male", p[2], "0772 101 07" + n, null)));
+        sent.add(send(a, "openmrs", patient("openmrs", "unc-a-" + n, p[0], p[1], "male", p[2], "0772 101 07" + n,
+            null)));
         sent.add(send(b, "dhis2", patient("dhis2", "unc-b-" + n, p[0], p[1], "female", p[2], "0700 999 11" + n, null)));
       }
       Future.join(sent).await();
