@@ -74,7 +74,11 @@ public final class OtherWriters {
     Map<String, Integer> goldens = Collections.synchronizedMap(new HashMap<>());
     List<PatientStore.UnlinkedPatient> unlinked = Collections.synchronizedList(new ArrayList<>());
     java.util.Set<String> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    return store.otherWrites(since, sources::add, g -> goldens.merge(g.id(), g.version(), Math::max), unlinked::add)
+    // Marks first: an administrator's "not the same person" made through another replica must hold before any
+    // record of theirs is placed again here.
+    return store.marksSince(since).map(this::mark)
+        .compose(marked -> store.otherWrites(since, sources::add, g -> goldens.merge(g.id(), g.version(), Math::max),
+            unlinked::add))
         .compose(next -> worker.executeBlocking(() -> index(sources, goldens, fresh), false)
             .compose(indexed -> submissions.placeRecentAgain(fresh).map(indexed))
             .compose(indexed -> adopt(unlinked).map(adopted -> {
@@ -116,6 +120,22 @@ public final class OtherWriters {
     });
     index.apply(newer, newerGoldens);
     return newer.size();
+  }
+
+  /** Marks the index does not have yet (made through another replica); this registry's own are there already. */
+  private int mark(List<PatientStore.NotSamePerson> marks) {
+    MatchIndex index = matching.get().index();
+    int n = 0;
+    for (PatientStore.NotSamePerson m : marks) {
+      if (!index.notSamePerson(m.sourceA(), m.sourceB())) {
+        index.markNotSame(m.sourceA(), m.sourceB());
+        n++;
+      }
+    }
+    if (n > 0) {
+      LOG.info("Other writers: {} not-the-same-person marks learnt", n);
+    }
+    return n;
   }
 
   /** Submits patients nobody linked yet, one after another, as the client they are tagged with. */

@@ -107,6 +107,14 @@ public interface PatientStore extends AdminReads {
   }
 
   /**
+   * Not-the-same-person marks written at or after a time (by any writer: another replica's administrator too).
+   * A store only this process writes has none it does not know.
+   */
+  default Future<List<NotSamePerson>> marksSince(java.time.Instant since) {
+    return Future.succeededFuture(List.of());
+  }
+
+  /**
    * Whether this process is the store's only writer (the embedded store). The matching index, updated after every
    * commit, then knows every stored record, so a new record the index does not know need not be looked up first.
    * Stores others write too (a FHIR server shared by replicas or loaded directly) say false.

@@ -383,6 +383,18 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     return atLoad.compose(v -> history(since, sources, goldens, unlinked));
   }
 
+  @Override
+  public Future<List<NotSamePerson>> marksSince(Instant since) {
+    List<NotSamePerson> marks = new ArrayList<>();
+    return pages("FHIR: follow not-the-same-person marks", "/Basic?code=" + enc(RegistryResources.KIND + "|"
+        + RegistryResources.NOT_SAME_PERSON) + "&_lastUpdated=ge" + enc(since.toString()) + "&_count="
+        + shared.config.pageSize(), r -> {
+          if (r instanceof Basic b) {
+            marks.add(AdminResources.notSamePerson(b));
+          }
+        }).map(n -> marks);
+  }
+
   /**
    * Follows {@code Patient/_history?_since=}: the newest version of each patient changed since a time (the history
    * lists newest first). Completes with the server's clock at the first answer, less a margin.

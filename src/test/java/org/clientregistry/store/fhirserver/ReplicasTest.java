@@ -232,6 +232,32 @@ class ReplicasTest {
   }
 
   @Test
+  void aNotTheSamePersonMarkMadeThroughOneReplicaHoldsOnTheOther() {
+    JsonObject first = patient("openmrs", "mark-1", "Harriet", "Nalwoga", "female", "1975-05-19", "0783 221 904", null);
+    JsonObject second = patient("lims", "mark-2", "Harriet", "Nalwoga", "female", "1975-05-19", "0783 221 904", null);
+    HttpResponse<Buffer> one = send(a, "openmrs", first).await();
+    HttpResponse<Buffer> two = send(a, "lims", second).await();
+    assertEquals(one.getHeader("LocationCRUID"), two.getHeader("LocationCRUID"), "linked: the same person");
+    b.registry().followOtherWriters().await();
+    // Replica b's administrator: record 2 is another person (a twin).
+    HttpResponse<Buffer> broken = b.post("admin", "/links/break", new JsonObject()
+        .put("source", two.bodyAsJsonObject().getString("id")).put("comment", "twin sister"));
+    assertEquals(200, broken.statusCode(), broken.bodyAsString());
+    a.registry().followOtherWriters().await();
+    String twoNow = broken.bodyAsJsonObject().getJsonArray("links").stream().map(JsonObject.class::cast)
+        .filter(l -> l.getString("source").equals("Patient/" + two.bodyAsJsonObject().getString("id")))
+        .findFirst().orElseThrow().getString("golden");
+    assertTrue(!twoNow.equals(one.getHeader("LocationCRUID")), "broken away");
+    // Record 1 sent to replica a again with news (an address the rules do not compare): placed again, it would
+    // auto-link to record 2 but for the mark made on replica b.
+    HttpResponse<Buffer> again = send(a, "openmrs", first.copy().put("address", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("city", "Gulu")))).await();
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertTrue(!again.getHeader("LocationCRUID").equals(twoNow), "kept apart by the mark");
+    ready(a);
+  }
+
+  @Test
   void recordsWhoseCreationTheServerLostAreTakenOutOfTheIndex() {
     // Resubmitted: made again under its own id, with a golden record the server has.
     JsonObject first = patient("openmrs", "lost-1", "Winnie", "Akello", "female", "1969-04-17", "0776 310 552", null);
