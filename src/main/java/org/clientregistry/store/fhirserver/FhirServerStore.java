@@ -684,11 +684,18 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
         ? parse(reply.body()).map(r -> (Bundle) r) : Future.failedFuture(unavailable("search", reply)));
   }
 
-  /** One request; null when the resource is not there (404, 410), a failure on any other error. */
+  /** One request (sent up to 3 times on a 409); null when the resource is not there (404, 410), else a failure. */
   Future<FhirHttp.Reply> call(String name, HttpMethod method, String path, String body) {
+    return call(name, method, path, body, 3);
+  }
+
+  private Future<FhirHttp.Reply> call(String name, HttpMethod method, String path, String body, int tries) {
     return shared.http.send(name, method, path, NO_CACHE, body, log).compose(reply -> reply.ok()
         ? Future.succeededFuture(reply) : reply.status() == 404 || reply.status() == 410
-        ? Future.succeededFuture(null) : Future.failedFuture(unavailable(method.name().toLowerCase(), reply)));
+        ? Future.succeededFuture(null)
+        // A write without If-Match meeting another write of the same resource in flight: HAPI answers 409.
+        : reply.status() == 409 && tries > 1 ? call(name, method, path, body, tries - 1)
+        : Future.failedFuture(unavailable(method.name().toLowerCase(), reply)));
   }
 
   private Future<List<Patient>> search(String name, String query) {
