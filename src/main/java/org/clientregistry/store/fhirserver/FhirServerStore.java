@@ -684,7 +684,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
         ? parse(reply.body()).map(r -> (Bundle) r) : Future.failedFuture(unavailable("search", reply)));
   }
 
-  /** One request (sent up to 3 times on a 409); null when the resource is not there (404, 410), else a failure. */
+  /** One request (a delete up to 3 times on a 409); null when the resource is not there (404, 410), else a failure. */
   Future<FhirHttp.Reply> call(String name, HttpMethod method, String path, String body) {
     return call(name, method, path, body, 3);
   }
@@ -693,8 +693,9 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     return shared.http.send(name, method, path, NO_CACHE, body, log).compose(reply -> reply.ok()
         ? Future.succeededFuture(reply) : reply.status() == 404 || reply.status() == 410
         ? Future.succeededFuture(null)
-        // A write without If-Match meeting another write of the same resource in flight: HAPI answers 409.
-        : reply.status() == 409 && tries > 1 ? call(name, method, path, body, tries - 1)
+        // A delete meeting a write of the same resource in flight (a delivery saving its cursor): HAPI answers 409.
+        // Only deletes are sent again: a save sent again after a delete would bring the resource back.
+        : reply.status() == 409 && method == HttpMethod.DELETE && tries > 1 ? call(name, method, path, body, tries - 1)
         : Future.failedFuture(unavailable(method.name().toLowerCase(), reply)));
   }
 
