@@ -3,11 +3,9 @@ package org.clientregistry.linking;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -99,7 +97,7 @@ final class LateJoins {
       return Future.succeededFuture(0);
     }
     return locks.acquire(state.index().keysOf(now.get().values()))
-        .compose(held -> worker.executeBlocking(() -> plan(state, List.of(c), fresh), false)
+        .compose(held -> worker.executeBlocking(() -> plan(state, c, fresh), false)
             .compose(plan -> plan == null ? Future.succeededFuture(0) : checkAndWrite(plan))
             .eventually(() -> {
               held.release();
@@ -124,51 +122,31 @@ final class LateJoins {
     return out;
   }
 
-  /** Under the locks: the records that move or need a review item, placed again in one piece of work. */
-  private Plan plan(MatchingState state, List<RecentCreations.Created> found, Set<String> fresh) {
-    Linker linker = linkers.get();
+  /** Under the locks: the record placed again; null when it neither moves nor needs a review item. */
+  private Plan plan(MatchingState state, RecentCreations.Created c, Set<String> fresh) {
     MatchIndex index = state.index();
-    List<RecentCreations.Created> act = new ArrayList<>();
-    for (RecentCreations.Created c : found) {
-      Optional<MatchRecord> now = index.record(c.sourceId()).filter(r -> r.version() == c.version());
-      if (now.isEmpty()) {
-        continue;
-      }
-      Workspace probe = workspace(index);
-      Decision d = linker.planner().placeUpdated(probe, now.get(), c.link());
-      if (!d.goldenId().equals(c.goldenId()) || probe.reviews().stream().anyMatch(r -> raises(r, c, fresh))) {
-        act.add(c);
-      }
-    }
-    if (act.isEmpty()) {
+    Optional<MatchRecord> now = index.record(c.sourceId()).filter(r -> r.version() == c.version());
+    if (now.isEmpty()) {
       return null;
     }
+    Linker linker = linkers.get();
     Workspace ws = workspace(index);
-    Map<String, RecentCreations.Created> bySource = new HashMap<>();
-    Set<String> moved = new HashSet<>();
-    for (RecentCreations.Created c : act) {
-      MatchRecord now = ws.record(c.sourceId()).orElseThrow();
-      Decision d = linker.planner().placeUpdated(ws, now, c.link());
-      bySource.put(c.sourceId(), c);
-      if (!d.goldenId().equals(c.goldenId())) {
-        moved.add(c.sourceId());
-      }
-      ws.audit(new AuditEntry(ws.at(), now.clientId(), "submit", now.sourceId(), d.goldenId(), d.describe(), WHY));
+    Decision d = linker.planner().placeUpdated(ws, now.get(), c.link());
+    boolean moved = !d.goldenId().equals(c.goldenId());
+    // Only items about the other replica's new golden records: the rest were raised when the record was made.
+    ws.keepReviews(r -> r.sourceId().equals(c.sourceId()) && fresh.contains(r.goldenId())
+        // Of a pair neither replica saw, one raises the item: the one whose golden id sorts higher.
+        && (moved || c.goldenId().compareTo(r.goldenId()) > 0));
+    if (!moved && ws.reviews().isEmpty()) {
+      return null;
     }
-    // Only items about the other replica's new golden records: the rest were raised when the records were made.
-    ws.keepReviews(r -> bySource.containsKey(r.sourceId()) && fresh.contains(r.goldenId())
-        && (moved.contains(r.sourceId()) || raises(r, bySource.get(r.sourceId()), fresh)));
+    ws.audit(new AuditEntry(ws.at(), now.get().clientId(), "submit", c.sourceId(), d.goldenId(), d.describe(), WHY));
     Set<String> pairs = new LinkedHashSet<>();
     for (ReviewItem r : ws.reviews()) {
       pairs.add(r.sourceId() + "/" + r.goldenId());
-      index.members(r.goldenId()).forEach(m -> pairs.add(m.sourceId() + "/" + bySource.get(r.sourceId()).goldenId()));
+      index.members(r.goldenId()).forEach(m -> pairs.add(m.sourceId() + "/" + c.goldenId()));
     }
-    return new Plan(ws, linker, !moved.isEmpty(), pairs);
-  }
-
-  /** One replica of the two raises the item of a pair neither saw: the one whose golden id sorts higher. */
-  private static boolean raises(ReviewItem r, RecentCreations.Created c, Set<String> fresh) {
-    return r.goldenId() != null && fresh.contains(r.goldenId()) && c.goldenId().compareTo(r.goldenId()) > 0;
+    return new Plan(ws, linker, moved, pairs);
   }
 
   private Future<Integer> checkAndWrite(Plan plan) {
