@@ -58,6 +58,11 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   private static final Duration FOLLOW_MARGIN = Duration.ofSeconds(10);
   private static final int IDS_PER_SEARCH = 100;
   private static final Map<String, String> NO_CACHE = Map.of("Cache-Control", "no-cache");
+  /**
+   * For searches read one page only: no-store asks HAPI FHIR to answer at once without keeping the search and its
+   * results in its database (HFJ_SEARCH, one row and large object per search, that the next pages would need).
+   */
+  private static final Map<String, String> ONE_PAGE = Map.of("Cache-Control", "no-cache, no-store");
   private static final String NOT_GOLDEN = "&_tag:not=" + enc(RegistryResources.TAG + "|" + RegistryResources.GOLDEN);
 
   private final Shared shared;
@@ -525,7 +530,10 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
       }
       String bundle = Fhir.encode(transaction);
       String what = "FHIR: commit transaction (" + summary(changes) + ")";
-      Map<String, String> minimal = Map.of("Prefer", "return=minimal");
+      // no-cache reaches the look at the end (HAPI FHIR hands the request's headers to its entries): concurrent
+      // submissions look with the same search, and a cached answer would miss what other replicas wrote since.
+      // Not no-store: HAPI would then cut the look at _count without a next link, which reads as complete.
+      Map<String, String> minimal = Map.of("Prefer", "return=minimal", "Cache-Control", "no-cache");
       return shared.http.send(what, HttpMethod.POST, "", minimal, bundle, log)
           .recover(e -> !(e instanceof StoreUnavailableException) ? Future.failedFuture(e)
               // Audit entries alone (a lookup's) cannot be read back: sent once more, at worst recorded twice.
@@ -701,7 +709,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   private Future<List<Patient>> search(String name, String query) {
     List<Patient> out = new ArrayList<>();
-    return shared.http.send(name, HttpMethod.GET, query, NO_CACHE, null, log).compose(reply -> {
+    return shared.http.send(name, HttpMethod.GET, query, ONE_PAGE, null, log).compose(reply -> {
       if (!reply.ok()) {
         return Future.failedFuture(unavailable("search", reply));
       }

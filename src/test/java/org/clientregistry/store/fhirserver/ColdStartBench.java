@@ -64,9 +64,9 @@ class ColdStartBench {
     long started = System.nanoTime();
     try (TestRegistry cold = new TestRegistry(dir.resolve("cold"), env).start()) {
       double startSeconds = (System.nanoTime() - started) / 1e9;
-      System.out.printf("BENCH cold start with %d people (%d Patients) on in-process HAPI JPA (H2): loaded in %.0f s;"
+      System.out.printf("BENCH cold start with %d people (%d Patients) on in-process HAPI JPA (%s): loaded in %.0f s;"
               + " registry started (index loaded, serving) in %.1f s; index holds %d records%n", people, 2 * people,
-          loadSeconds, startSeconds, cold.registry().matching().get().index().size());
+          HapiTestServer.database(), loadSeconds, startSeconds, cold.registry().matching().get().index().size());
     }
   }
 

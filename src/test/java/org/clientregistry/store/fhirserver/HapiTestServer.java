@@ -43,6 +43,7 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  */
 public final class HapiTestServer {
   private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static final boolean POSTGRES = System.getProperty("cr.hapi.jdbc", "").startsWith("jdbc:postgresql:");
   private static HapiTestServer shared;
 
   private final AnnotationConfigApplicationContext spring;
@@ -84,7 +85,10 @@ public final class HapiTestServer {
     };
     fhir.registerProviders(spring.getBean("myResourceProvidersR4", ResourceProviderFactory.class).createProviders());
     fhir.registerProvider(spring.getBean(JpaSystemProvider.class));
-    fhir.setPagingProvider(spring.getBean(DatabaseBackedPagingProvider.class));
+    DatabaseBackedPagingProvider paging = spring.getBean(DatabaseBackedPagingProvider.class);
+    // -Dcr.hapi.maxPageSize: as a production server's hapi.fhir.max_page_size (the tests keep HAPI's default, 50).
+    paging.setMaximumPageSize(Integer.getInteger("cr.hapi.maxPageSize", paging.getMaximumPageSize()));
+    fhir.setPagingProvider(paging);
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost("127.0.0.1");
@@ -100,6 +104,11 @@ public final class HapiTestServer {
       throw new IllegalStateException("HAPI test server did not start", e);
     }
     return new HapiTestServer(spring, jetty, requests);
+  }
+
+  /** Which database holds this server's resources, for the harnesses' figures. */
+  public static String database() {
+    return POSTGRES ? "PostgreSQL" : "in-memory H2";
   }
 
   public int port() {
@@ -207,13 +216,24 @@ public final class HapiTestServer {
   @Import({JpaR4Config.class, HapiJpaConfig.class, JpaBatch2Config.class, Batch2JobsConfig.class,
       SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class})
   public static class JpaConfig {
+    /**
+     * In-memory H2, or with {@code -Dcr.hapi.jdbc=jdbc:postgresql://host/db} (and {@code cr.hapi.user},
+     * {@code cr.hapi.password}) a PostgreSQL database as production HAPI servers use: for the measuring harnesses.
+     */
     @Bean
     public DataSource dataSource() {
       BasicDataSource ds = new BasicDataSource();
-      ds.setDriver(new org.h2.Driver());
-      ds.setUrl("jdbc:h2:mem:" + System.getProperty("hapi.test.database") + ";DB_CLOSE_DELAY=-1");
-      ds.setUsername("");
-      ds.setPassword("");
+      if (POSTGRES) {
+        ds.setDriver(new org.postgresql.Driver());
+        ds.setUrl(System.getProperty("cr.hapi.jdbc"));
+        ds.setUsername(System.getProperty("cr.hapi.user", "hapi"));
+        ds.setPassword(System.getProperty("cr.hapi.password", "hapi"));
+      } else {
+        ds.setDriver(new org.h2.Driver());
+        ds.setUrl("jdbc:h2:mem:" + System.getProperty("hapi.test.database") + ";DB_CLOSE_DELAY=-1");
+        ds.setUsername("");
+        ds.setPassword("");
+      }
       ds.setMaxTotal(20);
       return ds;
     }
@@ -229,7 +249,8 @@ public final class HapiTestServer {
       Properties p = new Properties();
       p.put("hibernate.search.enabled", "false");
       p.put("hibernate.hbm2ddl.auto", "update");
-      p.put("hibernate.dialect", HapiFhirH2Dialect.class.getName());
+      p.put("hibernate.dialect", POSTGRES ? ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect.class.getName()
+          : HapiFhirH2Dialect.class.getName());
       emf.setJpaProperties(p);
       return emf;
     }

@@ -36,7 +36,7 @@ class StoreThroughputBench {
     run("embedded", Map.of(), null);
     HapiTestServer hapi = HapiTestServer.shared();
     hapi.reset();
-    run("fhirserver (in-process HAPI JPA, H2)", hapi.registryEnv(), hapi);
+    run("fhirserver (in-process HAPI JPA, " + HapiTestServer.database() + ")", hapi.registryEnv(), hapi);
   }
 
   /**
