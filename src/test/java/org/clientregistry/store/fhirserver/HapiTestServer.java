@@ -72,8 +72,21 @@ public final class HapiTestServer {
   }
 
   public static HapiTestServer start() {
+    return start(new Class<?>[0]);
+  }
+
+  /**
+   * A new server whose Spring context also holds the given {@code @Configuration} classes (for instance
+   * {@link MdmTestConfig}, HAPI's own MDM).
+   */
+  public static HapiTestServer start(Class<?>... extraConfigs) {
     System.setProperty("hapi.test.database", "cr-hapi-" + DATABASES.incrementAndGet());
-    AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext(JpaConfig.class);
+    AnnotationConfigApplicationContext spring = new AnnotationConfigApplicationContext();
+    spring.register(JpaConfig.class);
+    if (extraConfigs.length > 0) {
+      spring.register(extraConfigs);
+    }
+    spring.refresh();
     AtomicLong requests = new AtomicLong();
     RestfulServer fhir = new RestfulServer(spring.getBean(FhirContext.class)) {
       @Override
@@ -131,6 +144,11 @@ public final class HapiTestServer {
     return java.util.Map.of("CR_STORE_TYPE", "fhirserver", "CR_STORE_FHIR_SERVER_BASE_URL", baseUrl(),
         "CR_STORE_FHIR_SERVER_FOLLOW_SECONDS", "0",
         "CR_STORE_RECORD_ID_KEY", "registries-on-one-server-share-this-record-id-key");
+  }
+
+  /** A bean of this server's Spring context (for instance a HAPI service a measurement reads). */
+  public <T> T bean(Class<T> type) {
+    return spring.getBean(type);
   }
 
   /** Registers a HAPI interceptor on the JPA storage (its STORAGE_* hooks see every write of this server). */

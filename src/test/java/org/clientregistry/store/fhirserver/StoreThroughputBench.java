@@ -77,7 +77,7 @@ class StoreThroughputBench {
   }
 
   /** Person i's record at a client: one of two systems' records of the same person. */
-  private static io.vertx.core.json.JsonObject person(String client, String prefix, int i) {
+  static io.vertx.core.json.JsonObject person(String client, String prefix, int i) {
     String given = GIVEN[i % GIVEN.length];
     String family = FAMILY[(i / GIVEN.length) % FAMILY.length] + (char) ('a' + i % 26) + (i / 26);
     return patient(client, prefix + "-" + i, given, family, i % 2 == 0 ? "male" : "female",
