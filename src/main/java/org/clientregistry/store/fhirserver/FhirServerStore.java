@@ -58,6 +58,8 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   private static final Duration FOLLOW_MARGIN = Duration.ofSeconds(10);
   private static final int IDS_PER_SEARCH = 100;
   private static final Map<String, String> NO_CACHE = Map.of("Cache-Control", "no-cache");
+  /** Index load: pages asked for before they are read (memory: this many pages' bodies at most). */
+  private static final int LOAD_PAGES_AHEAD = 2;
   /**
    * For searches read one page only: no-store asks HAPI FHIR to answer at once without keeping the search and its
    * results in its database (HFJ_SEARCH, one row and large object per search, that the next pages would need).
@@ -336,6 +338,8 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
                            Consumer<NotSamePerson> marks) {
     long[] count = {0};
     long started = System.nanoTime();
+    // The server prepares the next pages while this one is parsed (HAPI FHIR: on its other threads).
+    PagesAhead ahead = new PagesAhead(LOAD_PAGES_AHEAD, page -> get("FHIR: load patients", page));
     return pages("FHIR: load patients", "/Patient?_count=" + shared.config.pageSize(), r -> {
       if (!(r instanceof Patient p)) {
         return;
@@ -353,8 +357,8 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
           LOG.info("Loading the index from the FHIR server: {} source records so far", count[0]);
         }
       }
-    }).compose(n -> pages("FHIR: load not-the-same-person marks", "/Basic?code=" + enc(RegistryResources.KIND + "|"
-        + RegistryResources.NOT_SAME_PERSON) + "&_count=" + shared.config.pageSize(), r -> {
+    }, reply -> {}, () -> false, ahead).compose(n -> pages("FHIR: load not-the-same-person marks", "/Basic?code="
+        + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON) + "&_count=" + shared.config.pageSize(), r -> {
           if (r instanceof Basic b) {
             marks.accept(AdminResources.notSamePerson(b));
           }
@@ -733,10 +737,15 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     return pages(name, first, each, reply -> {}, enough);
   }
 
-  /** Reads a search and every next page; each page is parsed and handed over on a worker thread. */
   private Future<Long> pages(String name, String pathAndQuery, Consumer<Resource> each,
                              Consumer<FhirHttp.Reply> replies, BooleanSupplier enough) {
-    return shared.http.send(name, HttpMethod.GET, pathAndQuery, NO_CACHE, null, log).compose(reply -> {
+    return pages(name, pathAndQuery, each, replies, enough, new PagesAhead(0, page -> get(name, page)));
+  }
+
+  /** Reads a search and every next page; each page is parsed and handed over on a worker thread, in order. */
+  private Future<Long> pages(String name, String pathAndQuery, Consumer<Resource> each,
+                             Consumer<FhirHttp.Reply> replies, BooleanSupplier enough, PagesAhead ahead) {
+    return ahead.get(pathAndQuery).compose(reply -> {
       if (!reply.ok()) {
         return Future.failedFuture(unavailable("search", reply));
       }
@@ -753,8 +762,12 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
         Bundle.BundleLinkComponent next = page.getLink(Bundle.LINK_NEXT);
         return new Page(n, next == null || enough.getAsBoolean() ? null : relative(next.getUrl()));
       }).compose(page -> page.next() == null || page.count() == 0 ? Future.succeededFuture(page.count())
-          : pages(name, page.next(), each, replies, enough).map(more -> more + page.count()));
+          : pages(name, page.next(), each, replies, enough, ahead).map(more -> more + page.count()));
     });
+  }
+
+  private Future<FhirHttp.Reply> get(String name, String pathAndQuery) {
+    return shared.http.send(name, HttpMethod.GET, pathAndQuery, NO_CACHE, null, log);
   }
 
   private record Page(long count, String next) {}

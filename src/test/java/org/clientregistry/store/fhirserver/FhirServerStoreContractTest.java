@@ -108,6 +108,28 @@ class FhirServerStoreContractTest extends PatientStoreContract {
     }
   }
 
+  /** The index load asks for HAPI's next pages before it reads them: every record once, no page asked twice. */
+  @Test
+  void theIndexLoadReadsEveryPageOnceWithPagesAskedForAhead() {
+    List<ChangeSet.SourceWrite> sources = new java.util.ArrayList<>();
+    List<ChangeSet.GoldenWrite> goldens = new java.util.ArrayList<>();
+    for (int i = 0; i < 130; i++) { // the test server's pages hold 50: three pages and more
+      ChangeSet one = newPerson(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+      sources.addAll(one.sources());
+      goldens.addAll(one.goldens());
+    }
+    store.commit(new ChangeSet(Instant.now(), sources, goldens, List.of(), List.of())).await();
+    CallLog.Recorder log = CallLog.recorder();
+    java.util.Map<String, Integer> loaded = new java.util.concurrent.ConcurrentHashMap<>();
+    store.observed(log).load(r -> loaded.merge(r.id(), 1, Integer::sum), g -> {}, m -> {}).await();
+    sources.forEach(s -> assertEquals(1, loaded.get(s.id()), "loaded once: " + s.id()));
+    assertTrue(loaded.values().stream().allMatch(n -> n == 1), "no record twice");
+    List<String> pages = log.calls().stream().map(c -> c.request().query()).filter(q -> q.contains("_getpagesoffset"))
+        .toList();
+    assertTrue(pages.size() >= 2, "next pages read: " + pages);
+    assertEquals(pages.size(), new java.util.HashSet<>(pages).size(), "no page asked for twice: " + pages);
+  }
+
   /** Link events, marks and job progress ride in the submission's one transaction; a decision reads its item first. */
   @Test
   void administrationCostsNoExtraRoundTripsBeyondReadingTheItemToResolve() {
