@@ -358,7 +358,8 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
         }
       }
     }, reply -> {}, () -> false, ahead).compose(n -> pages("FHIR: load not-the-same-person marks", "/Basic?code="
-        + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON) + "&_count=" + shared.config.pageSize(), r -> {
+        + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON) + "&_count=" + shared.config.pageSize(),
+        r -> {
           if (r instanceof Basic b) {
             marks.accept(AdminResources.notSamePerson(b));
           }

@@ -31,11 +31,12 @@ final class PagesAhead {
 
   /** The reply for {@code page} (asked for now unless it was already), and the pages after it asked for. */
   Future<FhirHttp.Reply> get(String page) {
-    Future<FhirHttp.Reply> reply = asked.remove(page);
+    Future<FhirHttp.Reply> asked = this.asked.remove(page);
+    Future<FhirHttp.Reply> reply = asked != null ? asked : get.apply(page); // this one first
     for (String later : after(page, ahead)) {
-      asked.computeIfAbsent(later, get);
+      this.asked.computeIfAbsent(later, get);
     }
-    return reply != null ? reply : get.apply(page);
+    return reply;
   }
 
   /** The links of the {@code n} pages after an offset link (same search, same page size); none for other links. */
