@@ -20,11 +20,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * HAPI's own MDM, as {@link MdmTestConfig} wires it, really links: two records of one person end on one golden
- * Patient, a clearly different person on another. Behind {@code -Dcr.bench=true} with {@link MdmBench} (it starts a
- * HAPI server of its own, which takes longer than the normal suite should).
+ * Patient, a clearly different person on another. A check of {@link MdmBench}'s wiring, run with it on purpose
+ * ({@code mvn -q test -Dtest=HapiMdmLinkingBench -Dcr.bench=true}): it starts a HAPI server with MDM of its own,
+ * which takes about a minute, longer than the normal suite should spend on a harness.
  */
 @EnabledIfSystemProperty(named = "cr.bench", matches = "true")
-class HapiMdmLinkingTest {
+class HapiMdmLinkingBench {
   private static HapiTestServer hapi;
   private final HttpClient http = HttpClient.newHttpClient();
 
