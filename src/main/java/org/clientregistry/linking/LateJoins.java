@@ -143,8 +143,8 @@ final class LateJoins {
     ws.audit(new AuditEntry(ws.at(), now.get().clientId(), "submit", c.sourceId(), d.goldenId(), d.describe(), WHY));
     Set<String> pairs = new LinkedHashSet<>();
     for (ReviewItem r : ws.reviews()) {
-      pairs.add(r.sourceId() + "/" + r.goldenId());
-      index.members(r.goldenId()).forEach(m -> pairs.add(m.sourceId() + "/" + c.goldenId()));
+      pairs.add(r.pair());
+      index.members(r.goldenId()).forEach(m -> pairs.add(ReviewItem.pair(m.sourceId(), c.goldenId())));
     }
     return new Plan(ws, linker, moved, pairs);
   }
@@ -153,7 +153,7 @@ final class LateJoins {
     Future<Set<String>> open = plan.pairsToCheck().isEmpty() ? Future.succeededFuture(Set.of())
         : store.openReviewPairs(plan.pairsToCheck());
     return open.compose(stored -> {
-      plan.ws().keepReviews(r -> !stored.contains(r.sourceId() + "/" + r.goldenId()) && !answered(plan, r, stored));
+      plan.ws().keepReviews(r -> !stored.contains(r.pair()) && !answered(plan, r, stored));
       Workspace.Commit commit = plan.ws().toCommit();
       if (!plan.moves() && commit.changes().reviews().isEmpty()) {
         return Future.succeededFuture(0);
@@ -174,7 +174,7 @@ final class LateJoins {
   /** Whether the other replica already raised the pair from its side (its record against this one's golden). */
   private static boolean answered(Plan plan, ReviewItem r, Set<String> stored) {
     String own = plan.ws().record(r.sourceId()).map(MatchRecord::goldenId).orElse("");
-    return plan.ws().members(r.goldenId()).stream().anyMatch(m -> stored.contains(m.sourceId() + "/" + own));
+    return plan.ws().members(r.goldenId()).stream().anyMatch(m -> stored.contains(ReviewItem.pair(m.sourceId(), own)));
   }
 
   private Workspace workspace(MatchIndex index) {

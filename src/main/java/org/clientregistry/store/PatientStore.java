@@ -135,7 +135,7 @@ public interface PatientStore extends AdminReads {
   default Future<java.util.Set<String>> openReviewPairs(java.util.Collection<String> pairs) {
     return openReviewItems(0, Integer.MAX_VALUE).map(items -> {
       java.util.Set<String> open = new java.util.HashSet<>();
-      items.forEach(r -> open.add(r.sourceId() + "/" + r.goldenId()));
+      items.forEach(r -> open.add(r.pair()));
       open.retainAll(pairs);
       return open;
     });

@@ -22,4 +22,13 @@ public record ReviewItem(String id, String sourceId, String goldenId, String can
   public boolean open() {
     return OPEN.equals(status);
   }
+
+  /** The (source record, golden record) pair one open item at most is about, as {@code sourceId/goldenId}. */
+  public String pair() {
+    return pair(sourceId, goldenId);
+  }
+
+  public static String pair(String sourceId, String goldenId) {
+    return sourceId + "/" + (goldenId == null ? "-" : goldenId);
+  }
 }

@@ -88,7 +88,7 @@ final class AdminSearches {
     Set<String> out = ConcurrentHashMap.newKeySet();
     return reviewsByIdentifier("FHIR: read review pairs", RegistryResources.REVIEW_PAIR, new ArrayList<>(pairs), b -> {
       if (RegistryResources.open(b)) {
-        out.add(RegistryResources.pair(store.resources().review(b)));
+        out.add(store.resources().review(b).pair());
       }
     }).map(out);
   }

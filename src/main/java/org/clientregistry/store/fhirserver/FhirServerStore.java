@@ -357,13 +357,8 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
           LOG.info("Loading the index from the FHIR server: {} source records so far", count[0]);
         }
       }
-    }, reply -> {}, () -> false, ahead).compose(n -> pages("FHIR: load not-the-same-person marks", "/Basic?code="
-        + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON) + "&_count=" + shared.config.pageSize(),
-        r -> {
-          if (r instanceof Basic b) {
-            marks.accept(AdminResources.notSamePerson(b));
-          }
-        })).map(n -> {
+    }, reply -> {}, () -> false, ahead).compose(n -> marks("FHIR: load not-the-same-person marks", "", marks))
+        .map(n -> {
           LOG.info("Read {} source records from the FHIR server in {} ms", count[0],
               (System.nanoTime() - started) / 1_000_000);
           return count[0];
@@ -396,13 +391,18 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   @Override
   public Future<List<NotSamePerson>> marksSince(Instant since) {
     List<NotSamePerson> marks = new ArrayList<>();
-    return pages("FHIR: follow not-the-same-person marks", "/Basic?code=" + enc(RegistryResources.KIND + "|"
-        + RegistryResources.NOT_SAME_PERSON) + "&_lastUpdated=ge" + enc(since.toString()) + "&_count="
-        + shared.config.pageSize(), r -> {
+    return marks("FHIR: follow not-the-same-person marks", "&_lastUpdated=ge" + enc(since.toString()), marks::add)
+        .map(n -> marks);
+  }
+
+  /** The not-the-same-person marks, all or those the extra search parameters select. */
+  private Future<Long> marks(String name, String parameters, Consumer<NotSamePerson> each) {
+    return pages(name, "/Basic?code=" + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON)
+        + parameters + "&_count=" + shared.config.pageSize(), r -> {
           if (r instanceof Basic b) {
-            marks.add(AdminResources.notSamePerson(b));
+            each.accept(AdminResources.notSamePerson(b));
           }
-        }).map(n -> marks);
+        });
   }
 
   /**
@@ -588,7 +588,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     for (ReviewItem r : changes.reviews()) {
       // A question asked once: created only when no open item of the same pair exists.
       builder.addTransactionCreateEntry(resources().reviewBasic(r))
-          .conditional("Basic?identifier=" + enc(RegistryResources.REVIEW_PAIR + "|" + RegistryResources.pair(r)));
+          .conditional("Basic?identifier=" + enc(RegistryResources.REVIEW_PAIR + "|" + r.pair()));
     }
     changes.audit().forEach(a -> builder.addTransactionCreateEntry(resources().auditEvent(a)));
     Bundle bundle = builder.getBundleTyped();

@@ -240,7 +240,7 @@ final class RegistryResources {
     Basic b = new Basic();
     b.setCode(new CodeableConcept(new Coding(KIND, REVIEW_ITEM, null)));
     b.addIdentifier().setSystem(REVIEW_ID).setValue(r.id());
-    b.addIdentifier().setSystem(REVIEW_PAIR).setValue(pair(r));
+    b.addIdentifier().setSystem(REVIEW_PAIR).setValue(r.pair());
     b.setSubject(new Reference("Patient/" + r.sourceId()));
     if (r.goldenId() != null) {
       b.addExtension(EXT + "review-golden", new Reference("Patient/" + r.goldenId()));
@@ -256,11 +256,6 @@ final class RegistryResources {
     b.addExtension(EXT + "review-status", new CodeType(ReviewItem.OPEN));
     b.addExtension(EXT + "review-created", new InstantType(Date.from(r.created())));
     return b;
-  }
-
-  /** One open item per (source, golden) pair: the key of the conditional create. */
-  static String pair(ReviewItem r) {
-    return r.sourceId() + "/" + (r.goldenId() == null ? "-" : r.goldenId());
   }
 
   static boolean open(Basic b) {
