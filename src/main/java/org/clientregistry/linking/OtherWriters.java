@@ -122,20 +122,30 @@ public final class OtherWriters {
     return newer.size();
   }
 
-  /** Marks the index does not have yet (made through another replica); this registry's own are there already. */
-  private int mark(List<PatientStore.NotSamePerson> marks) {
+  /**
+   * Marks made or removed through another replica that the index does not reflect yet (this registry's own
+   * changes are there already).
+   */
+  private int mark(PatientStore.MarkChanges marks) {
     MatchIndex index = matching.get().index();
-    int n = 0;
-    for (PatientStore.NotSamePerson m : marks) {
+    int made = 0;
+    int removed = 0;
+    for (PatientStore.NotSamePerson m : marks.made()) {
       if (!index.notSamePerson(m.sourceA(), m.sourceB())) {
         index.markNotSame(m.sourceA(), m.sourceB());
-        n++;
+        made++;
       }
     }
-    if (n > 0) {
-      LOG.info("Other writers: {} not-the-same-person marks learnt", n);
+    for (PatientStore.NotSamePerson m : marks.removed()) {
+      if (index.notSamePerson(m.sourceA(), m.sourceB())) {
+        index.unmarkNotSame(m.sourceA(), m.sourceB());
+        removed++;
+      }
     }
-    return n;
+    if (made + removed > 0) {
+      LOG.info("Other writers: {} not-the-same-person marks learnt, {} removed", made, removed);
+    }
+    return made + removed;
   }
 
   /** Submits patients nobody linked yet, one after another, as the client they are tagged with. */

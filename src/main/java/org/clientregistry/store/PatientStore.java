@@ -107,11 +107,11 @@ public interface PatientStore extends AdminReads {
   }
 
   /**
-   * Not-the-same-person marks written at or after a time (by any writer: another replica's administrator too).
-   * A store only this process writes has none it does not know.
+   * Not-the-same-person marks made or removed at or after a time (by any writer: another replica's administrator
+   * too), each as it stands now. A store only this process writes has none it does not know.
    */
-  default Future<List<NotSamePerson>> marksSince(java.time.Instant since) {
-    return Future.succeededFuture(List.of());
+  default Future<MarkChanges> marksSince(java.time.Instant since) {
+    return Future.succeededFuture(new MarkChanges(List.of(), List.of()));
   }
 
   /**
@@ -171,6 +171,9 @@ public interface PatientStore extends AdminReads {
   record GoldenVersion(String id, int version) {}
 
   record NotSamePerson(String sourceA, String sourceB) {}
+
+  /** Marks as they stand now: made, or removed since they were made. */
+  record MarkChanges(List<NotSamePerson> made, List<NotSamePerson> removed) {}
 
   /** A patient written into the store without the registry (no golden link yet), and the client it is tagged with. */
   record UnlinkedPatient(String id, int version, String clientId, String resourceJson) {}

@@ -61,8 +61,8 @@ final class AdminResources {
       out.add(request(markBasic(m, changes.at()), Bundle.HTTPVerb.PUT, "Basic/" + markId(m)));
     }
     for (PatientStore.NotSamePerson m : admin.marksRemoved()) {
-      // Conditional, so that removing a mark that is not there is no error.
-      out.add(request(null, Bundle.HTTPVerb.DELETE, "Basic?identifier=" + token(MARK, markKey(m))));
+      // Not a delete: a removed mark stays as a version other replicas find by _lastUpdated (deletes are not found).
+      out.add(request(removedMarkBasic(m, changes.at()), Bundle.HTTPVerb.PUT, "Basic/" + markId(m)));
     }
     for (ChangeSet.Resolution r : admin.resolutions()) {
       Basic stored = items.get(r.itemId());
@@ -190,6 +190,16 @@ final class AdminResources {
     b.addExtension(OTHER_SOURCE, new Reference("Patient/" + second(m)));
     b.addExtension(EXT + "mark-time", new InstantType(Date.from(at)));
     return b;
+  }
+
+  static Basic removedMarkBasic(PatientStore.NotSamePerson m, Instant at) {
+    Basic b = markBasic(m, at);
+    b.getCode().getCodingFirstRep().setCode(RegistryResources.NOT_SAME_PERSON_REMOVED);
+    return b;
+  }
+
+  static boolean removedMark(Basic b) {
+    return RegistryResources.NOT_SAME_PERSON_REMOVED.equals(b.getCode().getCodingFirstRep().getCode());
   }
 
   static PatientStore.NotSamePerson notSamePerson(Basic b) {

@@ -357,7 +357,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
           LOG.info("Loading the index from the FHIR server: {} source records so far", count[0]);
         }
       }
-    }, reply -> {}, () -> false, ahead).compose(n -> marks("FHIR: load not-the-same-person marks", "", marks))
+    }, reply -> {}, () -> false, ahead).compose(n -> marks(marks))
         .map(n -> {
           LOG.info("Read {} source records from the FHIR server in {} ms", count[0],
               (System.nanoTime() - started) / 1_000_000);
@@ -389,16 +389,23 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   }
 
   @Override
-  public Future<List<NotSamePerson>> marksSince(Instant since) {
-    List<NotSamePerson> marks = new ArrayList<>();
-    return marks("FHIR: follow not-the-same-person marks", "&_lastUpdated=ge" + enc(since.toString()), marks::add)
-        .map(n -> marks);
+  public Future<MarkChanges> marksSince(Instant since) {
+    MarkChanges marks = new MarkChanges(new ArrayList<>(), new ArrayList<>());
+    return pages("FHIR: follow not-the-same-person marks", "/Basic?code="
+        + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON + "," + RegistryResources.KIND + "|"
+        + RegistryResources.NOT_SAME_PERSON_REMOVED) + "&_lastUpdated=ge" + enc(since.toString()) + "&_count="
+        + shared.config.pageSize(), r -> {
+          if (r instanceof Basic b) {
+            (AdminResources.removedMark(b) ? marks.removed() : marks.made()).add(AdminResources.notSamePerson(b));
+          }
+        }).map(n -> marks);
   }
 
-  /** The not-the-same-person marks, all or those the extra search parameters select. */
-  private Future<Long> marks(String name, String parameters, Consumer<NotSamePerson> each) {
-    return pages(name, "/Basic?code=" + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON)
-        + parameters + "&_count=" + shared.config.pageSize(), r -> {
+  /** Every not-the-same-person mark in force (removed ones have another code). */
+  private Future<Long> marks(Consumer<NotSamePerson> each) {
+    return pages("FHIR: load not-the-same-person marks", "/Basic?code="
+        + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON) + "&_count="
+        + shared.config.pageSize(), r -> {
           if (r instanceof Basic b) {
             each.accept(AdminResources.notSamePerson(b));
           }

@@ -42,6 +42,8 @@ final class RegistryResources {
   static final String KIND = BASE + "CodeSystem/registry-resource";
   static final String REVIEW_ITEM = "review-item";
   static final String NOT_SAME_PERSON = "not-same-person";
+  /** A mark removed (unbreak): kept as a version of the mark so that other replicas following the server see it. */
+  static final String NOT_SAME_PERSON_REMOVED = "not-same-person-removed";
   static final String REVIEW_ID = BASE + "review-item";
   static final String REVIEW_PAIR = BASE + "review-pair";
   static final String ACTION = BASE + "CodeSystem/registry-action";

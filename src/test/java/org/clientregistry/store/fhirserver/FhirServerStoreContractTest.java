@@ -108,6 +108,36 @@ class FhirServerStoreContractTest extends PatientStoreContract {
     }
   }
 
+  /**
+   * A removed mark stays on the server as a removed version: a registry starting afterwards does not load it, and
+   * one following the server learns that it went (a delete would be found by neither search).
+   */
+  @Test
+  void aRemovedMarkIsNotLoadedAndFollowingReportsItRemoved() {
+    PatientStore.NotSamePerson mark = new PatientStore.NotSamePerson(UUID.randomUUID().toString(),
+        UUID.randomUUID().toString());
+    store.commit(newPerson(mark.sourceA(), UUID.randomUUID().toString())).await();
+    store.commit(newPerson(mark.sourceB(), UUID.randomUUID().toString())).await();
+    Instant since = Instant.now().minusSeconds(5);
+    store.commit(new ChangeSet(Instant.now(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        new ChangeSet.AdminChanges(List.of(mark), List.of(), List.of(), null))).await();
+    assertTrue(store.marksSince(since).await().made().contains(mark));
+    assertTrue(loadedMarks().contains(mark));
+    store.commit(new ChangeSet(Instant.now(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        new ChangeSet.AdminChanges(List.of(), List.of(new PatientStore.NotSamePerson(mark.sourceB(), mark.sourceA())),
+            List.of(), null))).await();
+    PatientStore.MarkChanges followed = store.marksSince(since).await();
+    assertTrue(followed.removed().contains(mark), "reported removed: " + followed);
+    assertTrue(!followed.made().contains(mark), "no longer made: " + followed);
+    assertTrue(!loadedMarks().contains(mark), "not loaded once removed");
+  }
+
+  private static List<PatientStore.NotSamePerson> loadedMarks() {
+    List<PatientStore.NotSamePerson> marks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.load(r -> {}, g -> {}, marks::add).await();
+    return marks;
+  }
+
   /** The index load asks for HAPI's next pages before it reads them: every record once, no page asked twice. */
   @Test
   void theIndexLoadReadsEveryPageOnceWithPagesAskedForAhead() {

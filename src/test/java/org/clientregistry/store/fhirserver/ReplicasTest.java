@@ -258,6 +258,36 @@ class ReplicasTest {
   }
 
   @Test
+  void aNotTheSamePersonMarkRemovedThroughOneReplicaIsRemovedOnTheOther() {
+    JsonObject first = patient("openmrs", "unmark-1", "Grace", "Akello", "female", "1982-11-03", "0772 410 118", null);
+    JsonObject second = patient("lims", "unmark-2", "Grace", "Akello", "female", "1982-11-03", "0772 410 118", null);
+    HttpResponse<Buffer> one = send(a, "openmrs", first).await();
+    HttpResponse<Buffer> two = send(a, "lims", second).await();
+    assertEquals(one.getHeader("LocationCRUID"), two.getHeader("LocationCRUID"), "linked: the same person");
+    String oneId = one.bodyAsJsonObject().getString("id");
+    String twoId = two.bodyAsJsonObject().getString("id");
+    HttpResponse<Buffer> broken = a.post("admin", "/links/break", new JsonObject().put("source", twoId)
+        .put("comment", "thought to be twins"));
+    assertEquals(200, broken.statusCode(), broken.bodyAsString());
+    b.registry().followOtherWriters().await();
+    // Replica b's administrator finds it was one person after all: the mark goes and both are matched again.
+    HttpResponse<Buffer> unbroken = b.post("admin", "/links/unbreak", new JsonObject().put("source", twoId)
+        .put("other", oneId).put("comment", "one person after all"));
+    assertEquals(200, unbroken.statusCode(), unbroken.bodyAsString());
+    String together = cruidNow(b, "lims", second);
+    assertEquals(together, cruidNow(b, "openmrs", first), "linked again on replica b");
+    a.registry().followOtherWriters().await();
+    // Record 1 sent to replica a with news (an address the rules do not compare): matched again there, a mark
+    // replica a still held would take it away from record 2.
+    HttpResponse<Buffer> again = send(a, "openmrs", first.copy().put("address", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("city", "Lira")))).await();
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(together, again.getHeader("LocationCRUID"), "still one person on replica a");
+    assertEquals(together, cruidNow(a, "lims", second));
+    ready(a);
+  }
+
+  @Test
   void recordsWhoseCreationTheServerLostAreTakenOutOfTheIndex() {
     // Resubmitted: made again under its own id, with a golden record the server has.
     JsonObject first = patient("openmrs", "lost-1", "Winnie", "Akello", "female", "1969-04-17", "0776 310 552", null);
