@@ -1,6 +1,5 @@
 package org.clientregistry.store.fhirserver;
 
-import ca.uhn.fhir.util.BundleBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -8,17 +7,13 @@ import io.vertx.core.http.HttpMethod;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
@@ -33,9 +28,7 @@ import org.clientregistry.store.LinkEvent;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.ReviewItem;
 import org.clientregistry.store.SourceRecord;
-import org.clientregistry.store.StoreConflictException;
 import org.clientregistry.store.StoreUnavailableException;
-import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
@@ -44,22 +37,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The fhirserver adapter: every record lives in a FHIR R4 server (HAPI FHIR JPA in production), reached with the
- * Vert.x web client. Lookups are searches with {@code Cache-Control: no-cache}; each ChangeSet is one
- * {@code transaction} Bundle whose updates carry {@code If-Match} (a 409/412 answer is a lost race); the index loads
- * by paging {@code Patient} and follows other writers through {@code Patient/_history?_since=}. Large bodies are
- * parsed on this store's worker threads, never on an event loop.
+ * Vert.x web client. Lookups are searches with {@code Cache-Control: no-cache}; writes are transactions
+ * (StoreTransactions); the index loads and follows other writers through IndexFollowing; administration reads are
+ * AdminSearches. Large bodies are parsed on this store's worker threads, never on an event loop.
  */
 public final class FhirServerStore implements PatientStore, org.clientregistry.store.DemographicSearch,
     org.clientregistry.store.SubscriptionStore {
   private static final Logger LOG = LoggerFactory.getLogger(FhirServerStore.class);
   /** Bodies above this size are parsed on a worker thread. */
   private static final int INLINE_PARSE_LIMIT = 32 * 1024;
-  /** Changes this long before the server's clock at the last look are read again (commits in flight). */
-  private static final Duration FOLLOW_MARGIN = Duration.ofSeconds(10);
   private static final int IDS_PER_SEARCH = 100;
   private static final Map<String, String> NO_CACHE = Map.of("Cache-Control", "no-cache");
-  /** Index load: pages asked for before they are read (memory: this many pages' bodies at most). */
-  private static final int LOAD_PAGES_AHEAD = 2;
   /**
    * For searches read one page only: no-store asks HAPI FHIR to answer at once without keeping the search and its
    * results in its database (HFJ_SEARCH, one row and large object per search, that the next pages would need).
@@ -70,6 +58,8 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   private final Shared shared;
   private final CallLog log;
   private final AdminSearches admin = new AdminSearches(this);
+  private final IndexFollowing following = new IndexFollowing(this);
+  private final StoreTransactions transactions = new StoreTransactions(this, admin);
   private final FhirSubscriptions subscriptions = new FhirSubscriptions(this);
 
   /**
@@ -246,7 +236,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   // ---- administration reads (AdminSearches)
 
   @Override
-  public Future<java.util.Set<String>> openReviewPairs(java.util.Collection<String> pairs) {
+  public Future<Set<String>> openReviewPairs(java.util.Collection<String> pairs) {
     return admin.openReviewPairs(pairs);
   }
 
@@ -331,301 +321,41 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     return shared.http.close().eventually(shared.parsers::close);
   }
 
-  // ---- the index
+  // ---- the index (IndexFollowing)
 
   @Override
   public Future<Long> load(Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
                            Consumer<NotSamePerson> marks) {
-    long[] count = {0};
-    long started = System.nanoTime();
-    // The server prepares the next pages while this one is parsed (HAPI FHIR: on its other threads).
-    PagesAhead ahead = new PagesAhead(LOAD_PAGES_AHEAD, page -> get("FHIR: load patients", page));
-    return pages("FHIR: load patients", "/Patient?_count=" + shared.config.pageSize(), r -> {
-      if (!(r instanceof Patient p)) {
-        return;
-      }
-      if (RegistryResources.isGolden(p)) {
-        if (!RegistryResources.replaced(p)) {
-          goldens.accept(new GoldenVersion(p.getIdElement().getIdPart(), RegistryResources.version(p)));
-        }
-      } else if (!RegistryResources.isLinkedSource(p)) {
-        // Written into the server while no registry ran: handed to the first look for other writers.
-        shared.unlinkedAtLoad.add(p.getIdElement().getIdPart());
-      } else {
-        sources.accept(resources().source(p));
-        if (++count[0] % 100_000 == 0) {
-          LOG.info("Loading the index from the FHIR server: {} source records so far", count[0]);
-        }
-      }
-    }, reply -> {}, () -> false, ahead).compose(n -> marks(marks))
-        .map(n -> {
-          LOG.info("Read {} source records from the FHIR server in {} ms", count[0],
-              (System.nanoTime() - started) / 1_000_000);
-          return count[0];
-        });
+    return following.load(sources, goldens, marks);
   }
 
   @Override
   public Future<Long> loadChangedSince(Instant since, Consumer<SourceRecord> sources,
                                        Consumer<GoldenVersion> goldens) {
-    long[] count = {0};
-    return history(since, sources.andThen(s -> count[0]++), goldens, u -> {}).map(next -> count[0]);
+    return following.loadChangedSince(since, sources, goldens);
   }
 
   @Override
   public Future<Instant> otherWrites(Instant since, Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
                                      Consumer<UnlinkedPatient> unlinked) {
-    List<String> found = new ArrayList<>();
-    for (String id; found.size() < shared.config.pageSize() && (id = shared.unlinkedAtLoad.poll()) != null; ) {
-      found.add(id);
-    }
-    Future<Void> atLoad = found.isEmpty() ? Future.succeededFuture()
-        : byIds("FHIR: read patients found unlinked at load", found).map(patients -> {
-          patients.values().stream().filter(p -> !RegistryResources.isLinkedSource(p) && !RegistryResources.isGolden(p))
-              .map(resources()::unlinked).forEach(unlinked);
-          return null;
-        });
-    return atLoad.compose(v -> history(since, sources, goldens, unlinked));
+    return following.otherWrites(since, sources, goldens, unlinked);
   }
 
   @Override
   public Future<MarkChanges> marksSince(Instant since) {
-    MarkChanges marks = new MarkChanges(new ArrayList<>(), new ArrayList<>());
-    return pages("FHIR: follow not-the-same-person marks", "/Basic?code="
-        + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON + "," + RegistryResources.KIND + "|"
-        + RegistryResources.NOT_SAME_PERSON_REMOVED) + "&_lastUpdated=ge" + enc(since.toString()) + "&_count="
-        + shared.config.pageSize(), r -> {
-          if (r instanceof Basic b) {
-            (AdminResources.removedMark(b) ? marks.removed() : marks.made()).add(AdminResources.notSamePerson(b));
-          }
-        }).map(n -> marks);
+    return following.marksSince(since);
   }
 
-  /** Every not-the-same-person mark in force (removed ones have another code). */
-  private Future<Long> marks(Consumer<NotSamePerson> each) {
-    return pages("FHIR: load not-the-same-person marks", "/Basic?code="
-        + enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON) + "&_count="
-        + shared.config.pageSize(), r -> {
-          if (r instanceof Basic b) {
-            each.accept(AdminResources.notSamePerson(b));
-          }
-        });
-  }
+  // ---- writes (StoreTransactions)
 
-  /**
-   * Follows {@code Patient/_history?_since=}: the newest version of each patient changed since a time (the history
-   * lists newest first). Completes with the server's clock at the first answer, less a margin.
-   */
-  private Future<Instant> history(Instant since, Consumer<SourceRecord> sources, Consumer<GoldenVersion> goldens,
-                                  Consumer<UnlinkedPatient> unlinked) {
-    Set<String> seen = new java.util.HashSet<>();
-    Instant[] serverTime = {null};
-    String first = "/Patient/_history?_since=" + enc(since.toString()) + "&_count=" + shared.config.pageSize();
-    return pages("FHIR: follow patient history", first, r -> {
-      if (!(r instanceof Patient p) || !seen.add(p.getIdElement().getIdPart())) {
-        return;
-      }
-      if (RegistryResources.isGolden(p)) {
-        goldens.accept(new GoldenVersion(p.getIdElement().getIdPart(), RegistryResources.version(p)));
-      } else if (RegistryResources.isLinkedSource(p)) {
-        sources.accept(resources().source(p));
-      } else {
-        unlinked.accept(resources().unlinked(p));
-      }
-    }, reply -> {
-      if (serverTime[0] == null) {
-        serverTime[0] = serverDate(reply);
-      }
-    }, () -> false).map(n -> serverTime[0] == null ? since : serverTime[0].minus(FOLLOW_MARGIN));
-  }
-
-  private static Instant serverDate(FhirHttp.Reply reply) {
-    String date = reply.headers().get("Date");
-    try {
-      return date == null ? Instant.now() : ZonedDateTime.parse(date, DateTimeFormatter.RFC_1123_DATE_TIME)
-          .toInstant();
-    } catch (RuntimeException e) {
-      return Instant.now();
-    }
-  }
-
-  // ---- writes
-
-  /**
-   * One transaction Bundle. Records only re-linked (no new content) are read first in one search, since a PUT
-   * needs their whole body; so are review items to resolve (at the same time), whose version the PUT checks. A
-   * typical submission writes content, link events and audit only and so costs this one round trip.
-   */
   @Override
   public Future<Void> commit(ChangeSet changes) {
-    return send(changes, null).mapEmpty();
+    return transactions.commit(changes);
   }
 
-  /**
-   * The transaction ends with a search (FHIR servers run GET entries after the writes, in the same transaction):
-   * Patients changed at or after {@code since} by other replicas (not carrying this process's replica tag).
-   */
   @Override
   public Future<OthersSeen> commitAndLook(ChangeSet changes, Instant since) {
-    return send(changes, "Patient?_lastUpdated=" + enc("ge" + since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-        + "&_tag:not="
-        + enc(RegistryResources.REPLICA_TAG + "|" + resources().replica()) + "&_count=" + shared.config.pageSize())
-        .compose(reply -> reply.body().isEmpty() ? Future.succeededFuture(new OthersSeen(List.of(), List.of(), since,
-            false)) : onWorker(() -> others((Bundle) Fhir.parse(reply.body()), since, serverDate(reply))));
-  }
-
-  /**
-   * No answer to a transaction (timed out, connection closed): whether it was written is read back. Written whole:
-   * a success (an answer without body). Otherwise the outcome is unknown (it may still be committing): the client
-   * is told so, never that nothing was written.
-   */
-  private Future<FhirHttp.Reply> written(ChangeSet changes) {
-    Map<String, Integer> expected = new LinkedHashMap<>();
-    changes.sources().forEach(w -> expected.put(w.id(), w.newVersion()));
-    changes.goldens().forEach(w -> expected.put(w.id(), w.newVersion()));
-    StoreUnavailableException unknown = new StoreUnavailableException.OutcomeUnknown("The FHIR server did not "
-        + "answer a transaction and it was not found written; its outcome is unknown",
-        shared.config.retryAfterSeconds());
-    if (expected.isEmpty()) {
-      return Future.failedFuture(unknown);
-    }
-    return byIds("FHIR: check an unanswered transaction", new ArrayList<>(expected.keySet())).transform(ar -> {
-      boolean all = ar.succeeded() && expected.entrySet().stream().allMatch(e -> ar.result().containsKey(e.getKey())
-          && RegistryResources.version(ar.result().get(e.getKey())) == e.getValue());
-      if (all) {
-        LOG.info("An unanswered transaction was found written; carrying on");
-        return Future.succeededFuture(new FhirHttp.Reply(200, io.vertx.core.MultiMap.caseInsensitiveMultiMap(), ""));
-      }
-      return Future.failedFuture(unknown);
-    });
-  }
-
-  private OthersSeen others(Bundle response, Instant since, Instant serverTime) {
-    List<SourceRecord> sources = new ArrayList<>();
-    List<GoldenVersion> goldens = new ArrayList<>();
-    boolean complete = false;
-    for (Bundle.BundleEntryComponent e : response.getEntry()) {
-      if (e.getResource() instanceof Bundle found) {
-        complete = found.getLink(Bundle.LINK_NEXT) == null;
-        for (Bundle.BundleEntryComponent f : found.getEntry()) {
-          if (!(f.getResource() instanceof Patient p)) {
-            continue;
-          }
-          if (RegistryResources.isGolden(p)) {
-            goldens.add(new GoldenVersion(p.getIdElement().getIdPart(), RegistryResources.version(p)));
-          } else if (RegistryResources.isLinkedSource(p)) {
-            sources.add(resources().source(p));
-          }
-        }
-      }
-    }
-    return new OthersSeen(sources, goldens, complete ? serverTime.minus(FOLLOW_MARGIN) : since, complete);
-  }
-
-  /**
-   * One transaction Bundle. Records only re-linked (no new content) are read first in one search, since a PUT
-   * needs their whole body; so are review items to resolve (at the same time), whose version the PUT checks. A
-   * typical submission writes content, link events and audit only and so costs this one round trip.
-   */
-  private Future<FhirHttp.Reply> send(ChangeSet changes, String search) {
-    List<String> relinked = changes.sources().stream().filter(s -> s.content() == null)
-        .map(ChangeSet.SourceWrite::id).toList();
-    Future<Map<String, Patient>> current = relinked.isEmpty() ? Future.succeededFuture(Map.of())
-        : byIds("FHIR: read re-linked source records", relinked);
-    List<String> resolved = changes.admin().resolutions().stream().map(ChangeSet.Resolution::itemId).toList();
-    Future<Map<String, Basic>> items = resolved.isEmpty() ? Future.succeededFuture(Map.of())
-        : admin.reviewBasics(resolved);
-    return Future.all(current, items).compose(read -> {
-      Bundle transaction = transaction(changes, current.result(), items.result());
-      if (search != null) {
-        transaction.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(search);
-      }
-      String bundle = Fhir.encode(transaction);
-      String what = "FHIR: commit transaction (" + summary(changes) + ")";
-      // no-cache reaches the look at the end (HAPI FHIR hands the request's headers to its entries): concurrent
-      // submissions look with the same search, and a cached answer would miss what other replicas wrote since.
-      // Not no-store: HAPI would then cut the look at _count without a next link, which reads as complete.
-      Map<String, String> minimal = Map.of("Prefer", "return=minimal", "Cache-Control", "no-cache");
-      return shared.http.send(what, HttpMethod.POST, "", minimal, bundle, log)
-          .recover(e -> !(e instanceof StoreUnavailableException) ? Future.failedFuture(e)
-              // Audit entries alone (a lookup's) cannot be read back: sent once more, at worst recorded twice.
-              : auditOnly(changes) ? shared.http.send(what, HttpMethod.POST, "", minimal, bundle, log)
-              : written(changes));
-    }).compose(reply -> {
-      if (reply.ok()) {
-        return Future.succeededFuture(reply);
-      }
-      // HAPI-1094: a link to a record the server does not have, though the index does (the server lost the commit
-      // that made it): like a lost race, the records are re-read and the change planned again.
-      if (reply.status() == 409 || reply.status() == 412 || (reply.status() == 400
-          && reply.body().contains("HAPI-1094"))) {
-        return Future.failedFuture(new StoreConflictException("A record changed concurrently (FHIR server answered "
-            + reply.status() + ")"));
-      }
-      if (reply.status() >= 400 && reply.status() < 500) {
-        // A refused transaction is a registry bug or a server setting: its reason (no demographics) is logged.
-        LOG.warn("The FHIR server refused a transaction with HTTP {}: {}", reply.status(),
-            reply.body().substring(0, Math.min(400, reply.body().length())));
-      }
-      return Future.failedFuture(unavailable("transaction", reply));
-    });
-  }
-
-  private Bundle transaction(ChangeSet changes, Map<String, Patient> stored, Map<String, Basic> items) {
-    BundleBuilder builder = new BundleBuilder(Fhir.context());
-    Map<String, String> ifMatch = new LinkedHashMap<>();
-    for (ChangeSet.GoldenWrite g : changes.goldens()) {
-      builder.addTransactionUpdateEntry(resources().goldenPatient(g, changes.at()));
-      ifMatch.put("Patient/" + g.id(), version(g.expectedVersion()));
-    }
-    for (ChangeSet.SourceWrite s : changes.sources()) {
-      Patient p;
-      if (s.content() != null) {
-        p = resources().sourcePatient(s, changes.at());
-      } else {
-        Patient current = stored.get(s.id());
-        if (current == null || RegistryResources.version(current) != s.expectedVersion()) {
-          throw new StoreConflictException("Source record changed concurrently");
-        }
-        p = resources().relinked(current, s, changes.at());
-      }
-      builder.addTransactionUpdateEntry(p);
-      ifMatch.put("Patient/" + s.id(), version(s.expectedVersion()));
-    }
-    for (ReviewItem r : changes.reviews()) {
-      // A question asked once: created only when no open item of the same pair exists.
-      builder.addTransactionCreateEntry(resources().reviewBasic(r))
-          .conditional("Basic?identifier=" + enc(RegistryResources.REVIEW_PAIR + "|" + r.pair()));
-    }
-    changes.audit().forEach(a -> builder.addTransactionCreateEntry(resources().auditEvent(a)));
-    Bundle bundle = builder.getBundleTyped();
-    for (Bundle.BundleEntryComponent e : bundle.getEntry()) {
-      String v = ifMatch.get(e.getRequest().getUrl());
-      if (v != null) {
-        e.getRequest().setIfMatch(v);
-      }
-    }
-    AdminResources.entries(changes, items, resources()).forEach(bundle::addEntry);
-    return bundle;
-  }
-
-  /**
-   * The If-Match value for an expected version. Version 0 ("must not exist yet") is sent as W/"0": HAPI then
-   * creates the resource if absent and refuses (409/412) when another writer created it first.
-   */
-  private static String version(int expected) {
-    return "W/\"" + expected + "\"";
-  }
-
-  private static boolean auditOnly(ChangeSet c) {
-    return c.sources().isEmpty() && c.goldens().isEmpty() && c.reviews().isEmpty() && c.events().isEmpty()
-        && c.admin().isEmpty() && !c.audit().isEmpty();
-  }
-
-  private static String summary(ChangeSet c) {
-    return c.sources().size() + " source, " + c.goldens().size() + " golden, " + c.reviews().size() + " review, "
-        + c.events().size() + " link event, " + c.audit().size() + " audit"
-        + (c.admin().isEmpty() ? "" : ", administration");
+    return transactions.commitAndLook(changes, since);
   }
 
   // ---- HTTP helpers
@@ -658,7 +388,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   }
 
   /** Patients by id, {@value #IDS_PER_SEARCH} ids per search so that URLs stay short. */
-  private Future<Map<String, Patient>> byIds(String name, List<String> ids) {
+  Future<Map<String, Patient>> byIds(String name, List<String> ids) {
     Map<String, Patient> out = new java.util.concurrent.ConcurrentHashMap<>();
     Future<Long> chain = Future.succeededFuture(0L);
     for (int from = 0; from < ids.size(); from += IDS_PER_SEARCH) {
@@ -736,7 +466,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     });
   }
 
-  private Future<Long> pages(String name, String first, Consumer<Resource> each) {
+  Future<Long> pages(String name, String first, Consumer<Resource> each) {
     return pages(name, first, each, reply -> {}, () -> false);
   }
 
@@ -745,14 +475,14 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     return pages(name, first, each, reply -> {}, enough);
   }
 
-  private Future<Long> pages(String name, String pathAndQuery, Consumer<Resource> each,
-                             Consumer<FhirHttp.Reply> replies, BooleanSupplier enough) {
+  Future<Long> pages(String name, String pathAndQuery, Consumer<Resource> each, Consumer<FhirHttp.Reply> replies,
+                     BooleanSupplier enough) {
     return pages(name, pathAndQuery, each, replies, enough, new PagesAhead(0, page -> get(name, page)));
   }
 
   /** Reads a search and every next page; each page is parsed and handed over on a worker thread, in order. */
-  private Future<Long> pages(String name, String pathAndQuery, Consumer<Resource> each,
-                             Consumer<FhirHttp.Reply> replies, BooleanSupplier enough, PagesAhead ahead) {
+  Future<Long> pages(String name, String pathAndQuery, Consumer<Resource> each, Consumer<FhirHttp.Reply> replies,
+                     BooleanSupplier enough, PagesAhead ahead) {
     return ahead.get(pathAndQuery).compose(reply -> {
       if (!reply.ok()) {
         return Future.failedFuture(unavailable("search", reply));
@@ -774,8 +504,18 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     });
   }
 
-  private Future<FhirHttp.Reply> get(String name, String pathAndQuery) {
-    return shared.http.send(name, HttpMethod.GET, pathAndQuery, NO_CACHE, null, log);
+  Future<FhirHttp.Reply> get(String name, String pathAndQuery) {
+    return send(name, HttpMethod.GET, pathAndQuery, NO_CACHE, null);
+  }
+
+  /** One HTTP exchange with the server, recorded in this view's call log. */
+  Future<FhirHttp.Reply> send(String name, HttpMethod method, String path, Map<String, String> headers, String body) {
+    return shared.http.send(name, method, path, headers, body, log);
+  }
+
+  /** Patients found unlinked at load, for the first look for other writers. */
+  Queue<String> unlinkedAtLoad() {
+    return shared.unlinkedAtLoad;
   }
 
   private record Page(long count, String next) {}
@@ -796,16 +536,16 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
         : onWorker(() -> Fhir.parse(body));
   }
 
-  private <T> Future<T> onWorker(Callable<T> task) {
+  <T> Future<T> onWorker(Callable<T> task) {
     return shared.parsers.executeBlocking(task, false);
   }
 
-  private StoreUnavailableException unavailable(String what, FhirHttp.Reply reply) {
+  StoreUnavailableException unavailable(String what, FhirHttp.Reply reply) {
     return new StoreUnavailableException("FHIR server " + what + " failed with HTTP " + reply.status(), null,
         shared.config.retryAfterSeconds());
   }
 
-  private static String enc(String s) {
+  static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }
