@@ -68,15 +68,16 @@ final class LateJoins {
 
   /**
    * Places this replica's recent creations again after the index learnt other replicas' new records (their
-   * golden ids: {@code fresh}); completes with the number of records moved or reviewed.
+   * golden ids: {@code fresh}) in a following round that read the server from {@code followedFrom}; completes with
+   * the number of records moved or reviewed.
    */
-  Future<Integer> after(Set<String> freshNow) {
+  Future<Integer> after(Set<String> freshNow, java.time.Instant followedFrom) {
     Set<String> fresh = new HashSet<>(freshNow);
     synchronized (noted) {
       fresh.addAll(noted);
       noted.clear();
     }
-    List<RecentCreations.Created> own = recent.since(System.currentTimeMillis());
+    List<RecentCreations.Created> own = recent.since(followedFrom.toEpochMilli());
     if (fresh.isEmpty() || own.isEmpty()) {
       return Future.succeededFuture(0);
     }

@@ -76,11 +76,12 @@ public final class OtherWriters {
     java.util.Set<String> fresh = java.util.concurrent.ConcurrentHashMap.newKeySet();
     // Marks first: an administrator's "not the same person" made through another replica must hold before any
     // record of theirs is placed again here.
-    return store.marksSince(since).map(this::mark)
-        .compose(marked -> store.otherWrites(since, sources::add, g -> goldens.merge(g.id(), g.version(), Math::max),
+    Instant from = since;
+    return store.marksSince(from).map(this::mark)
+        .compose(marked -> store.otherWrites(from, sources::add, g -> goldens.merge(g.id(), g.version(), Math::max),
             unlinked::add))
         .compose(next -> worker.executeBlocking(() -> index(sources, goldens, fresh), false)
-            .compose(indexed -> submissions.placeRecentAgain(fresh).map(indexed))
+            .compose(indexed -> submissions.placeRecentAgain(fresh, from).map(indexed))
             .compose(indexed -> adopt(unlinked).map(adopted -> {
               since = next;
               if (indexed + adopted > 0) {

@@ -74,11 +74,12 @@ public final class SubmissionService {
   }
 
   /**
-   * After history following indexed other replicas' new records (their golden ids): this replica's recent
-   * creations that now belong with them are joined to them, or get one review item (LateJoins).
+   * After history following (reading the server from {@code followedFrom}) indexed other replicas' new records
+   * (their golden ids): this replica's recent creations that now belong with them are joined to them, or get one
+   * review item (LateJoins).
    */
-  public Future<Integer> placeRecentAgain(Set<String> othersNewGoldens) {
-    return onlyWriter ? Future.succeededFuture(0) : lateJoins.after(othersNewGoldens);
+  public Future<Integer> placeRecentAgain(Set<String> othersNewGoldens, java.time.Instant followedFrom) {
+    return onlyWriter ? Future.succeededFuture(0) : lateJoins.after(othersNewGoldens, followedFrom);
   }
 
   /**
