@@ -130,7 +130,10 @@ final class StoreTransactions {
       // no-cache reaches the look at the end (HAPI FHIR hands the request's headers to its entries): concurrent
       // submissions look with the same search, and a cached answer would miss what other replicas wrote since.
       // Not no-store: HAPI would then cut the look at _count without a next link, which reads as complete.
-      Map<String, String> minimal = Map.of("Prefer", "return=minimal", "Cache-Control", "no-cache");
+      // X-Meta-Snapshot-Mode: the tags sent are all the record keeps. HAPI FHIR otherwise carries earlier tags
+      // forward, and a record with another replica's tag besides this one's is left out of both replicas' looks.
+      Map<String, String> minimal = Map.of("Prefer", "return=minimal", "Cache-Control", "no-cache",
+          "X-Meta-Snapshot-Mode", "TAG");
       return store.send(what, HttpMethod.POST, "", minimal, bundle)
           .recover(e -> !(e instanceof StoreUnavailableException) ? Future.failedFuture(e)
               // Audit entries alone (a lookup's) cannot be read back: sent once more, at worst recorded twice.

@@ -139,6 +139,30 @@ class FhirServerStoreContractTest extends PatientStoreContract {
     return marks;
   }
 
+  /**
+   * A record another replica wrote last carries only that replica's tag (HAPI FHIR otherwise carries earlier tags
+   * forward on update), so this replica's look, which leaves out its own writes by tag, sees the other's change.
+   */
+  @Test
+  void aLookSeesAnotherReplicasUpdateOfARecordThisReplicaCreated() {
+    PatientStore other = FhirServerStore.open(vertx, HapiTestServer.shared().storeConfig(),
+        "http://clientregistry.org/cruid");
+    try {
+      String source = UUID.randomUUID().toString();
+      String golden = UUID.randomUUID().toString();
+      Instant since = Instant.now();
+      store.commit(newPerson(source, golden)).await();
+      other.commit(new ChangeSet(Instant.now(), List.of(), List.of(new ChangeSet.GoldenWrite(golden, 1, 2, null,
+          List.of(source))), List.of(), List.of())).await();
+      PatientStore.OthersSeen seen = store.commitAndLook(newPerson(UUID.randomUUID().toString(),
+          UUID.randomUUID().toString()), since).await();
+      assertTrue(seen.goldens().stream().anyMatch(g -> g.id().equals(golden) && g.version() == 2),
+          "the other replica's version 2: " + seen.goldens());
+    } finally {
+      other.close().await();
+    }
+  }
+
   /** The index load asks for HAPI's next pages before it reads them: every record once, no page asked twice. */
   @Test
   void theIndexLoadReadsEveryPageOnceWithPagesAskedForAhead() {
