@@ -231,13 +231,26 @@ class ReplicasTest {
         .anyMatch(e -> "placed again after another registry's write".equals(e.getString("comment")));
   }
 
+  /** A person's openmrs and lims records sent to replica a: linked together. */
+  private static List<HttpResponse<Buffer>> linkedOnA(JsonObject openmrs, JsonObject lims) {
+    HttpResponse<Buffer> one = send(a, "openmrs", openmrs).await();
+    HttpResponse<Buffer> two = send(a, "lims", lims).await();
+    assertEquals(one.getHeader("LocationCRUID"), two.getHeader("LocationCRUID"), "linked: the same person");
+    return List.of(one, two);
+  }
+
+  /** The record with news the rules do not compare (an address): matched again when sent. */
+  private static JsonObject withNews(JsonObject record, String city) {
+    return record.copy().put("address", new io.vertx.core.json.JsonArray().add(new JsonObject().put("city", city)));
+  }
+
   @Test
   void aNotTheSamePersonMarkMadeThroughOneReplicaHoldsOnTheOther() {
     JsonObject first = patient("openmrs", "mark-1", "Harriet", "Nalwoga", "female", "1975-05-19", "0783 221 904", null);
     JsonObject second = patient("lims", "mark-2", "Harriet", "Nalwoga", "female", "1975-05-19", "0783 221 904", null);
-    HttpResponse<Buffer> one = send(a, "openmrs", first).await();
-    HttpResponse<Buffer> two = send(a, "lims", second).await();
-    assertEquals(one.getHeader("LocationCRUID"), two.getHeader("LocationCRUID"), "linked: the same person");
+    List<HttpResponse<Buffer>> both = linkedOnA(first, second);
+    HttpResponse<Buffer> one = both.get(0);
+    HttpResponse<Buffer> two = both.get(1);
     b.registry().followOtherWriters().await();
     // Replica b's administrator: record 2 is another person (a twin).
     HttpResponse<Buffer> broken = b.post("admin", "/links/break", new JsonObject()
@@ -250,8 +263,7 @@ class ReplicasTest {
     assertTrue(!twoNow.equals(one.getHeader("LocationCRUID")), "broken away");
     // Record 1 sent to replica a again with news (an address the rules do not compare): placed again, it would
     // auto-link to record 2 but for the mark made on replica b.
-    HttpResponse<Buffer> again = send(a, "openmrs", first.copy().put("address", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("city", "Gulu")))).await();
+    HttpResponse<Buffer> again = send(a, "openmrs", withNews(first, "Gulu")).await();
     assertEquals(200, again.statusCode(), again.bodyAsString());
     assertTrue(!again.getHeader("LocationCRUID").equals(twoNow), "kept apart by the mark");
     ready(a);
@@ -261,9 +273,9 @@ class ReplicasTest {
   void aNotTheSamePersonMarkRemovedThroughOneReplicaIsRemovedOnTheOther() {
     JsonObject first = patient("openmrs", "unmark-1", "Grace", "Akello", "female", "1982-11-03", "0772 410 118", null);
     JsonObject second = patient("lims", "unmark-2", "Grace", "Akello", "female", "1982-11-03", "0772 410 118", null);
-    HttpResponse<Buffer> one = send(a, "openmrs", first).await();
-    HttpResponse<Buffer> two = send(a, "lims", second).await();
-    assertEquals(one.getHeader("LocationCRUID"), two.getHeader("LocationCRUID"), "linked: the same person");
+    List<HttpResponse<Buffer>> both = linkedOnA(first, second);
+    HttpResponse<Buffer> one = both.get(0);
+    HttpResponse<Buffer> two = both.get(1);
     String oneId = one.bodyAsJsonObject().getString("id");
     String twoId = two.bodyAsJsonObject().getString("id");
     HttpResponse<Buffer> broken = a.post("admin", "/links/break", new JsonObject().put("source", twoId)
@@ -279,8 +291,7 @@ class ReplicasTest {
     a.registry().followOtherWriters().await();
     // Record 1 sent to replica a with news (an address the rules do not compare): matched again there, a mark
     // replica a still held would take it away from record 2.
-    HttpResponse<Buffer> again = send(a, "openmrs", first.copy().put("address", new io.vertx.core.json.JsonArray()
-        .add(new JsonObject().put("city", "Lira")))).await();
+    HttpResponse<Buffer> again = send(a, "openmrs", withNews(first, "Lira")).await();
     assertEquals(200, again.statusCode(), again.bodyAsString());
     assertEquals(together, again.getHeader("LocationCRUID"), "still one person on replica a");
     assertEquals(together, cruidNow(a, "lims", second));
