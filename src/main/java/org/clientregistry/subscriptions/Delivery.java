@@ -31,6 +31,7 @@ final class Delivery {
   private volatile StoredSubscription state;
   private boolean busy;
   private volatile boolean stopped;
+  private volatile Future<Void> saving = Future.succeededFuture();
   private int failures;
 
   Delivery(Vertx vertx, SubscriptionStore store, Notifications notifications, SubscriptionRequest.Channel channel,
@@ -54,8 +55,13 @@ final class Delivery {
     }
   }
 
-  void stop() {
+  /**
+   * Stops delivering; completes once a save already sent has ended, so that a delete that follows is not undone by
+   * that save arriving after it (a FHIR server would create the subscription again).
+   */
+  Future<Void> stop() {
     stopped = true;
+    return saving.otherwiseEmpty();
   }
 
   private void next() {
@@ -102,6 +108,7 @@ final class Delivery {
     if (stopped) {
       return Future.succeededFuture(); // deleted meanwhile: write nothing back
     }
-    return store.saveSubscription(next).onSuccess(v -> state = next);
+    saving = store.saveSubscription(next).onSuccess(v -> state = next);
+    return saving;
   }
 }

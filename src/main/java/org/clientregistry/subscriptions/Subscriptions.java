@@ -128,9 +128,8 @@ public final class Subscriptions {
 
   public Future<Void> delete(ClientConfig caller, String id) {
     Delivery d = visible(caller, id);
-    d.stop();
     deliveries.remove(id);
-    return feed.deleteSubscription(id).compose(v -> audit(caller, "subscription.delete", id));
+    return d.stop().compose(v -> feed.deleteSubscription(id)).compose(v -> audit(caller, "subscription.delete", id));
   }
 
   private Delivery visible(ClientConfig caller, String id) {
