@@ -39,7 +39,7 @@ public final class IdentityResolver {
    * assigner's record carries it; a 409 ({@code multiple-matches}) when the assigners' records are two persons'.
    */
   public Future<Optional<String>> goldenOf(IdentityDomains domains, String system, String value) {
-    return store.sourceIdsByIdentifier(system, value).compose(ids -> sources(ids)).map(records -> {
+    return store.sourcesByIdentifier(system, value).map(records -> {
       Set<String> goldens = new LinkedHashSet<>();
       for (SourceRecord r : records) {
         if (domains.authoritative(r.clientId(), system) && r.goldenId() != null) {

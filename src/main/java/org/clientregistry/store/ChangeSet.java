@@ -19,7 +19,12 @@ public record ChangeSet(Instant at, List<SourceWrite> sources, List<GoldenWrite>
 
   /** A change that only records audit entries (lookups). */
   public static ChangeSet auditOnly(AuditEntry entry) {
-    return new ChangeSet(entry.at(), List.of(), List.of(), List.of(), List.of(entry));
+    return auditOnly(List.of(entry));
+  }
+
+  /** A change that only records audit entries (lookups), each with its own time. */
+  public static ChangeSet auditOnly(List<AuditEntry> entries) {
+    return new ChangeSet(entries.get(0).at(), List.of(), List.of(), List.of(), List.copyOf(entries));
   }
 
   /** A source record written in full (content present) or only re-linked (content null). */

@@ -19,6 +19,14 @@ public interface PatientStore extends AdminReads {
   /** Ids of source records carrying the identifier (any system, not only internal ids). */
   Future<List<String>> sourceIdsByIdentifier(String system, String value);
 
+  /** The linked source records carrying an identifier, in id order. Stores whose search has the records override. */
+  default Future<List<SourceRecord>> sourcesByIdentifier(String system, String value) {
+    return sourceIdsByIdentifier(system, value).compose(ids -> {
+      List<Future<Optional<SourceRecord>>> reads = ids.stream().map(this::source).toList();
+      return Future.all(reads).map(all -> reads.stream().map(Future::result).flatMap(Optional::stream).toList());
+    });
+  }
+
   /** Identifiers per source record, for PIX answers. */
   Future<List<SourceIdentifier>> identifiersOf(List<String> sourceIds);
 

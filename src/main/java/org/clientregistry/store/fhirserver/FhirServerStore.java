@@ -53,12 +53,15 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
    * results in its database (HFJ_SEARCH, one row and large object per search, that the next pages would need).
    */
   private static final Map<String, String> ONE_PAGE = Map.of("Cache-Control", "no-cache, no-store");
-  private static final String NOT_GOLDEN = "&_tag:not=" + enc(RegistryResources.TAG + "|" + RegistryResources.GOLDEN);
+  /** What a FHIR resource id may be; anything else is never sent in a URL. */
+  static final String ID = "[A-Za-z0-9\\-.]{1,64}";
+  static final String NOT_GOLDEN = "&_tag:not=" + enc(RegistryResources.TAG + "|" + RegistryResources.GOLDEN);
 
   private final Shared shared;
   private final CallLog log;
   private final AdminSearches admin = new AdminSearches(this);
   private final IndexFollowing following = new IndexFollowing(this);
+  private final PixSearch pix = new PixSearch(this);
   private final StoreTransactions transactions = new StoreTransactions(this, admin);
   private final FhirSubscriptions subscriptions = new FhirSubscriptions(this);
 
@@ -72,6 +75,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     private final WorkerExecutor parsers;
     private final RegistryResources resources;
     private final Queue<String> unlinkedAtLoad;
+    private volatile AuditBatches audits;
 
     Shared(FhirHttp http, WorkerExecutor parsers, RegistryResources resources, RegistryConfig.FhirServer config,
            Queue<String> unlinkedAtLoad) {
@@ -90,10 +94,12 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   public static FhirServerStore open(Vertx vertx, RegistryConfig.FhirServer config, String cruidSystem) {
     LOG.info("FHIR server store at {}", config.baseUrl());
-    return new FhirServerStore(new Shared(new FhirHttp(vertx, config),
+    FhirServerStore store = new FhirServerStore(new Shared(new FhirHttp(vertx, config),
         vertx.createSharedWorkerExecutor("cr-fhir-parse", 2), new RegistryResources(cruidSystem), config,
         new ConcurrentLinkedQueue<>()),
         CallLog.NONE);
+    store.shared.audits = new AuditBatches(store.transactions::commit);
+    return store;
   }
 
   /** This store recording each of its HTTP exchanges in {@code log}. */
@@ -126,10 +132,17 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   @Override
   public Future<List<String>> sourceIdsByIdentifier(String system, String value) {
+    return sourcesByIdentifier(system, value).map(sources -> sources.stream().map(SourceRecord::id).toList());
+  }
+
+  /** One search: the records come with it (no read of each afterwards). */
+  @Override
+  public Future<List<SourceRecord>> sourcesByIdentifier(String system, String value) {
     return search("FHIR: find source records by identifier", "/Patient?identifier=" + enc(system + "|" + value)
         + NOT_GOLDEN + "&_count=" + shared.config.pageSize())
         .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
-            .map(p -> p.getIdElement().getIdPart()).sorted().toList());
+            .sorted(java.util.Comparator.comparing(p -> p.getIdElement().getIdPart())).map(resources()::source)
+            .toList());
   }
 
   /**
@@ -191,21 +204,31 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     if (sourceIds.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return byIds("FHIR: read identifiers", sourceIds).map(found -> {
-      List<SourceIdentifier> out = new ArrayList<>();
-      for (String id : sourceIds) {
-        Patient p = found.get(id);
-        if (p == null) {
-          continue;
-        }
-        p.getIdentifier().stream().filter(i -> i.hasSystem() && i.hasValue())
-            .map(i -> new SourceIdentifier(id, i.getSystem(), i.getValue())).distinct()
-            .sorted((a, b) -> a.system().equals(b.system()) ? a.value().compareTo(b.value())
-                : a.system().compareTo(b.system()))
-            .forEach(out::add);
+    return byIds("FHIR: read identifiers", sourceIds).map(found -> identifiers(sourceIds, found));
+  }
+
+  /** The identifiers of these records, in their order, each record's sorted by system and value. */
+  static List<SourceIdentifier> identifiers(List<String> sourceIds, Map<String, Patient> found) {
+    List<SourceIdentifier> out = new ArrayList<>();
+    for (String id : sourceIds) {
+      Patient p = found.get(id);
+      if (p == null) {
+        continue;
       }
-      return out;
-    });
+      p.getIdentifier().stream().filter(i -> i.hasSystem() && i.hasValue())
+          .map(i -> new SourceIdentifier(id, i.getSystem(), i.getValue())).distinct()
+          .sorted((a, b) -> a.system().equals(b.system()) ? a.value().compareTo(b.value())
+              : a.system().compareTo(b.system()))
+          .forEach(out::add);
+    }
+    return out;
+  }
+
+  /** PIX in one search (PixSearch); what it could not bring is read the store-independent way. */
+  @Override
+  public Future<Optional<Person>> person(String system, String value, String cruidSystem, int maxHops) {
+    return pix.person(system, value, system.equals(cruidSystem), maxHops,
+        () -> PatientStore.super.person(system, value, cruidSystem, maxHops));
   }
 
   /** Source and golden records by id in one search (two when over {@value #IDS_PER_SEARCH} ids). */
@@ -348,9 +371,14 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   // ---- writes (StoreTransactions)
 
+  /**
+   * Audit entries alone (lookups) sent through the shared store wait for one another (AuditBatches); a request's
+   * own view sends its change at once, so that its orchestrations show its own transaction.
+   */
   @Override
   public Future<Void> commit(ChangeSet changes) {
-    return transactions.commit(changes);
+    return log == CallLog.NONE && StoreTransactions.auditOnly(changes) ? shared.audits.write(changes.audit())
+        : transactions.commit(changes);
   }
 
   @Override
@@ -373,7 +401,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   }
 
   Future<Optional<Patient>> readPatient(String name, String id) {
-    if (!id.matches("[A-Za-z0-9\\-.]{1,64}")) {
+    if (!id.matches(ID)) {
       return Future.succeededFuture(Optional.empty());
     }
     return shared.http.send(name, HttpMethod.GET, "/Patient/" + id, NO_CACHE, null, log).compose(reply -> {
@@ -450,20 +478,14 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   }
 
   private Future<List<Patient>> search(String name, String query) {
-    List<Patient> out = new ArrayList<>();
-    return shared.http.send(name, HttpMethod.GET, query, ONE_PAGE, null, log).compose(reply -> {
-      if (!reply.ok()) {
-        return Future.failedFuture(unavailable("search", reply));
-      }
-      return parse(reply.body());
-    }).map(r -> {
-      for (Bundle.BundleEntryComponent e : ((Bundle) r).getEntry()) {
-        if (e.getResource() instanceof Patient p) {
-          out.add(p);
-        }
-      }
-      return out;
-    });
+    return onePage(name, query).map(bundle -> bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+        .filter(Patient.class::isInstance).map(Patient.class::cast).toList());
+  }
+
+  /** A search of which only the first page is read (HAPI FHIR keeps nothing of it). */
+  Future<Bundle> onePage(String name, String query) {
+    return shared.http.send(name, HttpMethod.GET, query, ONE_PAGE, null, log).compose(reply -> reply.ok()
+        ? parse(reply.body()).map(r -> (Bundle) r) : Future.failedFuture(unavailable("search", reply)));
   }
 
   Future<Long> pages(String name, String first, Consumer<Resource> each) {

@@ -205,7 +205,7 @@ final class StoreTransactions {
     return "W/\"" + expected + "\"";
   }
 
-  private static boolean auditOnly(ChangeSet c) {
+  static boolean auditOnly(ChangeSet c) {
     return c.sources().isEmpty() && c.goldens().isEmpty() && c.reviews().isEmpty() && c.events().isEmpty()
         && c.admin().isEmpty() && !c.audit().isEmpty();
   }

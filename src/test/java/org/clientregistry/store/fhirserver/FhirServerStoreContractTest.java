@@ -163,6 +163,41 @@ class FhirServerStoreContractTest extends PatientStoreContract {
     }
   }
 
+  /** A source record of {@code client} carrying its internal identifier, linked to {@code golden}. */
+  private static ChangeSet.SourceWrite recordOf(String client, String source, String golden, String value) {
+    String system = "http://clientregistry.org/" + client;
+    return new ChangeSet.SourceWrite(source, 0, 1, golden, new LinkFacts(LinkFacts.AUTO, null, null, null,
+        Instant.now(), null), new ChangeSet.Content(client, system, value, List.of(), "{\"resourceType\":\"Patient\","
+        + "\"identifier\":[{\"system\":\"" + system + "\",\"value\":\"" + value + "\"}]}", "{}"));
+  }
+
+  /**
+   * PIX takes one search on a FHIR server (HAPI's _include:iterate over Patient.link brings the golden record, a
+   * replaced-by survivor and every member), whether asked by a member's identifier or by a replaced CRUID.
+   */
+  @Test
+  void pixFindsThePersonAndEveryMembersIdentifierInOneSearch() {
+    String s1 = UUID.randomUUID().toString();
+    String s2 = UUID.randomUUID().toString();
+    String golden = UUID.randomUUID().toString();
+    String replaced = UUID.randomUUID().toString();
+    String v1 = "pix-" + s1;
+    String v2 = "pix-" + s2;
+    store.commit(new ChangeSet(Instant.now(), List.of(recordOf("openmrs", s1, golden, v1),
+        recordOf("lims", s2, golden, v2)), List.of(new ChangeSet.GoldenWrite(golden, 0, 1, null, List.of(s1, s2)),
+        new ChangeSet.GoldenWrite(replaced, 0, 1, golden, List.of())), List.of(), List.of())).await();
+    String cruid = "http://clientregistry.org/cruid";
+    for (String[] asked : new String[][] {{"http://clientregistry.org/lims", v2}, {cruid, replaced}}) {
+      CallLog.Recorder log = CallLog.recorder();
+      PatientStore.Person person = store.observed(log).person(asked[0], asked[1], cruid, 3).await().orElseThrow();
+      assertEquals(golden, person.golden().id(), "asked by " + asked[0]);
+      assertEquals(java.util.stream.Stream.of(s1 + " " + v1, s2 + " " + v2).sorted().toList(), person.identifiers()
+          .stream().map(i -> i.sourceId() + " " + i.value()).toList(), "members in the golden record's order");
+      assertEquals(1, log.calls().size(), "one search: " + log.calls());
+    }
+    assertTrue(store.person("http://clientregistry.org/lims", "pix-nobody", cruid, 3).await().isEmpty());
+  }
+
   /** The index load asks for HAPI's next pages before it reads them: every record once, no page asked twice. */
   @Test
   void theIndexLoadReadsEveryPageOnceWithPagesAskedForAhead() {

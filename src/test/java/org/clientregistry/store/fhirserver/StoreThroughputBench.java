@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StoreThroughputBench {
   private static final int SUBMISSIONS = 400;
   private static final int IN_FLIGHT = 16;
+  private static final int LOOKUPS = 1_000;
   private static final String[] GIVEN = {"Amina", "Brian", "Carol", "David", "Esther", "Frank", "Gloria", "Henry"};
   private static final String[] FAMILY = {"Okello", "Namusoke", "Ssempa", "Auma", "Mugisha", "Atim", "Kizza"};
 
@@ -131,7 +132,38 @@ class StoreThroughputBench {
           / (double) SUBMISSIONS);
       System.out.printf("BENCH %s: %d submissions in %.2f s = %.1f/s; FHIR round trips per submission: %s%n", name,
           SUBMISSIONS, seconds, SUBMISSIONS / seconds, trips);
+      lookUpAll(registry, "warm", LOOKUPS / 10);
+      requestsBefore = hapi == null ? 0 : hapi.requests();
+      started = System.nanoTime();
+      lookUpAll(registry, "run", LOOKUPS);
+      seconds = (System.nanoTime() - started) / 1e9;
+      trips = hapi == null ? "n/a" : String.format("%.2f", (hapi.requests() - requestsBefore) / (double) LOOKUPS);
+      System.out.printf("BENCH %s: %d PIX lookups (audited) in %.2f s = %.1f/s; FHIR round trips per lookup: %s%n",
+          name, LOOKUPS, seconds, LOOKUPS / seconds, trips);
     }
+  }
+
+  /** PIX lookups of the records submitted under {@code prefix}, {@value #IN_FLIGHT} in flight. */
+  private static void lookUpAll(TestRegistry registry, String prefix, int n) {
+    int records = prefix.equals("warm") ? 40 : SUBMISSIONS;
+    AtomicInteger next = new AtomicInteger();
+    List<Future<Integer>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < IN_FLIGHT; lane++) {
+      lanes.add(lookUps(registry, prefix, records, next, n, 0));
+    }
+    assertEquals(n, lanes.stream().mapToInt(f -> f.await()).sum(), "every lookup answered");
+  }
+
+  private static Future<Integer> lookUps(TestRegistry registry, String prefix, int records, AtomicInteger next, int n,
+                                         int done) {
+    int i = next.getAndIncrement();
+    if (i >= n) {
+      return Future.succeededFuture(done);
+    }
+    return registry.client("openmrs").get("/fhir/Patient/$ihe-pix?sourceIdentifier="
+        + java.net.URLEncoder.encode(org.clientregistry.Patients.system("openmrs") + "|" + prefix + "-" + (i % records),
+        java.nio.charset.StandardCharsets.UTF_8)).send()
+        .compose(r -> lookUps(registry, prefix, records, next, n, done + (r.statusCode() == 200 ? 1 : 0)));
   }
 
   private static void submitAll(TestRegistry registry, String prefix, int n) {
