@@ -1,7 +1,9 @@
 package org.clientregistry.store.fhirserver;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -22,7 +24,24 @@ final class AuditBatches {
   private final List<Waiting> waiting = new ArrayList<>();
   private boolean writing;
 
-  private record Waiting(List<AuditEntry> entries, Promise<Void> stored) {}
+  /** Entries and who waits for them, answered on the caller's own context (null: the thread that completes). */
+  private record Waiting(List<AuditEntry> entries, Promise<Void> stored, Context context) {
+    void complete(Throwable failure) {
+      if (context == null) {
+        settle(failure);
+      } else {
+        context.runOnContext(v -> settle(failure));
+      }
+    }
+
+    private void settle(Throwable failure) {
+      if (failure == null) {
+        stored.complete();
+      } else {
+        stored.fail(failure);
+      }
+    }
+  }
 
   AuditBatches(Function<ChangeSet, Future<Void>> transaction) {
     this.transaction = transaction;
@@ -32,7 +51,7 @@ final class AuditBatches {
   Future<Void> write(List<AuditEntry> entries) {
     Promise<Void> stored = Promise.promise();
     synchronized (this) {
-      waiting.add(new Waiting(entries, stored));
+      waiting.add(new Waiting(entries, stored, Vertx.currentContext()));
       if (writing) {
         return stored.future();
       }
@@ -58,13 +77,7 @@ final class AuditBatches {
       }
     }
     transaction.apply(ChangeSet.auditOnly(entries)).onComplete(ar -> {
-      for (Waiting w : batch) {
-        if (ar.succeeded()) {
-          w.stored().complete();
-        } else {
-          w.stored().fail(ar.cause());
-        }
-      }
+      batch.forEach(w -> w.complete(ar.failed() ? ar.cause() : null));
       next();
     });
   }
