@@ -62,6 +62,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   private final AdminSearches admin = new AdminSearches(this);
   private final IndexFollowing following = new IndexFollowing(this);
   private final PixSearch pix = new PixSearch(this);
+  private final DemographicSearches demographics = new DemographicSearches(this);
   private final StoreTransactions transactions = new StoreTransactions(this, admin);
   private final FhirSubscriptions subscriptions = new FhirSubscriptions(this);
 
@@ -145,58 +146,16 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
             .toList());
   }
 
-  /**
-   * A partial-date bound as the full date it means ({@code gt1990} is {@code ge1991-01-01}): HAPI FHIR finds nothing
-   * for two partial bounds together ({@code ge1990&lt1991}) although each alone works. eq and ne stay as sent.
-   */
-  private static String fullDate(String value) {
-    org.clientregistry.store.DateCriterion d = org.clientregistry.store.DateCriterion.parse(value);
-    boolean partial = !value.matches(".*\\d{4}-\\d{2}-\\d{2}");
-    return !partial ? value : switch (d.prefix()) {
-      case "ge" -> "ge" + d.start();
-      case "gt" -> "ge" + d.end();
-      case "lt" -> "lt" + d.start();
-      case "le" -> "lt" + d.end();
-      default -> value;
-    };
-  }
-
   /** A FHIR server searches {@code active} as well; {@code mothersMaidenName} needs a SearchParameter it lacks. */
   @Override
   public List<String> parameters() {
-    return WITH_ACTIVE;
+    return DemographicSearches.PARAMETERS;
   }
 
-  private static final List<String> WITH_ACTIVE = java.util.stream.Stream.concat(PARAMETERS.stream(),
-      java.util.stream.Stream.of("active")).toList();
-
-  /** PDQm: the FHIR server's own Patient search, restricted to linked source records. */
+  /** PDQm: the FHIR server's own Patient search, restricted to linked source records (DemographicSearches). */
   @Override
   public Future<List<String>> searchSources(List<Clause> clauses, int limit) {
-    // HAPI FHIR refuses alternatives of prefixed dates (birthdate=lt1990,gt2000): one search per alternative.
-    for (int i = 0; i < clauses.size(); i++) {
-      Clause c = clauses.get(i);
-      if (c.parameter().equals("birthdate") && c.values().size() > 1) {
-        int at = i;
-        List<Future<List<String>>> each = c.values().stream().map(v -> {
-          List<Clause> one = new ArrayList<>(clauses);
-          one.set(at, new Clause(c.parameter(), c.exact(), List.of(v)));
-          return searchSources(one, limit);
-        }).toList();
-        return Future.all(each).map(all -> each.stream().flatMap(f -> f.result().stream()).distinct().sorted()
-            .limit(limit).toList());
-      }
-    }
-    StringBuilder query = new StringBuilder("/Patient?_sort=_id&_count=").append(limit);
-    for (Clause c : clauses) {
-      List<String> values = c.parameter().equals("birthdate") ? c.values().stream().map(FhirServerStore::fullDate)
-          .toList() : c.values();
-      query.append('&').append(c.parameter()).append(c.exact() ? ":exact" : "").append('=')
-          .append(enc(String.join(",", values)));
-    }
-    return search("FHIR: demographic search", query + NOT_GOLDEN)
-        .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
-            .map(p -> p.getIdElement().getIdPart()).toList());
+    return demographics.searchSources(clauses, limit);
   }
 
   @Override
@@ -477,7 +436,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
         : Future.failedFuture(unavailable(method.name().toLowerCase(), reply)));
   }
 
-  private Future<List<Patient>> search(String name, String query) {
+  Future<List<Patient>> search(String name, String query) {
     return onePage(name, query).map(bundle -> bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
         .filter(Patient.class::isInstance).map(Patient.class::cast).toList());
   }

@@ -89,10 +89,10 @@ final class IndexFollowing {
 
   Future<MarkChanges> marksSince(Instant since) {
     MarkChanges marks = new MarkChanges(new ArrayList<>(), new ArrayList<>());
-    return store.pages("FHIR: follow not-the-same-person marks", "/Basic?code="
-        + FhirServerStore.enc(RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON + "," + RegistryResources.KIND + "|"
-        + RegistryResources.NOT_SAME_PERSON_REMOVED) + "&_lastUpdated=ge" + FhirServerStore.enc(since.toString()) + "&_count="
-        + store.pageSize(), r -> {
+    String codes = RegistryResources.KIND + "|" + RegistryResources.NOT_SAME_PERSON + "," + RegistryResources.KIND
+        + "|" + RegistryResources.NOT_SAME_PERSON_REMOVED;
+    return store.pages("FHIR: follow not-the-same-person marks", "/Basic?code=" + FhirServerStore.enc(codes)
+        + "&_lastUpdated=ge" + FhirServerStore.enc(since.toString()) + "&_count=" + store.pageSize(), r -> {
           if (r instanceof Basic b) {
             (AdminResources.removedMark(b) ? marks.removed() : marks.made()).add(AdminResources.notSamePerson(b));
           }

@@ -4,6 +4,7 @@ import ca.uhn.fhir.util.BundleBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,11 +53,12 @@ final class StoreTransactions {
    * Patients changed at or after {@code since} by other replicas (not carrying this process's replica tag).
    */
   Future<OthersSeen> commitAndLook(ChangeSet changes, Instant since) {
-    return send(changes, "Patient?_lastUpdated=" + FhirServerStore.enc("ge" + since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
-        + "&_tag:not="
-        + FhirServerStore.enc(RegistryResources.REPLICA_TAG + "|" + store.resources().replica()) + "&_count=" + store.pageSize())
-        .compose(reply -> reply.body().isEmpty() ? Future.succeededFuture(new OthersSeen(List.of(), List.of(), since,
-            false)) : store.onWorker(() -> others((Bundle) Fhir.parse(reply.body()), since, IndexFollowing.serverDate(reply))));
+    String look = "Patient?_lastUpdated=" + FhirServerStore.enc("ge" + since.truncatedTo(ChronoUnit.MILLIS))
+        + "&_tag:not=" + FhirServerStore.enc(RegistryResources.REPLICA_TAG + "|" + store.resources().replica())
+        + "&_count=" + store.pageSize();
+    return send(changes, look).compose(reply -> reply.body().isEmpty()
+        ? Future.succeededFuture(new OthersSeen(List.of(), List.of(), since, false))
+        : store.onWorker(() -> others((Bundle) Fhir.parse(reply.body()), since, IndexFollowing.serverDate(reply))));
   }
 
   /**
@@ -104,7 +106,8 @@ final class StoreTransactions {
         }
       }
     }
-    return new OthersSeen(sources, goldens, complete ? serverTime.minus(IndexFollowing.FOLLOW_MARGIN) : since, complete);
+    Instant next = complete ? serverTime.minus(IndexFollowing.FOLLOW_MARGIN) : since;
+    return new OthersSeen(sources, goldens, next, complete);
   }
 
   /**

@@ -1,0 +1,69 @@
+package org.clientregistry.store.fhirserver;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.clientregistry.store.DateCriterion;
+import org.clientregistry.store.DemographicSearch;
+import org.clientregistry.store.DemographicSearch.Clause;
+
+/**
+ * PDQm on the FHIR server: the server's own Patient search with the registry's parameters, restricted to linked
+ * source records, with the two ways HAPI FHIR needs dates asked (partial bounds as full dates, alternatives of
+ * prefixed dates as one search each).
+ */
+final class DemographicSearches {
+  /** A FHIR server searches {@code active} as well; {@code mothersMaidenName} needs a SearchParameter it lacks. */
+  static final List<String> PARAMETERS = Stream.concat(DemographicSearch.PARAMETERS.stream(), Stream.of("active"))
+      .toList();
+
+  private final FhirServerStore store;
+
+  DemographicSearches(FhirServerStore store) {
+    this.store = store;
+  }
+
+  /**
+   * A partial-date bound as the full date it means ({@code gt1990} is {@code ge1991-01-01}): HAPI FHIR finds nothing
+   * for two partial bounds together ({@code ge1990&lt1991}) although each alone works. eq and ne stay as sent.
+   */
+  private static String fullDate(String value) {
+    DateCriterion d = DateCriterion.parse(value);
+    boolean partial = !value.matches(".*\\d{4}-\\d{2}-\\d{2}");
+    return !partial ? value : switch (d.prefix()) {
+      case "ge" -> "ge" + d.start();
+      case "gt" -> "ge" + d.end();
+      case "lt" -> "lt" + d.start();
+      case "le" -> "lt" + d.end();
+      default -> value;
+    };
+  }
+
+  Future<List<String>> searchSources(List<Clause> clauses, int limit) {
+    // HAPI FHIR refuses alternatives of prefixed dates (birthdate=lt1990,gt2000): one search per alternative.
+    for (int i = 0; i < clauses.size(); i++) {
+      Clause c = clauses.get(i);
+      if (c.parameter().equals("birthdate") && c.values().size() > 1) {
+        int at = i;
+        List<Future<List<String>>> each = c.values().stream().map(v -> {
+          List<Clause> one = new ArrayList<>(clauses);
+          one.set(at, new Clause(c.parameter(), c.exact(), List.of(v)));
+          return searchSources(one, limit);
+        }).toList();
+        return Future.all(each).map(all -> each.stream().flatMap(f -> f.result().stream()).distinct().sorted()
+            .limit(limit).toList());
+      }
+    }
+    StringBuilder query = new StringBuilder("/Patient?_sort=_id&_count=").append(limit);
+    for (Clause c : clauses) {
+      List<String> values = c.parameter().equals("birthdate")
+          ? c.values().stream().map(DemographicSearches::fullDate).toList() : c.values();
+      query.append('&').append(c.parameter()).append(c.exact() ? ":exact" : "").append('=')
+          .append(FhirServerStore.enc(String.join(",", values)));
+    }
+    return store.search("FHIR: demographic search", query + FhirServerStore.NOT_GOLDEN)
+        .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
+            .map(p -> p.getIdElement().getIdPart()).toList());
+  }
+}
