@@ -74,8 +74,9 @@ public final class IdentityResolver {
     });
   }
 
+  /** The linked ones among these records, as stored (one search on a FHIR server). */
   private Future<List<SourceRecord>> sources(List<String> ids) {
-    List<Future<Optional<SourceRecord>>> reads = ids.stream().map(store::source).toList();
-    return Future.all(reads).map(all -> reads.stream().map(Future::result).flatMap(Optional::stream).toList());
+    return ids.isEmpty() ? Future.succeededFuture(List.of())
+        : store.current(ids, List.of()).map(PatientStore.Current::sources);
   }
 }

@@ -21,10 +21,8 @@ public interface PatientStore extends AdminReads {
 
   /** The linked source records carrying an identifier, in id order. Stores whose search has the records override. */
   default Future<List<SourceRecord>> sourcesByIdentifier(String system, String value) {
-    return sourceIdsByIdentifier(system, value).compose(ids -> {
-      List<Future<Optional<SourceRecord>>> reads = ids.stream().map(this::source).toList();
-      return Future.all(reads).map(all -> reads.stream().map(Future::result).flatMap(Optional::stream).toList());
-    });
+    return sourceIdsByIdentifier(system, value).compose(ids -> current(ids, List.of())).map(found -> found.sources()
+        .stream().sorted(java.util.Comparator.comparing(SourceRecord::id)).toList());
   }
 
   /** Identifiers per source record, for PIX answers. */

@@ -133,17 +133,22 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   @Override
   public Future<List<String>> sourceIdsByIdentifier(String system, String value) {
-    return sourcesByIdentifier(system, value).map(sources -> sources.stream().map(SourceRecord::id).toList());
+    return linkedSourcesWith(system, value).map(patients -> patients.stream().map(p -> p.getIdElement().getIdPart())
+        .toList());
   }
 
   /** One search: the records come with it (no read of each afterwards). */
   @Override
   public Future<List<SourceRecord>> sourcesByIdentifier(String system, String value) {
+    return linkedSourcesWith(system, value).map(patients -> patients.stream().map(resources()::source).toList());
+  }
+
+  /** The linked source records carrying an identifier, in id order. */
+  private Future<List<Patient>> linkedSourcesWith(String system, String value) {
     return search("FHIR: find source records by identifier", "/Patient?identifier=" + enc(system + "|" + value)
         + NOT_GOLDEN + "&_count=" + shared.config.pageSize())
         .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
-            .sorted(java.util.Comparator.comparing(p -> p.getIdElement().getIdPart())).map(resources()::source)
-            .toList());
+            .sorted(java.util.Comparator.comparing(p -> p.getIdElement().getIdPart())).toList());
   }
 
   /** A FHIR server searches {@code active} as well; {@code mothersMaidenName} needs a SearchParameter it lacks. */
