@@ -84,7 +84,8 @@ public final class TestRegistry implements AutoCloseable {
     if (cert != null) {
       options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString()));
     }
-    return WebClient.create(vertx, options);
+    // As many connections as the harnesses keep requests in flight (the default pool has 5).
+    return WebClient.create(vertx, options, new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
   }
 
   private WebClientOptions baseOptions() {

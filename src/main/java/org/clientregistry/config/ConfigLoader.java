@@ -306,7 +306,8 @@ public final class ConfigLoader {
         r.integer("store.fhirServer.connectTimeoutMs", 100, 600_000),
         r.integer("store.fhirServer.requestTimeoutMs", 100, 600_000), trust,
         r.integer("store.fhirServer.followSeconds", 0, 86_400), r.integer("store.fhirServer.pageSize", 10, 10_000),
-        r.integer("store.fhirServer.retryAfterSeconds", 1, 3_600));
+        r.integer("store.fhirServer.retryAfterSeconds", 1, 3_600),
+        r.optionalInt("store.fhirServer.transactionsInFlight", 1, 64, 2));
   }
 
   private static Map<String, ClientConfig> readClients(Path file) {

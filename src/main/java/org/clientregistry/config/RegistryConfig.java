@@ -54,11 +54,12 @@ public record RegistryConfig(
   /**
    * The FHIR server behind the {@code fhirserver} store: base URL, Basic ({@code username}/{@code password}) or
    * bearer credentials (at most one kind), timeouts, extra trusted CA certificates (PEM, empty: the JVM's), how
-   * often to look for other writers' changes, and the page size of index loads.
+   * often to look for other writers' changes, the page size of index loads, and how many submissions'
+   * transactions go to the server at once (those ready meanwhile go together).
    */
   public record FhirServer(String baseUrl, String username, String password, String bearerToken,
                            int connectTimeoutMs, int requestTimeoutMs, String trustPem, int followSeconds,
-                           int pageSize, int retryAfterSeconds) {}
+                           int pageSize, int retryAfterSeconds, int transactionsInFlight) {}
 
   /**
    * OpenHIM mediator mode ({@code register}): registration and heartbeat with core, config from the console,

@@ -169,7 +169,8 @@ public final class ConfigApplier {
     }
     return new org.clientregistry.config.RegistryConfig.FhirServer(wanted.baseUrl(), wanted.username(),
         wanted.password(), wanted.bearerToken(), current.connectTimeoutMs(), current.requestTimeoutMs(),
-        current.trustPem(), current.followSeconds(), current.pageSize(), current.retryAfterSeconds());
+        current.trustPem(), current.followSeconds(), current.pageSize(), current.retryAfterSeconds(),
+        current.transactionsInFlight());
   }
 
   private synchronized JsonNode currentRules() {

@@ -91,7 +91,7 @@ final class FhirHttp {
         .putHeader("Accept", FHIR_JSON);
     headers.forEach(request::putHeader);
     String transaction = org.clientregistry.calls.TransactionIds.current();
-    if (transaction != null) {
+    if (transaction != null && !headers.containsKey("X-Request-ID")) {
       request.putHeader("X-Request-ID", transaction); // HAPI logs it: the OpenHIM transaction in the server's log
     }
     if (body != null) {

@@ -77,6 +77,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     private final RegistryResources resources;
     private final Queue<String> unlinkedAtLoad;
     private volatile AuditBatches audits;
+    private volatile TransactionGroups groups;
 
     Shared(FhirHttp http, WorkerExecutor parsers, RegistryResources resources, RegistryConfig.FhirServer config,
            Queue<String> unlinkedAtLoad) {
@@ -100,6 +101,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
         new ConcurrentLinkedQueue<>()),
         CallLog.NONE);
     store.shared.audits = new AuditBatches(store.transactions::commit);
+    store.shared.groups = new TransactionGroups(store, store.transactions, config.transactionsInFlight());
     return store;
   }
 
@@ -496,7 +498,23 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   /** One HTTP exchange with the server, recorded in this view's call log. */
   Future<FhirHttp.Reply> send(String name, HttpMethod method, String path, Map<String, String> headers, String body) {
-    return shared.http.send(name, method, path, headers, body, log);
+    return send(name, method, path, headers, body, log);
+  }
+
+  /** One HTTP exchange with the server, recorded in {@code calls}. */
+  Future<FhirHttp.Reply> send(String name, HttpMethod method, String path, Map<String, String> headers, String body,
+                              CallLog calls) {
+    return shared.http.send(name, method, path, headers, body, calls);
+  }
+
+  /** This view's call log. */
+  CallLog log() {
+    return log;
+  }
+
+  /** Where submissions' changes wait to go together. */
+  TransactionGroups groups() {
+    return shared.groups;
   }
 
   /** Patients found unlinked at load, for the first look for other writers. */

@@ -31,6 +31,16 @@ import org.slf4j.LoggerFactory;
 final class StoreTransactions {
   private static final Logger LOG = LoggerFactory.getLogger(StoreTransactions.class);
 
+  /**
+   * no-cache reaches the look at the end (HAPI FHIR hands the request's headers to its entries): concurrent
+   * submissions look with the same search, and a cached answer would miss what other replicas wrote since.
+   * Not no-store: HAPI would then cut the look at _count without a next link, which reads as complete.
+   * X-Meta-Snapshot-Mode: the tags sent are all the record keeps. HAPI FHIR otherwise carries earlier tags
+   * forward, and a record with another replica's tag besides this one's is left out of both replicas' looks.
+   */
+  static final Map<String, String> HEADERS = Map.of("Prefer", "return=minimal", "Cache-Control", "no-cache",
+      "X-Meta-Snapshot-Mode", "TAG");
+
   private final FhirServerStore store;
   private final AdminSearches admin;
 
@@ -39,11 +49,7 @@ final class StoreTransactions {
     this.admin = admin;
   }
 
-  /**
-   * One transaction Bundle. Records only re-linked (no new content) are read first in one search, since a PUT
-   * needs their whole body; so are review items to resolve (at the same time), whose version the PUT checks. A
-   * typical submission writes content, link events and audit only and so costs this one round trip.
-   */
+  /** One change, all or nothing (send). */
   Future<Void> commit(ChangeSet changes) {
     return send(changes, null).mapEmpty();
   }
@@ -53,10 +59,7 @@ final class StoreTransactions {
    * Patients changed at or after {@code since} by other replicas (not carrying this process's replica tag).
    */
   Future<OthersSeen> commitAndLook(ChangeSet changes, Instant since) {
-    String look = "Patient?_lastUpdated=" + FhirServerStore.enc("ge" + since.truncatedTo(ChronoUnit.MILLIS))
-        + "&_tag:not=" + FhirServerStore.enc(RegistryResources.REPLICA_TAG + "|" + store.resources().replica())
-        + "&_count=" + store.pageSize();
-    return send(changes, look).compose(reply -> reply.body().isEmpty()
+    return send(changes, since).compose(reply -> reply.body().isEmpty()
         ? Future.succeededFuture(new OthersSeen(List.of(), List.of(), since, false))
         : store.onWorker(() -> others((Bundle) Fhir.parse(reply.body()), since, IndexFollowing.serverDate(reply))));
   }
@@ -66,7 +69,7 @@ final class StoreTransactions {
    * a success (an answer without body). Otherwise the outcome is unknown (it may still be committing): the client
    * is told so, never that nothing was written.
    */
-  private Future<FhirHttp.Reply> written(ChangeSet changes) {
+  Future<FhirHttp.Reply> written(FhirServerStore view, ChangeSet changes) {
     Map<String, Integer> expected = new LinkedHashMap<>();
     changes.sources().forEach(w -> expected.put(w.id(), w.newVersion()));
     changes.goldens().forEach(w -> expected.put(w.id(), w.newVersion()));
@@ -76,7 +79,7 @@ final class StoreTransactions {
     if (expected.isEmpty()) {
       return Future.failedFuture(unknown);
     }
-    return store.byIds("FHIR: check an unanswered transaction", new ArrayList<>(expected.keySet())).transform(ar -> {
+    return view.byIds("FHIR: check an unanswered transaction", new ArrayList<>(expected.keySet())).transform(ar -> {
       boolean all = ar.succeeded() && expected.entrySet().stream().allMatch(e -> ar.result().containsKey(e.getKey())
           && RegistryResources.version(ar.result().get(e.getKey())) == e.getValue());
       if (all) {
@@ -85,6 +88,23 @@ final class StoreTransactions {
       }
       return Future.failedFuture(unknown);
     });
+  }
+
+  /** A transaction Bundle of these entries, ending with the look when {@code lookSince} is given. */
+  static Bundle withLook(FhirServerStore store, List<Bundle.BundleEntryComponent> entries, Instant lookSince) {
+    Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    entries.forEach(bundle::addEntry);
+    if (lookSince != null) {
+      bundle.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(look(store, lookSince));
+    }
+    return bundle;
+  }
+
+  /** The look: Patients changed at or after {@code since} by other replicas (without this one's replica tag). */
+  static String look(FhirServerStore store, Instant since) {
+    return "Patient?_lastUpdated=" + FhirServerStore.enc("ge" + since.truncatedTo(ChronoUnit.MILLIS))
+        + "&_tag:not=" + FhirServerStore.enc(RegistryResources.REPLICA_TAG + "|" + store.resources().replica())
+        + "&_count=" + store.pageSize();
   }
 
   private OthersSeen others(Bundle response, Instant since, Instant serverTime) {
@@ -113,9 +133,11 @@ final class StoreTransactions {
   /**
    * One transaction Bundle. Records only re-linked (no new content) are read first in one search, since a PUT
    * needs their whole body; so are review items to resolve (at the same time), whose version the PUT checks. A
-   * typical submission writes content, link events and audit only and so costs this one round trip.
+   * typical submission writes content, link events and audit only and so costs this one round trip, or a share of
+   * one: submissions' changes go in groups (TransactionGroups) when the server is busy.
    */
-  private Future<FhirHttp.Reply> send(ChangeSet changes, String search) {
+  private Future<FhirHttp.Reply> send(ChangeSet changes, Instant lookSince) {
+    String requestId = org.clientregistry.calls.TransactionIds.current();
     List<String> relinked = changes.sources().stream().filter(s -> s.content() == null)
         .map(ChangeSet.SourceWrite::id).toList();
     Future<Map<String, Patient>> current = relinked.isEmpty() ? Future.succeededFuture(Map.of())
@@ -124,24 +146,10 @@ final class StoreTransactions {
     Future<Map<String, Basic>> items = resolved.isEmpty() ? Future.succeededFuture(Map.of())
         : admin.reviewBasics(resolved);
     return Future.all(current, items).compose(read -> {
-      Bundle transaction = transaction(changes, current.result(), items.result());
-      if (search != null) {
-        transaction.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl(search);
-      }
-      String bundle = Fhir.encode(transaction);
-      String what = "FHIR: commit transaction (" + summary(changes) + ")";
-      // no-cache reaches the look at the end (HAPI FHIR hands the request's headers to its entries): concurrent
-      // submissions look with the same search, and a cached answer would miss what other replicas wrote since.
-      // Not no-store: HAPI would then cut the look at _count without a next link, which reads as complete.
-      // X-Meta-Snapshot-Mode: the tags sent are all the record keeps. HAPI FHIR otherwise carries earlier tags
-      // forward, and a record with another replica's tag besides this one's is left out of both replicas' looks.
-      Map<String, String> minimal = Map.of("Prefer", "return=minimal", "Cache-Control", "no-cache",
-          "X-Meta-Snapshot-Mode", "TAG");
-      return store.send(what, HttpMethod.POST, "", minimal, bundle)
-          .recover(e -> !(e instanceof StoreUnavailableException) ? Future.failedFuture(e)
-              // Audit entries alone (a lookup's) cannot be read back: sent once more, at worst recorded twice.
-              : auditOnly(changes) ? store.send(what, HttpMethod.POST, "", minimal, bundle)
-              : written(changes));
+      TransactionGroups.Ready ready = new TransactionGroups.Ready(changes,
+          transaction(changes, current.result(), items.result()), lookSince, store, requestId);
+      // Administration and audit alone keep their own transaction (their own read-back rules, below).
+      return !changes.admin().isEmpty() || auditOnly(changes) ? alone(ready) : store.groups().add(ready);
     }).compose(reply -> {
       if (reply.ok()) {
         return Future.succeededFuture(reply);
@@ -160,6 +168,18 @@ final class StoreTransactions {
       }
       return Future.failedFuture(store.unavailable("transaction", reply));
     });
+  }
+
+  /** One change in a transaction of its own; no answer: read back (audit alone: sent once more). */
+  Future<FhirHttp.Reply> alone(TransactionGroups.Ready r) {
+    String body = Fhir.encode(r.bundle());
+    String what = "FHIR: commit transaction (" + summary(r.changes()) + ")";
+    FhirServerStore view = r.view();
+    return view.send(what, HttpMethod.POST, "", HEADERS, body)
+        .recover(e -> !(e instanceof StoreUnavailableException) ? Future.failedFuture(e)
+            // Audit entries alone (a lookup's) cannot be read back: sent once more, at worst recorded twice.
+            : auditOnly(r.changes()) ? view.send(what, HttpMethod.POST, "", HEADERS, body)
+            : written(view, r.changes()));
   }
 
   private Bundle transaction(ChangeSet changes, Map<String, Patient> stored, Map<String, Basic> items) {

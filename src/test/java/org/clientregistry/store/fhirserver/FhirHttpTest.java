@@ -46,7 +46,7 @@ class FhirHttpTest {
 
   private RegistryConfig.FhirServer config(String user, String password, String bearer) {
     return new RegistryConfig.FhirServer("http://127.0.0.1:" + wiremock.port() + "/fhir", user, password, bearer,
-        TIMEOUT_MS, TIMEOUT_MS, "", 0, 100, 3);
+        TIMEOUT_MS, TIMEOUT_MS, "", 0, 100, 3, 2);
   }
 
   @Test
@@ -108,12 +108,12 @@ class FhirHttpTest {
         .listen(0, "127.0.0.1").await();
     String base = "https://127.0.0.1:" + https.actualPort() + "/fhir";
     RegistryConfig.FhirServer trusted = new RegistryConfig.FhirServer(base, "", "", "", TIMEOUT_MS, TIMEOUT_MS,
-        dir.resolve("ca.crt").toString(), 0, 100, 3);
+        dir.resolve("ca.crt").toString(), 0, 100, 3, 2);
     assertEquals(200, new FhirHttp(vertx, trusted).send("FHIR: ping", HttpMethod.GET, "/Patient", Map.of(), null,
         CallLog.NONE).await().status());
     // Refused at the handshake (an unknown CA), not by a timeout.
     RegistryConfig.FhirServer untrusted = new RegistryConfig.FhirServer(base, "", "", "", TIMEOUT_MS, TIMEOUT_MS,
-        "", 0, 100, 3);
+        "", 0, 100, 3, 2);
     assertThrows(StoreUnavailableException.class, () -> new FhirHttp(vertx, untrusted).send("FHIR: ping",
         HttpMethod.GET, "/Patient", Map.of(), null, CallLog.NONE).await());
     https.close().await();

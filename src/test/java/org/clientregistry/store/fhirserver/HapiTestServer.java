@@ -134,8 +134,13 @@ public final class HapiTestServer {
 
   /** A fhirserver store config pointing at this server. */
   public org.clientregistry.config.RegistryConfig.FhirServer storeConfig() {
+    return storeConfig(2);
+  }
+
+  /** The same, sending at most {@code transactionsInFlight} submissions' transactions at once. */
+  public org.clientregistry.config.RegistryConfig.FhirServer storeConfig(int transactionsInFlight) {
     return new org.clientregistry.config.RegistryConfig.FhirServer(baseUrl(), "", "", "", 2000, 30000, "", 0, 1000,
-        5);
+        5, transactionsInFlight);
   }
 
   /** The env overrides that run a test registry on this server. */
