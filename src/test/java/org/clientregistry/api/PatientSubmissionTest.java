@@ -100,6 +100,17 @@ class PatientSubmissionTest extends SharedRegistryTest {
     assertNotEquals(crudOf(a), crudOf(b));
   }
 
+  /** A comma ORs and a bar splits system from value in a FHIR search: the store must escape them. */
+  @Test
+  void aResubmissionWhoseInternalIdentifierHoldsACommaAndABarIsIdempotent() {
+    JsonObject p = patient("lims", "lab,6|b", "Ruth", "Akello", "female", "1991-04-04", null, null);
+    HttpResponse<Buffer> first = registry.post("lims", "/fhir/Patient", p);
+    HttpResponse<Buffer> again = registry.post("lims", "/fhir/Patient", p);
+    assertEquals(201, first.statusCode(), first.bodyAsString());
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(first.bodyAsJsonObject().getString("id"), again.bodyAsJsonObject().getString("id"));
+  }
+
   @Test
   void identicalResubmissionIsIdempotent() {
     JsonObject p = patient("lims", "lab-5", "Sarah", "Namuli", "female", "1995-03-03", null, null);

@@ -77,7 +77,7 @@ final class AdminResources {
     ChangeSet.JobProgress progress = admin.progress();
     if (progress != null) {
       out.add(progress.cursor() == null
-          ? request(null, Bundle.HTTPVerb.DELETE, "Basic?identifier=" + token(JOB, progress.job()))
+          ? request(null, Bundle.HTTPVerb.DELETE, "Basic?identifier=" + FhirServerStore.token(JOB, progress.job()))
           : request(jobBasic(progress), Bundle.HTTPVerb.PUT, "Basic/" + jobId(progress.job())));
     }
     return out;
@@ -91,11 +91,6 @@ final class AdminResources {
     Bundle.BundleEntryComponent e = new Bundle.BundleEntryComponent().setResource(b);
     e.getRequest().setMethod(verb).setUrl(url);
     return e;
-  }
-
-  /** A token search value, system|value, URL-encoded. */
-  static String token(String system, String value) {
-    return java.net.URLEncoder.encode(system + "|" + value, StandardCharsets.UTF_8);
   }
 
   private static Basic basic(String kind) {

@@ -99,7 +99,7 @@ final class AdminSearches {
     Future<Long> chain = Future.succeededFuture(0L);
     for (int from = 0; from < values.size(); from += IDS_PER_SEARCH) {
       String tokens = values.subList(from, Math.min(values.size(), from + IDS_PER_SEARCH)).stream()
-          .map(v -> AdminResources.token(system, v)).collect(Collectors.joining(","));
+          .map(v -> FhirServerStore.token(system, v)).collect(Collectors.joining(","));
       chain = chain.compose(n -> store.pages(name, "/Basic?identifier=" + tokens + "&_count=" + IDS_PER_SEARCH,
           r -> {
             if (r instanceof Basic b) {
@@ -148,8 +148,8 @@ final class AdminSearches {
 
   Future<List<LinkEvent>> linkHistory(String sourceId, String goldenId, int count) {
     String filter = sourceId != null ? "&subject=" + enc("Patient/" + sourceId)
-        : "&identifier=" + AdminResources.token(AdminResources.EVENT_GOLDEN, goldenId) + ","
-          + AdminResources.token(AdminResources.EVENT_PREVIOUS, goldenId);
+        : "&identifier=" + FhirServerStore.token(AdminResources.EVENT_GOLDEN, goldenId) + ","
+          + FhirServerStore.token(AdminResources.EVENT_PREVIOUS, goldenId);
     return events("FHIR: read link history", filter, null, count);
   }
 
@@ -226,7 +226,7 @@ final class AdminSearches {
 
   Future<Optional<String>> jobCursor(String job) {
     AtomicReference<Optional<String>> cursor = new AtomicReference<>(Optional.empty());
-    return store.pages("FHIR: read job progress", "/Basic?identifier=" + AdminResources.token(AdminResources.JOB, job),
+    return store.pages("FHIR: read job progress", "/Basic?identifier=" + FhirServerStore.token(AdminResources.JOB, job),
         r -> {
           if (r instanceof Basic b && b.getCode().hasCoding(RegistryResources.KIND, AdminResources.JOB_PROGRESS)) {
             cursor.set(AdminResources.cursor(b));

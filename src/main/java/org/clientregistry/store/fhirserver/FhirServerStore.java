@@ -52,7 +52,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
    * For searches read one page only: no-store asks HAPI FHIR to answer at once without keeping the search and its
    * results in its database (HFJ_SEARCH, one row and large object per search, that the next pages would need).
    */
-  private static final Map<String, String> ONE_PAGE = Map.of("Cache-Control", "no-cache, no-store");
+  static final Map<String, String> ONE_PAGE = Map.of("Cache-Control", "no-cache, no-store");
   /** What a FHIR resource id may be; anything else is never sent in a URL. */
   static final String ID = "[A-Za-z0-9\\-.]{1,64}";
   static final String NOT_GOLDEN = "&_tag:not=" + enc(RegistryResources.TAG + "|" + RegistryResources.GOLDEN);
@@ -78,6 +78,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     private final Queue<String> unlinkedAtLoad;
     private volatile AuditBatches audits;
     private volatile TransactionGroups groups;
+    private volatile SourceLookups lookups;
 
     Shared(FhirHttp http, WorkerExecutor parsers, RegistryResources resources, RegistryConfig.FhirServer config,
            Queue<String> unlinkedAtLoad) {
@@ -102,6 +103,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
         CallLog.NONE);
     store.shared.audits = new AuditBatches(store.transactions::commit);
     store.shared.groups = new TransactionGroups(store, store.transactions, config.transactionsInFlight());
+    store.shared.lookups = new SourceLookups(store, config.transactionsInFlight());
     return store;
   }
 
@@ -115,9 +117,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   @Override
   public Future<Optional<SourceRecord>> sourceByInternalId(String clientId, String system, String value) {
-    String query = "/Patient?identifier=" + enc(system + "|" + value) + "&_tag="
-        + enc(RegistryResources.CLIENT_TAG + "|" + clientId) + NOT_GOLDEN;
-    return search("FHIR: find source record by internal id", query).map(patients -> {
+    return shared.lookups.find(new SourceLookups.Wanted(clientId, system, value, this)).map(patients -> {
       Optional<Patient> linked = patients.stream().filter(RegistryResources::isLinkedSource).findFirst();
       if (linked.isPresent()) {
         return Optional.of(resources().source(linked.get()));
@@ -147,7 +147,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   /** The linked source records carrying an identifier, in id order. */
   private Future<List<Patient>> linkedSourcesWith(String system, String value) {
-    return search("FHIR: find source records by identifier", "/Patient?identifier=" + enc(system + "|" + value)
+    return search("FHIR: find source records by identifier", "/Patient?identifier=" + token(system, value)
         + NOT_GOLDEN + "&_count=" + shared.config.pageSize())
         .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
             .sorted(java.util.Comparator.comparing(p -> p.getIdElement().getIdPart())).toList());
@@ -547,6 +547,15 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   StoreUnavailableException unavailable(String what, FhirHttp.Reply reply) {
     return new StoreUnavailableException("FHIR server " + what + " failed with HTTP " + reply.status(), null,
         shared.config.retryAfterSeconds());
+  }
+
+  /** A token search value, system|value, with FHIR's escapes (a comma would OR, a bar split), URL-encoded. */
+  static String token(String system, String value) {
+    return enc(escape(system) + "|" + escape(value));
+  }
+
+  private static String escape(String s) {
+    return s.replace("\\", "\\\\").replace(",", "\\,").replace("|", "\\|").replace("$", "\\$");
   }
 
   static String enc(String s) {

@@ -30,7 +30,7 @@ final class PixSearch {
       return Future.succeededFuture(Optional.empty());
     }
     String query = "/Patient?" + (cruid ? "_id=" + FhirServerStore.enc(value)
-        : "identifier=" + FhirServerStore.enc(system + "|" + value) + FhirServerStore.NOT_GOLDEN)
+        : "identifier=" + FhirServerStore.token(system, value) + FhirServerStore.NOT_GOLDEN)
         + "&_include:iterate=Patient:link&_count=" + store.pageSize();
     return store.onePage("FHIR: find a person for PIX", query).compose(bundle -> {
       Map<String, Patient> found = new HashMap<>();

@@ -257,7 +257,7 @@ class FhirServerStoreContractTest extends PatientStoreContract {
     store.commit(new ChangeSet(Instant.now(), List.of(), List.of(), List.of(item), List.of())).await();
     HttpClient http = HttpClient.newHttpClient();
     String search = HapiTestServer.shared().baseUrl() + "/Basic?identifier="
-        + AdminResources.token(RegistryResources.REVIEW_ID, item.id());
+        + FhirServerStore.token(RegistryResources.REVIEW_ID, item.id());
     Bundle found = (Bundle) Fhir.parse(http.send(HttpRequest.newBuilder(URI.create(search))
         .header("Cache-Control", "no-cache").build(), HttpResponse.BodyHandlers.ofString()).body());
     Basic stale = (Basic) found.getEntryFirstRep().getResource();
