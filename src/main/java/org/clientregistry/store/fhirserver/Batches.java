@@ -1,19 +1,19 @@
 package org.clientregistry.store.fhirserver;
 
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import io.vertx.core.Future;
 
 /**
  * Work that goes to the FHIR server in groups, as the embedded store's writer groups its commits: while
  * {@code inFlight} groups are under way, what comes meanwhile waits and goes in the next group. Idle, an item goes
  * at once (alone); under load one request carries many. Items whose keys meet an earlier waiting item's wait for a
- * later group, in their order (two changes of one resource never share a transaction). {@code send} answers the items of a
- * group itself; the group's future only says when the next may go.
+ * later group, in their order (two changes of one resource never share a transaction). {@code send} answers the
+ * items of a group itself; the group's future only says when the next may go.
  */
 final class Batches<T> {
   private final int inFlight;

@@ -75,7 +75,8 @@ class FhirServerStoreContractTest extends PatientStoreContract {
     assertTrue(search.response().body().contains(source));
   }
 
-  private static ChangeSet newPerson(String source, String golden) {
+  /** A new person: a source record and its golden record, with its link event. */
+  static ChangeSet newPerson(String source, String golden) {
     Instant at = Instant.now();
     LinkFacts facts = new LinkFacts(LinkFacts.AUTO, null, null, null, at, null);
     return new ChangeSet(at, List.of(new ChangeSet.SourceWrite(source, 0, 1, golden, facts,

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.calls.UpstreamCall;
 import org.clientregistry.store.ChangeSet;
@@ -35,27 +30,7 @@ class SourceLookupsTest {
   private static Vertx vertx;
   private static FhirServerStore store;
   private final HapiTestServer hapi = HapiTestServer.shared();
-  private Held held;
-
-  /** Holds the search for one identifier value inside the server until released. */
-  public static final class Held {
-    private final String value;
-    final CountDownLatch arrived = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-
-    Held(String value) {
-      this.value = value;
-    }
-
-    @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
-    public void searching(RequestDetails request) throws InterruptedException {
-      String[] identifier = request == null ? null : request.getParameters().get("identifier");
-      if (identifier != null && identifier.length == 1 && identifier[0].endsWith("|" + value)) {
-        arrived.countDown();
-        release.await(120, TimeUnit.SECONDS);
-      }
-    }
-  }
+  private HeldInServer held;
 
   @BeforeAll
   static void open() {
@@ -72,8 +47,7 @@ class SourceLookupsTest {
   @AfterEach
   void letGo() {
     if (held != null) {
-      held.release.countDown();
-      hapi.stopIntercepting(held);
+      held.close();
     }
   }
 
@@ -102,10 +76,9 @@ class SourceLookupsTest {
     // A comma ORs and a bar splits system from value in a search: both must be escaped, and matched exactly.
     String odd = stored("openmrs", "o,1|" + tag);
     String theirs = stored("lims", "p-" + tag);
-    held = new Held("h-" + tag);
-    hapi.intercept(held);
+    held = HeldInServer.searching(hapi, "h-" + tag);
     Future<Optional<SourceRecord>> first = store.sourceByInternalId("openmrs", OPENMRS, "h-" + tag);
-    assertTrue(held.arrived.await(120, TimeUnit.SECONDS), "the first look-up reached the server");
+    held.arrived();
     long before = hapi.requests();
     CallLog.Recorder log = CallLog.recorder();
     Future<Optional<SourceRecord>> a = store.observed(log).sourceByInternalId("openmrs", OPENMRS, "p-" + tag);
@@ -113,7 +86,7 @@ class SourceLookupsTest {
     Future<Optional<SourceRecord>> c = store.sourceByInternalId("lims", OPENMRS, "p-" + tag);
     Future<Optional<SourceRecord>> d = store.sourceByInternalId("openmrs", OPENMRS, "o");
     Future<Optional<SourceRecord>> e = store.sourceByInternalId("dhis2", OPENMRS, "p-" + tag);
-    held.release.countDown();
+    held.release();
     assertEquals(Optional.empty(), idOf(first));
     assertEquals(Optional.of(plain), idOf(a));
     assertEquals(Optional.of(odd), idOf(b));

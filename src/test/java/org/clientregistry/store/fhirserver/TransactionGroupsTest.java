@@ -1,28 +1,22 @@
 package org.clientregistry.store.fhirserver;
 
+import static org.clientregistry.store.fhirserver.FhirServerStoreContractTest.newPerson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.calls.UpstreamCall;
 import org.clientregistry.store.ChangeSet;
-import org.clientregistry.store.LinkEvent;
-import org.clientregistry.store.LinkFacts;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.StoreConflictException;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,26 +32,7 @@ class TransactionGroupsTest {
   private static Vertx vertx;
   private static FhirServerStore store;
   private final HapiTestServer hapi = HapiTestServer.shared();
-  private Held held;
-
-  /** Holds the transaction that writes one Patient inside the server until released. */
-  public static final class Held {
-    private final String patientId;
-    final CountDownLatch arrived = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-
-    Held(String patientId) {
-      this.patientId = patientId;
-    }
-
-    @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
-    public void created(IBaseResource resource) throws InterruptedException {
-      if (patientId.equals(resource.getIdElement().getIdPart())) {
-        arrived.countDown();
-        release.await(120, TimeUnit.SECONDS);
-      }
-    }
-  }
+  private HeldInServer held;
 
   @BeforeAll
   static void open() {
@@ -75,8 +50,7 @@ class TransactionGroupsTest {
   @AfterEach
   void letGo() {
     if (held != null) {
-      held.release.countDown();
-      hapi.stopIntercepting(held);
+      held.close();
     }
   }
 
@@ -84,23 +58,11 @@ class TransactionGroupsTest {
     return UUID.randomUUID().toString();
   }
 
-  /** A new person: a source record and its golden record, with its link event. */
-  private static ChangeSet newPerson(String source, String golden) {
-    Instant at = Instant.now();
-    LinkFacts facts = new LinkFacts(LinkFacts.AUTO, null, null, null, at, null);
-    return new ChangeSet(at, List.of(new ChangeSet.SourceWrite(source, 0, 1, golden, facts,
-        new ChangeSet.Content("openmrs", "http://clientregistry.org/openmrs", "grp-" + source, List.of(),
-            "{\"resourceType\":\"Patient\"}", "{}"))), List.of(new ChangeSet.GoldenWrite(golden, 0, 1, null,
-        List.of(source))), List.of(), List.of(), List.of(new LinkEvent(null, at, source, golden, null, facts, "openmrs",
-        null)), ChangeSet.AdminChanges.NONE);
-  }
-
   /** Starts a transaction that the server holds; returns its outcome. */
   private Future<Void> holding(String source) throws InterruptedException {
-    held = new Held(source);
-    hapi.intercept(held);
+    held = HeldInServer.creating(hapi, source);
     Future<Void> first = store.commit(newPerson(source, id()));
-    assertTrue(held.arrived.await(120, TimeUnit.SECONDS), "the first transaction reached the server");
+    held.arrived();
     return first;
   }
 
@@ -119,7 +81,7 @@ class TransactionGroupsTest {
     long before = hapi.requests();
     Future<Void> second = store.commit(newPerson(s2, g2));
     Future<Void> third = store.commit(newPerson(s3, g3));
-    held.release.countDown();
+    held.release();
     Future.all(first, second, third).await();
     assertEquals(1, hapi.requests() - before, "the second and third changes in one transaction");
     assertEquals(g2, goldenOf(store, s2));
@@ -139,7 +101,7 @@ class TransactionGroupsTest {
     String s3 = id();
     String g3 = id();
     Future<Void> third = store.commit(newPerson(s3, g3));
-    held.release.countDown();
+    held.release();
     first.await();
     assertInstanceOf(StoreConflictException.class, stale.transform(Future::succeededFuture).await().cause(),
         "the stale change alone is a lost race");
@@ -160,7 +122,7 @@ class TransactionGroupsTest {
     Future<Void> second = store.commit(new ChangeSet(Instant.now(), List.of(), List.of(toTwo), List.of(), List.of()));
     Future<Void> third = store.commit(new ChangeSet(Instant.now(), List.of(), List.of(toThree), List.of(),
         List.of()));
-    held.release.countDown();
+    held.release();
     Future.all(first, second, third).await();
     assertEquals(2, hapi.requests() - before, "one after the other, in order");
     assertEquals(3, store.golden(golden).await().orElseThrow().version());
@@ -176,7 +138,7 @@ class TransactionGroupsTest {
     CallLog.Recorder log3 = CallLog.recorder();
     Future<Void> second = store.observed(log2).commit(newPerson(s2, id()));
     Future<Void> third = store.observed(log3).commit(newPerson(s3, id()));
-    held.release.countDown();
+    held.release();
     Future.all(first, second, third).await();
     UpstreamCall call = log2.calls().get(0);
     assertEquals(1, log2.calls().size());
