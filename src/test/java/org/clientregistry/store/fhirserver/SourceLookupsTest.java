@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +14,6 @@ import org.clientregistry.calls.UpstreamCall;
 import org.clientregistry.store.ChangeSet;
 import org.clientregistry.store.LinkFacts;
 import org.clientregistry.store.SourceRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,31 +21,8 @@ import org.junit.jupiter.api.Test;
  * and each caller gets exactly its own record (its identifier, its client), as a search of its own would find it.
  * Against a real HAPI FHIR server; the first search is held inside the server until the others wait.
  */
-class SourceLookupsTest {
+class SourceLookupsTest extends GroupingSupport {
   private static final String OPENMRS = "http://clientregistry.org/openmrs";
-  private static Vertx vertx;
-  private static FhirServerStore store;
-  private final HapiTestServer hapi = HapiTestServer.shared();
-  private HeldInServer held;
-
-  @BeforeAll
-  static void open() {
-    vertx = Vertx.vertx();
-    store = FhirServerStore.open(vertx, HapiTestServer.shared().storeConfig(1), "http://clientregistry.org/cruid");
-  }
-
-  @AfterAll
-  static void close() {
-    store.close().await();
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void letGo() {
-    if (held != null) {
-      held.close();
-    }
-  }
 
   /** Stores a source record of {@code client} under identifier {@code value} (and its golden record); its id. */
   private static String stored(String client, String value) {

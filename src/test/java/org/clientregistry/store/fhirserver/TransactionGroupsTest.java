@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -17,9 +16,6 @@ import org.clientregistry.calls.UpstreamCall;
 import org.clientregistry.store.ChangeSet;
 import org.clientregistry.store.PatientStore;
 import org.clientregistry.store.StoreConflictException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,31 +24,7 @@ import org.junit.jupiter.api.Test;
  * first transaction is held inside the server until the others are waiting, so that the grouping does not depend on
  * timing.
  */
-class TransactionGroupsTest {
-  private static Vertx vertx;
-  private static FhirServerStore store;
-  private final HapiTestServer hapi = HapiTestServer.shared();
-  private HeldInServer held;
-
-  @BeforeAll
-  static void open() {
-    vertx = Vertx.vertx();
-    // One transaction at a time: whatever is ready while it is under way waits for the next.
-    store = FhirServerStore.open(vertx, HapiTestServer.shared().storeConfig(1), "http://clientregistry.org/cruid");
-  }
-
-  @AfterAll
-  static void close() {
-    store.close().await();
-    vertx.close().await();
-  }
-
-  @AfterEach
-  void letGo() {
-    if (held != null) {
-      held.close();
-    }
-  }
+class TransactionGroupsTest extends GroupingSupport {
 
   private static String id() {
     return UUID.randomUUID().toString();
