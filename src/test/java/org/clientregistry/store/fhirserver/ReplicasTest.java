@@ -192,9 +192,10 @@ class ReplicasTest {
       HapiTestServer.shared().stopIntercepting(blind);
     }
     sent.forEach(f -> assertEquals(201, f.result().statusCode(), f.result().bodyAsString()));
+    List<Integer> followed = new ArrayList<>();
     for (int round = 0; round < 2; round++) {
-      a.registry().followOtherWriters().await();
-      b.registry().followOtherWriters().await();
+      followed.add(a.registry().followOtherWriters().await());
+      followed.add(b.registry().followOtherWriters().await());
     }
     JsonObject queue = a.get("admin", "/review?_count=1000").bodyAsJsonObject();
     for (int n = 0; n < pairs.length; n++) {
@@ -208,7 +209,9 @@ class ReplicasTest {
       long items = queue.getJsonArray("items").stream().map(JsonObject.class::cast)
           .filter(i -> records.contains(i.getJsonObject("source").getString("id"))
               && goldens.contains(i.getString("golden"))).count();
-      assertEquals(1, items, "pair " + n + ": one review item, raised by one of the replicas: " + queue.encode());
+      assertEquals(1, items, "pair " + n + ": one review item, raised by one of the replicas; records indexed by"
+          + " the follow rounds (a, b, a, b): " + followed + "; records " + records + ", golden records " + goldens
+          + "; queue: " + queue.encode());
     }
   }
 
