@@ -1,6 +1,7 @@
 package org.clientregistry.linking;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.clientregistry.calls.CallLog;
 import org.clientregistry.config.ClientConfig;
@@ -38,7 +38,9 @@ public final class OtherWriters {
   private final RulesRuntime matching;
   private final SubmissionService submissions;
   private final Function<String, Optional<ClientConfig>> clients;
-  private final AtomicBoolean running = new AtomicBoolean(false);
+  /** A round is under way; {@code queued}: the one round that will run after it, for whoever asked meanwhile. */
+  private boolean running;
+  private Promise<Integer> queued;
   private Instant since;
   private long timer = -1;
 
@@ -65,11 +67,41 @@ public final class OtherWriters {
     }
   }
 
-  /** One look at the store; completes with the number of records indexed or linked (0 when one is running). */
+  /**
+   * One look at the store that starts after this call; completes with the number of records indexed or linked. While
+   * a round is under way, callers wait for one more round after it (shared by all of them): a round that began before
+   * their call may have read the server before the write they need to learn about (a lost race's catch-up).
+   */
   public Future<Integer> followOnce() {
-    if (!running.compareAndSet(false, true)) {
-      return Future.succeededFuture(0);
+    synchronized (this) {
+      if (running) {
+        if (queued == null) {
+          queued = Promise.promise();
+        }
+        return queued.future();
+      }
+      running = true;
     }
+    return rounds();
+  }
+
+  /** Runs a round, then the queued one if any (still running), else stops. */
+  private Future<Integer> rounds() {
+    return round().eventually(() -> {
+      Promise<Integer> next;
+      synchronized (this) {
+        next = queued;
+        queued = null;
+        running = next != null;
+      }
+      if (next != null) {
+        rounds().onComplete(next);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Integer> round() {
     List<SourceRecord> sources = Collections.synchronizedList(new ArrayList<>());
     Map<String, Integer> goldens = Collections.synchronizedMap(new HashMap<>());
     List<PatientStore.UnlinkedPatient> unlinked = Collections.synchronizedList(new ArrayList<>());
@@ -88,11 +120,7 @@ public final class OtherWriters {
                 LOG.info("Other writers: {} records indexed, {} new patients linked", indexed, adopted);
               }
               return indexed + adopted;
-            })))
-        .eventually(() -> {
-          running.set(false);
-          return Future.succeededFuture();
-        });
+            })));
   }
 
   /**
