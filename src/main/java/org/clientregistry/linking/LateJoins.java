@@ -40,6 +40,11 @@ final class LateJoins {
   private final Supplier<WorkLimits> limits;
   private final RecentCreations recent;
   private final Set<String> noted = new HashSet<>();
+  /**
+   * The previous round's fresh golden ids, looked at once more: a record this replica created while that round ran
+   * (committed, not yet indexed or recorded as recent) was not among its own recent creations then.
+   */
+  private Set<String> previous = Set.of();
 
   LateJoins(WorkerExecutor worker, PatientStore store, Supplier<MatchingState> matching, Supplier<Linker> linkers,
             KeyLocks locks, BiFunction<Linker, Workspace.Commit, Future<Void>> write, Supplier<WorkLimits> limits,
@@ -75,7 +80,9 @@ final class LateJoins {
     Set<String> fresh = new HashSet<>(freshNow);
     synchronized (noted) {
       fresh.addAll(noted);
+      fresh.addAll(previous);
       noted.clear();
+      previous = Set.copyOf(freshNow);
     }
     List<RecentCreations.Created> own = recent.since(followedFrom.toEpochMilli());
     if (fresh.isEmpty() || own.isEmpty()) {
