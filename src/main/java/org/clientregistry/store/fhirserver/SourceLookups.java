@@ -69,8 +69,9 @@ final class SourceLookups {
         + FhirServerStore.NOT_GOLDEN + "&_count=" + store.pageSize();
     CallLog.Recorder exchange = CallLog.recorder();
     return store.send(NAME, HttpMethod.GET, query, FhirServerStore.ONE_PAGE, null, exchange)
-        .compose(reply -> reply.ok() ? store.onWorker(() -> (Bundle) Fhir.parse(reply.body()))
-            .map(bundle -> split(group, bundle, last(exchange))) : Future.succeededFuture(false))
+        // Parsed, split and each caller's log encoded on the parse workers: answers go back on callers' contexts.
+        .compose(reply -> reply.ok() ? store.onWorker(() -> split(group, (Bundle) Fhir.parse(reply.body()),
+            last(exchange))) : Future.succeededFuture(false))
         .transform(ar -> ar.succeeded() && ar.result() ? Future.succeededFuture()
             // One look-up's trouble (an identifier the server refuses, more than a page) is not the others': alone.
             : Future.join(group.stream().map(this::alone).toList()));

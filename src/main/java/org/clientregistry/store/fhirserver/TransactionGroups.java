@@ -91,9 +91,10 @@ final class TransactionGroups {
       headers.put("X-Request-ID", String.join(",", ids)); // HAPI logs it: the OpenHIM transactions grouped
     }
     String what = "FHIR: commit transaction (" + group.size() + " submissions' changes together)";
+    CallLog.Recorder exchange = CallLog.recorder();
     return store.onWorker(() -> Fhir.encode(bundle))
-        .compose(body -> store.send(what, HttpMethod.POST, "", headers, body, call -> shares(call, group)))
-        .transform(ar -> {
+        .compose(body -> store.send(what, HttpMethod.POST, "", headers, body, exchange))
+        .transform(ar -> logged(exchange, group).transform(logged -> {
           if (ar.succeeded() && ar.result().ok()) {
             group.forEach(a -> a.settle(ar));
             return Future.succeededFuture();
@@ -102,7 +103,18 @@ final class TransactionGroups {
           return Future.join(group.stream().map(a -> (unanswered
               ? alone.written(a.item().view(), a.item().changes()) : alone.alone(a.item())).onComplete(a::settle))
               .toList());
-        });
+        }));
+  }
+
+  /** Each caller's call log given its share of the exchange, encoded on the parse workers (not an event loop). */
+  private Future<Void> logged(CallLog.Recorder exchange, List<Answered<Ready, FhirHttp.Reply>> group) {
+    if (group.stream().allMatch(a -> a.item().view().log() == CallLog.NONE)) {
+      return Future.succeededFuture();
+    }
+    return store.onWorker(() -> {
+      exchange.calls().forEach(call -> shares(call, group));
+      return null;
+    });
   }
 
   /** The group's exchange as each caller's call log shows it: its own entries sent, its own entries answered. */
