@@ -157,11 +157,27 @@ public final class TestRegistry implements AutoCloseable {
     }
   }
 
+  /** Ports handed out below the kernel's ephemeral range, from a random start, each at most once per JVM. */
+  private static final int LOW = 20000, HIGH = 32000;
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT =
+      new java.util.concurrent.atomic.AtomicInteger(new java.util.Random().nextInt(HIGH - LOW));
+
+  /**
+   * A port free now, for a server a test starts on it later. Not from the ephemeral range (where port 0 binds
+   * land): there every outgoing connection of any process on the machine takes ports too, so the port could be
+   * gone before the server binds it (seen once as a BindException on a busy machine).
+   */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    for (int tries = 0; tries < HIGH - LOW; tries++) {
+      int port = LOW + Math.floorMod(NEXT.getAndIncrement(), HIGH - LOW);
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(false);
+        s.bind(new java.net.InetSocketAddress(port));
+        return port;
+      } catch (IOException inUse) {
+        // taken: the next one
+      }
     }
+    throw new IllegalStateException("no free port in " + LOW + ".." + HIGH);
   }
 }
