@@ -50,9 +50,13 @@ public final class HapiTestServer {
   private final Server jetty;
 
   private final AtomicLong requests;
+  /** The REST layer: its own interceptor service, where the SERVER_ pointcuts fire. */
+  private final RestfulServer rest;
 
-  private HapiTestServer(AnnotationConfigApplicationContext spring, Server jetty, AtomicLong requests) {
+  private HapiTestServer(AnnotationConfigApplicationContext spring, Server jetty, AtomicLong requests,
+                         RestfulServer rest) {
     this.spring = spring;
+    this.rest = rest;
     this.jetty = jetty;
     this.requests = requests;
   }
@@ -116,7 +120,7 @@ public final class HapiTestServer {
       spring.close();
       throw new IllegalStateException("HAPI test server did not start", e);
     }
-    return new HapiTestServer(spring, jetty, requests);
+    return new HapiTestServer(spring, jetty, requests, fhir);
   }
 
   /** Which database holds this server's resources, for the harnesses' figures. */
@@ -157,12 +161,15 @@ public final class HapiTestServer {
   }
 
   /** Registers a HAPI interceptor on the JPA storage (its STORAGE_* hooks see every write of this server). */
+  /** Registers an interceptor for the storage (STORAGE_) and the REST layer's (SERVER_) pointcuts. */
   public void intercept(Object interceptor) {
     spring.getBean(ca.uhn.fhir.interceptor.api.IInterceptorService.class).registerInterceptor(interceptor);
+    rest.getInterceptorService().registerInterceptor(interceptor);
   }
 
   public void stopIntercepting(Object interceptor) {
     spring.getBean(ca.uhn.fhir.interceptor.api.IInterceptorService.class).unregisterInterceptor(interceptor);
+    rest.getInterceptorService().unregisterInterceptor(interceptor);
   }
 
   /**

@@ -2,6 +2,7 @@ package org.clientregistry.store.fhirserver;
 
 import static org.clientregistry.Patients.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -358,5 +359,28 @@ class ReplicasTest {
     assertEquals(201, third.statusCode(), third.bodyAsString());
     assertEquals(first.getHeader("LocationCRUID"), third.getHeader("LocationCRUID"));
     ready(a);
+  }
+
+  @Test
+  void aFollowAskedWhileARoundIsUnderWayLearnsWhatWasWrittenBeforeIt() throws Exception {
+    a.registry().followOtherWriters().await();
+    Future<Integer> first;
+    Future<Integer> second;
+    HttpResponse<Buffer> meanwhile;
+    try (HeldInServer held = HeldInServer.answeringHistory(HapiTestServer.shared())) {
+      first = a.registry().followOtherWriters();
+      held.arrived(); // the round has read the history; its answer waits inside the server
+      meanwhile = send(b, "lims", person("lims", "meanwhile", 500, "0790 600 700")).await();
+      assertEquals(201, meanwhile.statusCode(), meanwhile.bodyAsString());
+      // Asked after the write: the round under way read the server before it, so this one must wait for another.
+      second = a.registry().followOtherWriters();
+      assertFalse(second.isComplete(), "a follow asked during a round waits for a round that starts after it");
+      held.release();
+    }
+    first.await();
+    assertTrue(second.await() >= 1, "the round after the running one indexed the record written meanwhile");
+    String golden = meanwhile.getHeader("LocationCRUID").substring("Patient/".length());
+    assertTrue(a.registry().matching().get().index().goldenVersion(golden) > 0,
+        "replica a's index holds the other replica's new golden record");
   }
 }
