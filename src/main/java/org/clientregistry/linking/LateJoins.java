@@ -89,7 +89,10 @@ final class LateJoins {
       return Future.succeededFuture(0);
     }
     MatchingState state = matching.get();
-    return worker.executeBlocking(() -> candidates(state.index(), own, fresh), false).compose(found -> {
+    return worker.executeBlocking(() -> {
+      dropOwn(state.index(), own, fresh);
+      return candidates(state.index(), own, fresh);
+    }, false).compose(found -> {
       // One record at a time, under its own keys' locks, like a submission: never a long hold on many keys.
       Future<Integer> chain = Future.succeededFuture(0);
       for (RecentCreations.Created c : found) {
@@ -112,6 +115,20 @@ final class LateJoins {
               return Future.succeededFuture();
             }))
         .otherwise(0); // a lock not had in time: the next round tries again
+  }
+
+  /**
+   * Leaves out of {@code fresh} golden records holding only this replica's own recent records: a round that read
+   * the server between one of its submissions' commit and its index update took that record for another writer's.
+   * Left in, the record would never be placed again (records already in a fresh golden record are not).
+   */
+  private static void dropOwn(MatchIndex index, List<RecentCreations.Created> own, Set<String> fresh) {
+    Set<String> ownIds = new HashSet<>();
+    own.forEach(c -> ownIds.add(c.sourceId()));
+    fresh.removeIf(g -> {
+      List<MatchRecord> members = index.members(g);
+      return !members.isEmpty() && members.stream().allMatch(m -> ownIds.contains(m.sourceId()));
+    });
   }
 
   /** Own recent records still where they were put that share a blocking key with another replica's new record. */

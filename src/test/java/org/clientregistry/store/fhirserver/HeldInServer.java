@@ -8,44 +8,52 @@ import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
  * A HAPI interceptor that holds one request inside the server until released: the transaction creating one
- * Patient, the search for one identifier value, or the answer to the next Patient history read. While it is held, whatever the registry sends meanwhile waits
+ * Patient, the search for one identifier value, or the next answer of one kind (a history read, a transaction). While it is held, whatever the registry sends meanwhile waits
  * (grouped transactions and look-ups), so that tests of grouping do not depend on timing.
  */
 public final class HeldInServer implements AutoCloseable {
   private final HapiTestServer hapi;
   private final String patientId;
   private final String identifierValue;
-  /** Holds the next history answer; set back once it is held. */
-  private final AtomicBoolean history;
+  /** The kind of request whose next answer is held; null once held. */
+  private final AtomicReference<RestOperationTypeEnum> answering;
+  /** Text the held request's body must contain (null: any body). */
+  private final String bodyHolds;
   private final CountDownLatch arrived = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
 
-  private HeldInServer(HapiTestServer hapi, String patientId, String identifierValue, boolean history) {
+  private HeldInServer(HapiTestServer hapi, String patientId, String identifierValue,
+                       RestOperationTypeEnum answering, String bodyHolds) {
+    this.bodyHolds = bodyHolds;
     this.hapi = hapi;
     this.patientId = patientId;
     this.identifierValue = identifierValue;
-    this.history = new AtomicBoolean(history);
+    this.answering = new AtomicReference<>(answering);
     hapi.intercept(this);
   }
 
   /** Holds the transaction that creates Patient {@code id}. */
   static HeldInServer creating(HapiTestServer hapi, String id) {
-    return new HeldInServer(hapi, id, null, false);
+    return new HeldInServer(hapi, id, null, null, null);
   }
 
   /** Holds the search for identifier value {@code value}. */
   static HeldInServer searching(HapiTestServer hapi, String value) {
-    return new HeldInServer(hapi, null, value, false);
+    return new HeldInServer(hapi, null, value, null, null);
   }
 
-  /** Holds the next answer to {@code Patient/_history}: read by the server, not yet sent. */
-  static HeldInServer answeringHistory(HapiTestServer hapi) {
-    return new HeldInServer(hapi, null, null, true);
+  /**
+   * Holds the next answer to a request of this kind whose body contains {@code bodyHolds} (null: any): done by
+   * the server (read, or committed), not yet sent. Of a transaction: {@code RestOperationTypeEnum.TRANSACTION}; of
+   * {@code Patient/_history}: {@code HISTORY_TYPE}.
+   */
+  static HeldInServer answering(HapiTestServer hapi, RestOperationTypeEnum kind, String bodyHolds) {
+    return new HeldInServer(hapi, null, null, kind, bodyHolds);
   }
 
   @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
@@ -65,9 +73,10 @@ public final class HeldInServer implements AutoCloseable {
   }
 
   @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-  public boolean answering(RequestDetails request) throws InterruptedException {
-    if (request != null && request.getRestOperationType() == RestOperationTypeEnum.HISTORY_TYPE
-        && history.compareAndSet(true, false)) {
+  public boolean beforeAnswer(RequestDetails request) throws InterruptedException {
+    RestOperationTypeEnum kind = request == null ? null : request.getRestOperationType();
+    if (kind != null && kind == answering.get() && (bodyHolds == null || new String(request.loadRequestContents(),
+        java.nio.charset.StandardCharsets.UTF_8).contains(bodyHolds)) && answering.compareAndSet(kind, null)) {
       hold();
     }
     return true;
