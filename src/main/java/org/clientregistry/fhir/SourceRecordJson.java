@@ -49,6 +49,21 @@ public final class SourceRecordJson {
   }
 
   /**
+   * Whether two stored JSONs hold the same content: the same text, or the same elements in another order (a FHIR
+   * server gives back what was submitted in FHIR's element order).
+   */
+  public static boolean sameContent(String a, String b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    try {
+      return JSON.readTree(a).equals(JSON.readTree(b)); // objects compare field by field, in any order
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+
+  /**
    * Whether the registry's elements can go in by concatenation: the JSON starts with resourceType and (checked
    * crudely: a nested "id" also sends it to {@link #content}) holds no id, meta or link of its own.
    */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.clientregistry.fhir.SourceRecordJson;
 import org.clientregistry.matching.MatchIndex;
 import org.clientregistry.matching.MatchRecord;
 import org.clientregistry.matching.Matcher;
@@ -197,8 +198,8 @@ public final class Linker {
   }
 
   private static boolean unchanged(SourceRecord stored, PreparedSubmission s) {
-    return stored.goldenId() != null && stored.resourceJson().equals(s.content().resourceJson()) && stored.idSystem().equals(s.idSystem())
-        && stored.idValue().equals(s.idValue());
+    return stored.goldenId() != null && stored.idSystem().equals(s.idSystem()) && stored.idValue().equals(s.idValue())
+        && SourceRecordJson.sameContent(stored.resourceJson(), s.content().resourceJson());
   }
 
   private static SourceRecord stored(PreparedSubmission s, String id, Decision d, Workspace.Commit commit) {
