@@ -50,13 +50,13 @@ public final class HapiTestServer {
   private final Server jetty;
 
   private final AtomicLong requests;
-  /** The REST layer: its own interceptor service, where the SERVER_ pointcuts fire. */
-  private final RestfulServer rest;
+  /** Tests' hooks into this server, called by forwarders registered once (see ServerHooks). */
+  private final ServerHooks.Registry hooks;
 
   private HapiTestServer(AnnotationConfigApplicationContext spring, Server jetty, AtomicLong requests,
-                         RestfulServer rest) {
+                         ServerHooks.Registry hooks) {
     this.spring = spring;
-    this.rest = rest;
+    this.hooks = hooks;
     this.jetty = jetty;
     this.requests = requests;
   }
@@ -106,6 +106,9 @@ public final class HapiTestServer {
     // -Dcr.hapi.maxPageSize: as a production server's hapi.fhir.max_page_size (the tests keep HAPI's default, 50).
     paging.setMaximumPageSize(Integer.getInteger("cr.hapi.maxPageSize", paging.getMaximumPageSize()));
     fhir.setPagingProvider(paging);
+    ServerHooks.Registry hooks = new ServerHooks.Registry();
+    spring.getBean(ca.uhn.fhir.interceptor.api.IInterceptorService.class).registerInterceptor(hooks.storage);
+    fhir.getInterceptorService().registerInterceptor(hooks.rest); // the REST layer's own service (SERVER_ hooks)
     Server jetty = new Server();
     ServerConnector connector = new ServerConnector(jetty);
     connector.setHost("127.0.0.1");
@@ -120,7 +123,7 @@ public final class HapiTestServer {
       spring.close();
       throw new IllegalStateException("HAPI test server did not start", e);
     }
-    return new HapiTestServer(spring, jetty, requests, fhir);
+    return new HapiTestServer(spring, jetty, requests, hooks);
   }
 
   /** Which database holds this server's resources, for the harnesses' figures. */
@@ -160,16 +163,13 @@ public final class HapiTestServer {
     return spring.getBean(type);
   }
 
-  /** Registers a HAPI interceptor on the JPA storage (its STORAGE_* hooks see every write of this server). */
-  /** Registers an interceptor for the storage (STORAGE_) and the REST layer's (SERVER_) pointcuts. */
-  public void intercept(Object interceptor) {
-    spring.getBean(ca.uhn.fhir.interceptor.api.IInterceptorService.class).registerInterceptor(interceptor);
-    rest.getInterceptorService().registerInterceptor(interceptor);
+  /** Calls these hooks from now on (see ServerHooks: no HAPI interceptor is added). */
+  public void intercept(ServerHooks hook) {
+    hooks.hooks.add(hook);
   }
 
-  public void stopIntercepting(Object interceptor) {
-    spring.getBean(ca.uhn.fhir.interceptor.api.IInterceptorService.class).unregisterInterceptor(interceptor);
-    rest.getInterceptorService().unregisterInterceptor(interceptor);
+  public void stopIntercepting(ServerHooks hook) {
+    hooks.hooks.remove(hook);
   }
 
   /**

@@ -2,8 +2,6 @@ package org.clientregistry.store.fhirserver;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import java.util.concurrent.CountDownLatch;
@@ -12,11 +10,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * A HAPI interceptor that holds one request inside the server until released: the transaction creating one
+ * A hook into the HAPI test server that holds one request inside the server until released: the transaction creating one
  * Patient, the search for one identifier value, or the next answer of one kind (a history read, a transaction). While it is held, whatever the registry sends meanwhile waits
  * (grouped transactions and look-ups), so that tests of grouping do not depend on timing.
  */
-public final class HeldInServer implements AutoCloseable {
+public final class HeldInServer implements AutoCloseable, ServerHooks {
   private final HapiTestServer hapi;
   private final String patientId;
   private final String identifierValue;
@@ -56,14 +54,14 @@ public final class HeldInServer implements AutoCloseable {
     return new HeldInServer(hapi, null, null, kind, bodyHolds);
   }
 
-  @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
+  @Override
   public void created(IBaseResource resource) throws InterruptedException {
     if (patientId != null && patientId.equals(resource.getIdElement().getIdPart())) {
       hold();
     }
   }
 
-  @Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
+  @Override
   public void searched(RequestDetails request) throws InterruptedException {
     String[] identifier = request == null ? null : request.getParameters().get("identifier");
     if (identifierValue != null && identifier != null && identifier.length == 1
@@ -72,14 +70,13 @@ public final class HeldInServer implements AutoCloseable {
     }
   }
 
-  @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
-  public boolean beforeAnswer(RequestDetails request) throws InterruptedException {
+  @Override
+  public void answering(RequestDetails request) throws InterruptedException {
     RestOperationTypeEnum kind = request == null ? null : request.getRestOperationType();
     if (kind != null && kind == answering.get() && (bodyHolds == null || new String(request.loadRequestContents(),
         java.nio.charset.StandardCharsets.UTF_8).contains(bodyHolds)) && answering.compareAndSet(kind, null)) {
       hold();
     }
-    return true;
   }
 
   private void hold() throws InterruptedException {

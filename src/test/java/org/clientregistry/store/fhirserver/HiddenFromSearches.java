@@ -1,7 +1,5 @@
 package org.clientregistry.store.fhirserver;
 
-import ca.uhn.fhir.interceptor.api.Hook;
-import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.IPreResourceShowDetails;
 import java.util.HashSet;
 import java.util.Set;
@@ -10,22 +8,22 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
- * A HAPI interceptor that leaves out of the replicas' look for each other's new records (the search with
+ * A hook into the HAPI test server that leaves out of the replicas' look for each other's new records (the search with
  * {@code _tag:not} that ends a transaction) the Patients whose identifier starts with a prefix, and the golden
  * records linking to them: while it is registered, a replica's search inside its transaction cannot see what
  * another replica wrote, as when both transactions search before either commits (the window of
  * docs/storage.md, replicas, which an in-memory H2 database, locking whole tables, never lets two transactions
  * reach at once).
  */
-final class HiddenFromSearches {
+final class HiddenFromSearches implements ServerHooks {
   private final String prefix;
 
   HiddenFromSearches(String prefix) {
     this.prefix = prefix;
   }
 
-  @Hook(Pointcut.STORAGE_PRESHOW_RESOURCES)
-  public void show(IPreResourceShowDetails details, ca.uhn.fhir.rest.api.server.RequestDetails request) {
+  @Override
+  public void shown(IPreResourceShowDetails details, ca.uhn.fhir.rest.api.server.RequestDetails request) {
     if (request == null || !request.getParameters().containsKey("_tag:not")) {
       return; // only the replicas' look for each other's new records is blinded, not reads by id or history
     }
