@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 
 /**
- * A hook into the HAPI test server that holds one request inside the server until released: the transaction creating one
- * Patient, the search for one identifier value, or the next answer of one kind (a history read, a transaction). While it is held, whatever the registry sends meanwhile waits
- * (grouped transactions and look-ups), so that tests of grouping do not depend on timing.
+ * A hook into the HAPI test server that holds one request inside the server until released: the transaction
+ * creating one Patient, the search for one identifier value, or the next answer of one kind (a history read, a
+ * transaction). While it is held, whatever the registry sends meanwhile waits (grouped transactions and look-ups),
+ * or happens in between (another replica's write), so that such tests do not depend on timing.
  */
 public final class HeldInServer implements AutoCloseable, ServerHooks {
   private final HapiTestServer hapi;
@@ -27,11 +28,11 @@ public final class HeldInServer implements AutoCloseable, ServerHooks {
 
   private HeldInServer(HapiTestServer hapi, String patientId, String identifierValue,
                        RestOperationTypeEnum answering, String bodyHolds) {
-    this.bodyHolds = bodyHolds;
     this.hapi = hapi;
     this.patientId = patientId;
     this.identifierValue = identifierValue;
     this.answering = new AtomicReference<>(answering);
+    this.bodyHolds = bodyHolds;
     hapi.intercept(this);
   }
 
