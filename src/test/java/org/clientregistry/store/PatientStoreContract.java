@@ -67,6 +67,8 @@ public abstract class PatientStoreContract extends AdminStoreContract {
         new PatientStore.SourceIdentifier(s, SYSTEM, value)), ids);
     assertTrue(store().knowsSystem("http://clientregistry.org/national-id").await());
     assertFalse(store().knowsSystem("http://nobody.example/" + s).await());
+    // A comma in a system is part of it (a FHIR search would OR on an unescaped one and find the second system).
+    assertFalse(store().knowsSystem("http://nobody.example/" + s + ",http://clientregistry.org/national-id").await());
   }
 
   @Test

@@ -218,7 +218,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   @Override
   public Future<Boolean> knowsSystem(String system) {
-    return search("FHIR: check identifier system", "/Patient?identifier=" + enc(system + "|") + NOT_GOLDEN
+    return search("FHIR: check identifier system", "/Patient?identifier=" + token(system, "") + NOT_GOLDEN
         + "&_count=1&_elements=identifier").map(patients -> !patients.isEmpty());
   }
 
