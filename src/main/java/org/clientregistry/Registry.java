@@ -113,7 +113,7 @@ public final class Registry {
     MediatorDescription mediator = config.mediator().register() ? MediatorDescription.read(config.mediator()) : null;
     // Mediator mode: the console's config accepted last time, so that the index is built once, with its rules.
     ConsoleConfigFile.Restored restored = mediator == null ? null : new ConsoleConfigFile(config.store().dataDir())
-        .restore(Files.readString(config.matching().rulesFile()), LiveSettings.from(config).domains(), nicknames)
+        .restore(Files.readString(config.matching().rulesFile()), LiveSettings.from(config).get(), nicknames)
         .orElse(null);
     DecisionRules rules = restored != null ? restored.rules()
         : DecisionRulesParser.parse(config.matching().rulesFile(), FieldExtractor::validate, nicknames);
@@ -272,7 +272,7 @@ public final class Registry {
             store instanceof org.clientregistry.store.DemographicSearch s ? s.parameters() : java.util.List.of(),
             store instanceof org.clientregistry.store.SubscriptionStore), metrics,
         adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,
-            matching, live::domains, config.cruidSystem(), config.survivorship()), audit, config.baseUrl()),
+            matching, live::domains, config.cruidSystem(), live::survivorship), audit, config.baseUrl()),
         new org.clientregistry.api.FeedRoutes(submissions, patients, worker, live::domains),
         new org.clientregistry.api.SubscriptionRoutes(subscriptions, worker, config.baseUrl()));
   }

@@ -87,7 +87,7 @@ public final class ConfigApplier {
   private Future<MediatorSettings> applyNow(JsonObject coreConfig) {
     return worker.executeBlocking(() -> {
           String fileRules = Files.readString(rulesFile);
-          MediatorSettings settings = MediatorSettings.parse(coreConfig, fileRules, live.domains());
+          MediatorSettings settings = MediatorSettings.parse(coreConfig, fileRules, live.get());
           // Validated here too, so that a bad rules text refuses the whole config before anything changes.
           try {
             DecisionRulesParser.parse(settings.rulesJson(), FieldExtractor::validate);
@@ -113,9 +113,9 @@ public final class ConfigApplier {
           live.set(settings.values());
           status.accepted();
           LOG.info("Config from OpenHIM core applied: {} client(s), {} identity domain(s), orchestration bodies {}, "
-                  + "lookup audit {}", settings.values().clients().size(),
+                  + "lookup audit {}, PDQm survivorship {}", settings.values().clients().size(),
               settings.values().domains().declared().size(), settings.values().orchestrationBodies() ? "on" : "off",
-              settings.values().auditLookups() ? "on" : "off");
+              settings.values().auditLookups() ? "on" : "off", settings.values().survivorship().rule().key());
         })
         .onFailure(e -> {
           refused.incrementAndGet();

@@ -11,7 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import org.clientregistry.fhir.FieldExtractor;
-import org.clientregistry.identity.IdentityDomains;
+import org.clientregistry.config.LiveSettings;
 import org.clientregistry.matching.DecisionRules;
 import org.clientregistry.matching.DecisionRulesParser;
 import org.clientregistry.matching.IndexSnapshot;
@@ -67,7 +67,7 @@ public final class ConsoleConfigFile {
    * Blocking. The saved config, validated as core's would be (the rules file fills an empty rules text); empty
    * when there is none or it no longer validates (logged; the registry then waits for core's config).
    */
-  public Optional<Restored> restore(String fileRulesJson, IdentityDomains inForce, Nicknames nicknames) {
+  public Optional<Restored> restore(String fileRulesJson, LiveSettings.Values inForce, Nicknames nicknames) {
     return read().flatMap(saved -> {
       try {
         MediatorSettings settings = MediatorSettings.parse(saved.config(), fileRulesJson, inForce);

@@ -18,6 +18,7 @@ import org.clientregistry.config.Role;
 import org.clientregistry.identity.DomainConfig;
 import org.clientregistry.identity.IdentityDomain;
 import org.clientregistry.identity.IdentityDomains;
+import org.clientregistry.pdq.Survivorship;
 
 /**
  * The config core pushes (the {@code configDefs} of mediator.json), validated in full before anything is applied.
@@ -38,10 +39,12 @@ public record MediatorSettings(String rulesJson, LiveSettings.Values values, Fhi
   }
 
   /**
-   * @param inForce the identity domains in force: kept when the config has no {@code domains} (a config saved in
-   *                core before domains existed), and the source of the CRUID system
+   * @param live the settings in force (null: none yet): their identity domains and PDQm survivorship are kept
+   *             when the config has none (a config saved in core before these settings existed), and their domains
+   *             give the CRUID system
    */
-  public static MediatorSettings parse(JsonObject config, String fileRulesJson, IdentityDomains inForce) {
+  public static MediatorSettings parse(JsonObject config, String fileRulesJson, LiveSettings.Values live) {
+    IdentityDomains inForce = live == null ? null : live.domains();
     String rules = text(config, "decisionRules");
     String base = rules.isBlank() ? fileRulesJson : rules;
     String withThresholds = applyThresholds(base, array(config, "thresholds"));
@@ -56,7 +59,30 @@ public record MediatorSettings(String rulesJson, LiveSettings.Values values, Fhi
     IdentityDomains domains = inForce != null ? inForce.with(declared, clients.values(), acceptUnknown)
         : IdentityDomains.of(declared, clients.values(), null, acceptUnknown);
     return new MediatorSettings(withThresholds, new LiveSettings.Values(clients,
-        bool(config, "orchestrationBodies"), bool(config, "auditLookups"), domains), fhirServer(config));
+        bool(config, "orchestrationBodies"), bool(config, "auditLookups"), domains,
+        survivorship(config, clients, live == null ? null : live.survivorship())), fhirServer(config));
+  }
+
+  /** PDQm survivorship; the trusted clients must be clients of this config (a kept rule's too). */
+  private static Survivorship survivorship(JsonObject config, Map<String, ClientConfig> clients,
+                                           Survivorship inForce) {
+    Survivorship s;
+    if (config.getValue("pdqSurvivorship") == null && inForce != null) {
+      s = inForce;
+    } else {
+      try {
+        s = Survivorship.parse(text(config, "pdqSurvivorship"), text(config, "pdqTrustedClients"));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("pdqSurvivorship", e.getMessage().replace("pdq.trustedClients",
+            "the trusted clients"));
+      }
+    }
+    for (String id : s.trustedClients()) {
+      if (!clients.containsKey(id)) {
+        throw new ConfigException("pdqTrustedClients", "'" + id + "' is no client of this config");
+      }
+    }
+    return s;
   }
 
   /** The console's domains: system, OID, unique, and the assigning clients comma-separated ({@code *}: any). */

@@ -36,10 +36,10 @@ public final class PdqService {
   private final Supplier<MatchingState> matching;
   private final Supplier<IdentityDomains> domains;
   private final String cruidSystem;
-  private final Survivorship survivorship;
+  private final Supplier<Survivorship> survivorship;
 
   public PdqService(PatientStore store, Supplier<MatchingState> matching, Supplier<IdentityDomains> domains,
-                    String cruidSystem, Survivorship survivorship) {
+                    String cruidSystem, Supplier<Survivorship> survivorship) {
     this.survivorship = survivorship;
     this.store = store;
     this.search = store instanceof DemographicSearch s ? s : null;
@@ -111,8 +111,9 @@ public final class PdqService {
   }
 
   private Future<List<ObjectNode>> persons(List<String> goldenIds, IdentityDomains identity, Set<String> wanted) {
+    Survivorship rule = survivorship.get(); // one rule for the whole answer, even when the console changes it
     List<Future<ObjectNode>> each = goldenIds.stream().map(id -> store.golden(id).compose(g -> members(g)
-        .map(members -> PersonView.of(id, members, identity, cruidSystem, wanted, survivorship)))).toList();
+        .map(members -> PersonView.of(id, members, identity, cruidSystem, wanted, rule)))).toList();
     return Future.all(each).map(all -> each.stream().map(Future::result).filter(p -> p != null).toList());
   }
 

@@ -31,6 +31,11 @@ public record Survivorship(Rule rule, List<String> trustedClients) {
     Rule(String key) {
       this.key = key;
     }
+
+    /** As written in the settings: {@code most-recent}, {@code most-frequent} or {@code trusted-client}. */
+    public String key() {
+      return key;
+    }
   }
 
   /**

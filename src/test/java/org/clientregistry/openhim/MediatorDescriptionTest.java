@@ -33,6 +33,7 @@ class MediatorDescriptionTest {
     assertEquals(config.identity().domains(), settings.values().domains().declared(),
         "mediator.json domains differ from clients.json's");
     assertEquals(config.identity().acceptUnknown(), settings.values().domains().acceptsUnknown());
+    assertEquals(config.survivorship(), settings.values().survivorship(), "mediator.json's PDQm survivorship");
     assertTrue(description.channelNames().contains("Client Registry FHIR"));
   }
 

@@ -245,6 +245,58 @@ class MediatorModeTest {
   }
 
   @Test
+  void pdqSurvivorshipFromTheConsoleDecidesWhoseDemographicsPdqmShows() {
+    ConfigApplier applier = new ConfigApplier(registry.vertx.createSharedWorkerExecutor("test-config-pdq"),
+        registry.registry().matching(), registry.registry().live(), registry.config().matching().rulesFile());
+    JsonObject restore = MediatorDescription.read(registry.config().mediator()).defaultConfig();
+    restore.getJsonArray("clients").add(new JsonObject().put("id", "emr-kampala")
+        .put("internalIdSystems", "http://clientregistry.org/emr-kampala").put("roles", "pos"));
+    restore.put("orchestrationBodies", true).put("auditLookups", true);
+    JsonObject trusted = restore.copy().put("pdqSurvivorship", "trusted-client")
+        .put("pdqTrustedClients", "openmrs, lims");
+    try {
+      applier.apply(trusted).await();
+      HttpResponse<Buffer> a = fromCore(http.post("/fhir/Patient"), "openmrs").sendBuffer(Patients.patient("openmrs",
+          "SV-1", "Beatrice", "Nakato", "female", "1990-04-02", "0772 111 222", "NIN-SV-1").toBuffer()).await();
+      HttpResponse<Buffer> b = fromCore(http.post("/fhir/Patient"), "lims").sendBuffer(Patients.patient("lims",
+          "L-SV-1", "Beatrice", "Nakato", "female", "1990-04-02", "0772 999 000", "NIN-SV-1").toBuffer()).await();
+      assertEquals(201, b.statusCode(), b.bodyAsString());
+      assertEquals(cruid(a), cruid(b), "one person");
+      assertEquals("0772 111 222", pdqPhone(), "openmrs is trusted first although lims wrote later");
+
+      // A config without the setting (saved in core before it existed) keeps the rule in force.
+      JsonObject older = trusted.copy();
+      older.remove("pdqSurvivorship");
+      older.remove("pdqTrustedClients");
+      applier.apply(older).await();
+      assertEquals(List.of("openmrs", "lims"), registry.registry().live().survivorship().trustedClients());
+
+      applier.apply(restore).await();
+      assertEquals("0772 999 000", pdqPhone(), "most-recent again: the member updated last");
+    } finally {
+      applier.apply(restore).await();
+    }
+  }
+
+  private static String cruid(HttpResponse<Buffer> submitted) {
+    return submitted.bodyAsJsonObject().getJsonObject("properties").getString("cruid");
+  }
+
+  /** The phone PDQm shows for the person with national id NIN-SV-1. */
+  private static String pdqPhone() {
+    HttpResponse<Buffer> r = fromCore(http.get("/fhir/Patient?identifier="
+        + java.net.URLEncoder.encode("http://clientregistry.org/national-id|NIN-SV-1", StandardCharsets.UTF_8)),
+        "admin").send().await();
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonArray entries = new JsonObject(r.bodyAsJsonObject().getJsonObject("response").getString("body"))
+        .getJsonArray("entry");
+    List<JsonObject> persons = entries.stream().map(JsonObject.class::cast)
+        .filter(e -> "match".equals(e.getJsonObject("search").getString("mode"))).toList();
+    assertEquals(1, persons.size(), entries.encode());
+    return persons.get(0).getJsonObject("resource").getJsonArray("telecom").getJsonObject(0).getString("value");
+  }
+
+  @Test
   void aBadConfigIsRefusedAndTheOldOneStays() {
     LiveSettings.Values before = registry.registry().live().get();
     ConfigApplier applier = new ConfigApplier(registry.vertx.createSharedWorkerExecutor("test-config"),
@@ -261,6 +313,15 @@ class MediatorModeTest {
     duplicateClients.getJsonArray("clients").add(duplicateClients.getJsonArray("clients").getJsonObject(0).copy());
     Exception e = assertThrows(Exception.class, () -> applier.apply(duplicateClients).await());
     assertTrue(e.getMessage().contains("clients["), e.getMessage());
+    assertEquals(before, registry.registry().live().get());
+
+    JsonObject strangerTrusted = MediatorDescription.read(registry.config().mediator()).defaultConfig()
+        .put("pdqSurvivorship", "trusted-client").put("pdqTrustedClients", "openmrs,nobody");
+    e = assertThrows(Exception.class, () -> applier.apply(strangerTrusted).await());
+    assertTrue(e.getMessage().contains("pdqTrustedClients") && e.getMessage().contains("nobody"), e.getMessage());
+    JsonObject noTrusted = strangerTrusted.copy().put("pdqTrustedClients", "");
+    e = assertThrows(Exception.class, () -> applier.apply(noTrusted).await());
+    assertTrue(e.getMessage().contains("pdqSurvivorship"), e.getMessage());
     assertEquals(before, registry.registry().live().get());
   }
 }
