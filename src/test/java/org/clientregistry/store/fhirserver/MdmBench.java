@@ -29,21 +29,26 @@ import org.junit.jupiter.api.io.TempDir;
  * A measuring harness, not a test: linked records per second of HAPI FHIR's own MDM ({@link MdmTestConfig}) and of
  * the registry on a plain HAPI server, each alone and both loading at once (two in-process HAPI servers in this
  * JVM). Run it on purpose:
- * {@code mvn -q -o test -Dtest=MdmBench -Dcr.bench=true [-Dcr.bench.people=200] [-Dcr.bench.warm=20]} (people per
- * measured run, people per warm-up run). Figures go to standard output in
+ * {@code mvn -q -o test -Dtest=MdmBench -Dcr.bench=true [-Dcr.bench.people=200] [-Dcr.bench.warm=20]
+ * [-Dcr.bench.together=false]} (people per measured run, people per warm-up run, whether to load both at once
+ * too). Figures go to standard output in
  * lines starting {@code BENCH}.
  *
  * <p>Each person has two records (as {@link StoreThroughputBench}: the openmrs and the lims record, same
  * demographics), both sent at once, 16 submissions in flight. MDM links asynchronously, so its linked rate is 2N
  * over the time from the first POST until every one of the 2N Patients has an MDM link (MATCH or POSSIBLE_MATCH to
- * a golden Patient, read from MDM's link table every {@value #POLL_MS} ms); the registry links before it answers,
+ * a golden Patient, read from MDM's link table once its link count says all may be there, counted every
+ * {@value #POLL_MS} ms); the registry links before it answers,
  * so its linked rate is 2N over the time until all answered. Every run (warm-ups included) has people of its own:
- * new demographics and identifiers.
+ * new demographics and identifiers. Each run also says how much CPU this JVM used ({@link CpuUse}): all of it, so
+ * in the run with both at once each line counts both loads.
  */
 @EnabledIfSystemProperty(named = "cr.bench", matches = "true")
 class MdmBench {
   private static final int PEOPLE = Integer.getInteger("cr.bench.people", 200);
   private static final int WARM = Integer.getInteger("cr.bench.warm", 20);
+  /** Whether to measure both loading at once too (after the runs alone). */
+  private static final boolean TOGETHER = !"false".equals(System.getProperty("cr.bench.together"));
   private static final int IN_FLIGHT = 16;
   private static final long POLL_MS = 100;
 
@@ -54,10 +59,14 @@ class MdmBench {
   private final AtomicInteger nextPerson = new AtomicInteger();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+  /** One run; {@code cpu} over the whole run, {@code afterAccepted} from the last answer until all linked. */
   record Run(int people, double seconds, double acceptedPerSecond, double linkedPerSecond, int together,
-             int possibleOnly) {
+             int possibleOnly, CpuUse.Used cpu, CpuUse.Used afterAccepted) {
     String linked() {
-      return String.format("%.1f linked records/s (%d records in %.1f s)", linkedPerSecond, 2 * people, seconds);
+      return String.format("%.1f linked records/s (%d records in %.1f s; %s%s)", linkedPerSecond, 2 * people,
+          seconds, cpu.describe(2 * people), afterAccepted == null ? ""
+              : String.format("; after the last POST was answered: %.1f s, %s", afterAccepted.wallSeconds(),
+                  afterAccepted.busy()));
     }
   }
 
@@ -81,6 +90,9 @@ class MdmBench {
           + " people with both records on one golden record (at answer time): %d of %d%n", PEOPLE, b.linked(),
           b.together, PEOPLE);
       System.out.printf("BENCH alone: registry/MDM linked records/s = %.2f%n", b.linkedPerSecond / a.linkedPerSecond);
+      if (!TOGETHER) {
+        return;
+      }
 
       mdmRun(mdm, "mdm-warm-c", WARM);
       registryRun(registry, "cr-warm-c", WARM);
@@ -119,18 +131,26 @@ class MdmBench {
     int base = nextPerson.getAndAdd(n);
     String[][] ids = new String[n][2];
     AtomicInteger next = new AtomicInteger();
+    long linksBefore = MdmTestConfig.linkCount(mdm);
     long started = System.nanoTime();
+    CpuUse cpu = new CpuUse();
     List<CompletableFuture<Void>> lanes = new ArrayList<>();
     for (int lane = 0; lane < IN_FLIGHT / 2; lane++) {
       lanes.add(mdmLane(mdm, prefix, base, n, next, ids));
     }
     CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).join();
     double acceptedSeconds = (System.nanoTime() - started) / 1e9;
+    CpuUse linking = new CpuUse();
 
     long deadline = System.nanoTime() + (600 + 2L * n) * 1_000_000_000L;
     Map<String, List<MdmTestConfig.Link>> links;
     int linked;
     while (true) {
+      // Counting first: reading the whole link table every poll would take CPU from MDM itself.
+      if (MdmTestConfig.linkCount(mdm) < linksBefore + 2L * n && System.nanoTime() < deadline) {
+        sleep(POLL_MS);
+        continue;
+      }
       links = MdmTestConfig.links(mdm);
       linked = 0;
       for (String[] person : ids) {
@@ -148,6 +168,8 @@ class MdmBench {
       sleep(POLL_MS);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
+    CpuUse.Used used = cpu.since();
+    CpuUse.Used afterAccepted = linking.since();
 
     int together = 0;
     int possibleOnly = 0;
@@ -157,7 +179,8 @@ class MdmBench {
       together += golden0 != null && golden0.equals(golden1) ? 1 : 0;
       possibleOnly += (golden0 == null ? 1 : 0) + (golden1 == null ? 1 : 0);
     }
-    return new Run(n, seconds, 2 * n / acceptedSeconds, 2 * n / seconds, together, possibleOnly);
+    return new Run(n, seconds, 2 * n / acceptedSeconds, 2 * n / seconds, together, possibleOnly, used,
+        afterAccepted);
   }
 
   private static String matchedGolden(Map<String, List<MdmTestConfig.Link>> links, String id) {
@@ -199,18 +222,20 @@ class MdmBench {
     String[][] cruids = new String[n][2];
     AtomicInteger next = new AtomicInteger();
     long started = System.nanoTime();
+    CpuUse cpu = new CpuUse();
     List<Future<Integer>> lanes = new ArrayList<>();
     for (int lane = 0; lane < IN_FLIGHT / 2; lane++) {
       lanes.add(registryLane(registry, prefix, base, n, next, cruids, 0));
     }
     int ok = lanes.stream().mapToInt(f -> f.await()).sum();
     double seconds = (System.nanoTime() - started) / 1e9;
+    CpuUse.Used used = cpu.since();
     assertEquals(2 * n, ok, prefix + ": every submission succeeded");
     int together = 0;
     for (String[] person : cruids) {
       together += person[0].equals(person[1]) ? 1 : 0;
     }
-    return new Run(n, seconds, 2 * n / seconds, 2 * n / seconds, together, 0);
+    return new Run(n, seconds, 2 * n / seconds, 2 * n / seconds, together, 0, used, null);
   }
 
   private static Future<Integer> registryLane(TestRegistry registry, String prefix, int base, int n,

@@ -75,6 +75,16 @@ public class MdmTestConfig {
    * Every MDM link of the server, by source Patient id (bare ids, as in the Location of a POST), read from MDM's
    * link table (HAPI's MdmLink entity, the table {@code $mdm-query-links} answers from).
    */
+  /** How many links MDM's link table holds (cheap enough to poll while MDM works). */
+  public static long linkCount(HapiTestServer server) {
+    EntityManager em = server.bean(EntityManagerFactory.class).createEntityManager();
+    try {
+      return em.createQuery("select count(l) from MdmLink l", Long.class).getSingleResult();
+    } finally {
+      em.close();
+    }
+  }
+
   public static Map<String, List<Link>> links(HapiTestServer server) {
     EntityManager em = server.bean(EntityManagerFactory.class).createEntityManager();
     try {
