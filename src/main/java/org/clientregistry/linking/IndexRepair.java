@@ -28,9 +28,9 @@ final class IndexRepair {
   /**
    * Indexes the linked records a look-up found at another version than the index holds (written by another
    * replica, or lost by the store): the plan then works on the stored record instead of failing on a missing one.
-   * CPU work: on a worker.
+   * Not those taken out as lost after {@code mark} (taken before the look-up read). CPU work: on a worker.
    */
-  static int fromFound(MatchingState state, List<Optional<SourceRecord>> found) {
+  static int fromFound(MatchingState state, List<Optional<SourceRecord>> found, long mark) {
     List<SourceRecord> differ = new ArrayList<>();
     for (Optional<SourceRecord> f : found) {
       if (f.isPresent() && f.get().goldenId() != null && state.index().record(f.get().id())
@@ -38,7 +38,7 @@ final class IndexRepair {
         differ.add(f.get());
       }
     }
-    return index(state, differ, Map.of(), true);
+    return index(state, differ, Map.of(), true, mark);
   }
 
   /**
@@ -46,6 +46,7 @@ final class IndexRepair {
    * records the index does not hold as such, and indexes them at their stored versions (one or two reads).
    */
   static Future<Integer> reload(PatientStore store, WorkerExecutor worker, MatchingState state, ChangeSet failed) {
+    long mark = state.lost().mark();
     List<String> sources = failed.sources().stream().map(ChangeSet.SourceWrite::id).toList();
     List<String> goldens = failed.goldens().stream().map(ChangeSet.GoldenWrite::id).toList();
     return store.current(sources, goldens).compose(first -> {
@@ -80,10 +81,10 @@ final class IndexRepair {
         List<SourceRecord> all = new ArrayList<>(first.sources());
         all.addAll(more.sources());
         all.forEach(r -> lost.remove(r.id()));
-        forgetLost(index, lost);
+        forgetLost(state, lost);
         Map<String, Integer> versions = new HashMap<>();
         first.goldens().forEach(g -> versions.put(g.id(), g.version()));
-        return index(state, all, versions, false);
+        return index(state, all, versions, false, mark);
       }, false));
     });
   }
@@ -101,42 +102,45 @@ final class IndexRepair {
     return store.current(ids, List.of()).compose(found -> worker.executeBlocking(() -> {
       Set<String> lost = new LinkedHashSet<>(ids);
       found.sources().forEach(s -> lost.remove(s.id()));
-      forgetLost(state.index(), lost);
+      forgetLost(state, lost);
       return null;
     }, false));
   }
 
-  private static void forgetLost(MatchIndex index, Set<String> lost) {
+  private static void forgetLost(MatchingState state, Set<String> lost) {
     if (!lost.isEmpty()) {
       LOG.warn("{} records the matching index held are not in the store (it lost their creation): taken out",
           lost.size());
-      index.forget(lost);
+      state.lost().forget(state.index(), lost);
     }
   }
 
   /**
-   * Indexes other writers' records and golden versions newer than the index's; present when anything was newer.
-   * CPU work: on a worker.
+   * Indexes other writers' records and golden versions newer than the index's, read from the store after
+   * {@code mark}; present when anything was newer. CPU work: on a worker.
    */
   static Optional<Integer> newer(MatchingState state, List<SourceRecord> sources,
-                                 List<PatientStore.GoldenVersion> goldens) {
+                                 List<PatientStore.GoldenVersion> goldens, long mark) {
     MatchIndex index = state.index();
     List<SourceRecord> newer = sources.stream()
         .filter(s -> index.record(s.id()).map(r -> r.version() < s.version()).orElse(true)).toList();
     Map<String, Integer> versions = new HashMap<>();
     goldens.stream().filter(g -> index.goldenVersion(g.id()) < g.version())
         .forEach(g -> versions.merge(g.id(), g.version(), Math::max));
-    int n = index(state, newer, versions, false);
+    int n = index(state, newer, versions, false, mark);
     return n == 0 ? Optional.empty() : Optional.of(n);
   }
 
-  /** Indexes records at their stored versions; golden versions too (equal ones are left alone). */
+  /**
+   * Indexes records at their stored versions, except those taken out as lost since the read began
+   * ({@code mark}); golden versions too (equal ones are left alone).
+   */
   private static int index(MatchingState state, List<SourceRecord> sources, Map<String, Integer> goldens,
-                           boolean onlyDiffering) {
+                           boolean onlyDiffering, long mark) {
     MatchIndex index = state.index();
     List<MatchRecord> records = new ArrayList<>();
     for (SourceRecord s : sources) {
-      if (s.goldenId() == null) {
+      if (s.goldenId() == null || state.lost().since(mark, s.id(), s.version())) {
         continue;
       }
       Optional<MatchRecord> held = index.record(s.id());

@@ -109,10 +109,11 @@ public final class OtherWriters {
     // Marks first: an administrator's "not the same person" made through another replica must hold before any
     // record of theirs is placed again here.
     Instant from = since;
+    long mark = matching.get().lost().mark(); // what is taken out as lost after this was read before the loss
     return store.marksSince(from).map(this::mark)
         .compose(marked -> store.otherWrites(from, sources::add, g -> goldens.merge(g.id(), g.version(), Math::max),
             unlinked::add))
-        .compose(next -> worker.executeBlocking(() -> index(sources, goldens, fresh), false)
+        .compose(next -> worker.executeBlocking(() -> index(sources, goldens, fresh, mark), false)
             .compose(indexed -> submissions.placeRecentAgain(fresh, from).map(indexed))
             .compose(indexed -> adopt(unlinked).map(adopted -> {
               since = next;
@@ -124,14 +125,19 @@ public final class OtherWriters {
   }
 
   /**
-   * Indexes records and golden versions newer than the index's (older ones are this registry's own past); the
-   * golden ids of records new to the index go to {@code fresh}.
+   * Indexes records and golden versions newer than the index's (older ones are this registry's own past), but not
+   * records taken out as lost since the round began; the golden ids of records new to the index go to
+   * {@code fresh}.
    */
-  private int index(List<SourceRecord> sources, Map<String, Integer> goldens, java.util.Set<String> fresh) {
+  private int index(List<SourceRecord> sources, Map<String, Integer> goldens, java.util.Set<String> fresh,
+                    long mark) {
     MatchingState state = matching.get();
     MatchIndex index = state.index();
     List<MatchRecord> newer = new ArrayList<>();
     for (SourceRecord s : sources) {
+      if (state.lost().since(mark, s.id(), s.version())) {
+        continue;
+      }
       Optional<MatchRecord> held = index.record(s.id());
       if (held.isEmpty() && s.goldenId() != null) {
         fresh.add(s.goldenId());

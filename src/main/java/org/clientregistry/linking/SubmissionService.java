@@ -188,13 +188,14 @@ public final class SubmissionService {
     // A retry always looks up: its conflict may be a record the index did not know (see Linker.mayBeIndexed).
     boolean trustIndex = onlyWriter && attempt == 1;
     Workspace.Commit[] tried = {null};
+    long mark = state.lost().mark(); // before the look-up reads (see LostRecords)
     return locks.acquire(keys).compose(held -> lookUp(store, subs, s -> !trustIndex || linker.mayBeIndexed(s))
             .compose(existing -> onlyWriter ? Future.succeededFuture(existing)
                 : IndexRepair.forgetUnstored(store, worker, state, unstored(state, linker, subs, existing))
                     .map(existing))
             .compose(existing -> worker.executeBlocking(() -> {
               // Found at another version than the index holds (another replica wrote it): index what is stored.
-              IndexRepair.fromFound(state, existing);
+              IndexRepair.fromFound(state, existing, mark);
               return linker.plan(client.id(), subs, existing);
             }, false))
             .compose(planned -> {
@@ -222,11 +223,21 @@ public final class SubmissionService {
                 .compose(v -> attempt(store, state, linker, client, subs, attempt + 1));
           }
           if (e instanceof StoreConflictException) {
+            // Ids and versions only (no demographics): which records kept the submission from committing.
+            LOG.warn("A submission gave up after {} lost races; the last: {}; it wrote {}", attempt, e.getMessage(),
+                tried[0] == null ? "nothing" : versions(tried[0].changes()));
             return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,
                 "The record kept changing concurrently; try again"));
           }
           return Future.failedFuture(e);
         });
+  }
+
+  private static String versions(org.clientregistry.store.ChangeSet c) {
+    List<String> out = new ArrayList<>();
+    c.goldens().forEach(g -> out.add("golden " + g.id() + "@" + g.expectedVersion()));
+    c.sources().forEach(w -> out.add("source " + w.id() + "@" + w.expectedVersion()));
+    return out.toString();
   }
 
   /** Ids of new submissions the look-up did not find but the index holds (a record since renamed, or lost). */
@@ -301,6 +312,7 @@ public final class SubmissionService {
       return write(store, linker, planned);
     }
     java.time.Instant since = othersSince;
+    long mark = state.lost().mark();
     PatientStore.OthersSeen[] seen = {null};
     return write(store, linker, planned, c -> store.commitAndLook(c, since).map(o -> {
       seen[0] = o;
@@ -318,7 +330,7 @@ public final class SubmissionService {
       // Their records new to the index may be a person this replica created meanwhile: the follower checks.
       others.sources().stream().filter(o -> o.goldenId() != null && !state.index().contains(o.id()))
           .forEach(o -> lateJoins.note(o.goldenId()));
-      return worker.executeBlocking(() -> IndexRepair.newer(state, others.sources(), others.goldens())
+      return worker.executeBlocking(() -> IndexRepair.newer(state, others.sources(), others.goldens(), mark)
               .map(n -> linker.recheck(client.id(), results)).orElse(java.util.Optional.empty()), false)
           .compose(again -> again.isEmpty() ? Future.succeededFuture(results)
               : write(store, linker, new Linker.Planned(List.of(), again.get().commit()))

@@ -1,6 +1,7 @@
 package org.clientregistry.linking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -48,10 +49,29 @@ class IndexRepairTest {
 
     // A later look sees the emptied golden record (written lately): nothing new for the index.
     assertEquals(Optional.empty(), IndexRepair.newer(state, List.of(),
-        List.of(new PatientStore.GoldenVersion(emptied, emptiedVersion))));
+        List.of(new PatientStore.GoldenVersion(emptied, emptiedVersion)), state.lost().mark()));
     // A golden record the index holds at an older version is news.
     assertTrue(IndexRepair.newer(state, List.of(), List.of(new PatientStore.GoldenVersion(kept,
-        index.goldenVersion(kept) + 1))).isPresent());
+        index.goldenVersion(kept) + 1)), state.lost().mark()).isPresent());
+  }
+
+  @Test
+  void aRecordTakenOutAsLostIsRefusedOnlyToReadsThatBeganBefore() {
+    DecisionRules rules = DecisionRulesParser.parse(Path.of("config", "decision-rules.json"),
+        FieldExtractor::validate);
+    MatchingState state = MatchingState.of(rules, 100);
+    Linker linker = new Linker(state.index(), state.matcher(), 100);
+    SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), rules, state.index());
+    var held = linker.linkInMemory(CLIENT.id(), List.of(preparer.prepare(CLIENT,
+        patient("r-3", "Grace", "Okello", "1980-01-01"), null))).get(0).record();
+    long before = state.lost().mark();
+    state.lost().forget(state.index(), List.of(held.id()));
+    long after = state.lost().mark();
+    assertFalse(state.index().contains(held.id()));
+    assertTrue(state.lost().since(before, held.id(), held.version()), "a read from before the loss");
+    assertFalse(state.lost().since(before, held.id(), held.version() + 1), "a later write of the record");
+    assertFalse(state.lost().since(after, held.id(), held.version()), "a read after the loss: made again");
+    assertFalse(state.lost().since(before, "another", 1));
   }
 
   private static Patient patient(String id, String given, String family, String birthDate) {

@@ -303,65 +303,6 @@ class ReplicasTest {
   }
 
   @Test
-  void recordsWhoseCreationTheServerLostAreTakenOutOfTheIndex() {
-    // Resubmitted: made again under its own id, with a golden record the server has.
-    JsonObject first = patient("openmrs", "lost-1", "Winnie", "Akello", "female", "1969-04-17", "0776 310 552", null);
-    HttpResponse<Buffer> made = send(a, "openmrs", first).await();
-    assertEquals(201, made.statusCode(), made.bodyAsString());
-    String id = made.bodyAsJsonObject().getString("id");
-    HapiTestServer.shared().lose("Patient/" + id, made.getHeader("LocationCRUID"));
-    HttpResponse<Buffer> again = send(a, "openmrs", first).await();
-    assertEquals(201, again.statusCode(), again.bodyAsString());
-    assertEquals(id, again.bodyAsJsonObject().getString("id"));
-    HttpResponse<Buffer> other = send(a, "lims", patient("lims", "lost-2", "Winnie", "Akello", "female", "1969-04-17",
-        "0776 310 552", null)).await();
-    assertEquals(201, other.statusCode(), other.bodyAsString());
-    assertEquals(again.getHeader("LocationCRUID"), other.getHeader("LocationCRUID"));
-    // Not resubmitted: another record of the person finds the lost one as its candidate, and is not stuck on it.
-    HttpResponse<Buffer> gone = send(a, "openmrs", patient("openmrs", "lost-3", "Denis", "Ocen", "male", "1981-08-02",
-        "0712 440 981", null)).await();
-    assertEquals(201, gone.statusCode(), gone.bodyAsString());
-    HapiTestServer.shared().lose("Patient/" + gone.bodyAsJsonObject().getString("id"), gone.getHeader("LocationCRUID"));
-    HttpResponse<Buffer> next = send(a, "lims", patient("lims", "lost-4", "Denis", "Ocen", "male", "1981-08-02",
-        "0712 440 981", null)).await();
-    assertEquals(201, next.statusCode(), next.bodyAsString());
-    assertTrue(!next.getHeader("LocationCRUID").equals(gone.getHeader("LocationCRUID")), "a golden record it has");
-    assertEquals(200, send(a, "lims", patient("lims", "lost-4", "Denis", "Ocen", "male", "1981-08-02",
-        "0712 440 981", null)).await().statusCode());
-    ready(a);
-  }
-
-  @Test
-  void anIndexAheadOfOrBehindTheStoreIsRepairedFromTheStore() throws Exception {
-    HttpResponse<Buffer> first = send(a, "openmrs", person("openmrs", "v1", 400, "0774 500 600")).await();
-    assertEquals(201, first.statusCode(), first.bodyAsString());
-    String golden = first.getHeader("LocationCRUID").substring("Patient/".length());
-    var index = a.registry().matching().get().index();
-    // Ahead: the store lost the last commit of this golden record (a FHIR server that lost acknowledged writes).
-    index.apply(List.of(), java.util.Map.of(golden, index.goldenVersion(golden) + 1));
-    HttpResponse<Buffer> second = send(a, "lims", person("lims", "v2", 400, "0774 500 600")).await();
-    assertEquals(201, second.statusCode(), second.bodyAsString());
-    assertEquals(first.getHeader("LocationCRUID"), second.getHeader("LocationCRUID"));
-    ready(a);
-    // Behind: someone else changed the golden record on the server (a new version the index has not seen).
-    HapiTestServer hapi = HapiTestServer.shared();
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String stored = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hapi.baseUrl() + "/Patient/"
-        + golden)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    JsonObject changed = new JsonObject(stored);
-    changed.put("active", true);
-    var put = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(hapi.baseUrl() + "/Patient/" + golden))
-        .header("Content-Type", "application/fhir+json")
-        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(changed.encode())).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, put.statusCode(), put.body());
-    HttpResponse<Buffer> third = send(a, "dhis2", person("dhis2", "v3", 400, "0774 500 600")).await();
-    assertEquals(201, third.statusCode(), third.bodyAsString());
-    assertEquals(first.getHeader("LocationCRUID"), third.getHeader("LocationCRUID"));
-    ready(a);
-  }
-
-  @Test
   void aFollowAskedWhileARoundIsUnderWayLearnsWhatWasWrittenBeforeIt() throws Exception {
     a.registry().followOtherWriters().await();
     Future<Integer> first;
