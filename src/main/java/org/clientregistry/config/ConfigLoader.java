@@ -171,10 +171,10 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("pdq.survivorship", e.getMessage());
     }
-    for (String id : s.trustedClients()) {
-      if (!mediator && !clients.containsKey(id)) { // in mediator mode the console's clients are known later
+    if (!mediator) { // in mediator mode the console's clients are known later
+      s.unknownClient(clients.keySet()).ifPresent(id -> {
         throw new ConfigException("pdq.trustedClients", "'" + id + "' is no client of the clients file");
-      }
+      });
     }
     return s;
   }

@@ -71,17 +71,15 @@ public record MediatorSettings(String rulesJson, LiveSettings.Values values, Fhi
       s = inForce;
     } else {
       try {
-        s = Survivorship.parse(text(config, "pdqSurvivorship"), text(config, "pdqTrustedClients"));
+        s = Survivorship.parse(text(config, "pdqSurvivorship"), text(config, "pdqTrustedClients"),
+            "the trusted clients");
       } catch (IllegalArgumentException e) {
-        throw new ConfigException("pdqSurvivorship", e.getMessage().replace("pdq.trustedClients",
-            "the trusted clients"));
+        throw new ConfigException("pdqSurvivorship", e.getMessage());
       }
     }
-    for (String id : s.trustedClients()) {
-      if (!clients.containsKey(id)) {
-        throw new ConfigException("pdqTrustedClients", "'" + id + "' is no client of this config");
-      }
-    }
+    s.unknownClient(clients.keySet()).ifPresent(id -> {
+      throw new ConfigException("pdqTrustedClients", "'" + id + "' is no client of this config");
+    });
     return s;
   }
 

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.clientregistry.store.SourceRecord;
@@ -38,21 +39,33 @@ public record Survivorship(Rule rule, List<String> trustedClients) {
     }
   }
 
+  /** From the config file's {@code pdq.survivorship} and {@code pdq.trustedClients}. */
+  public static Survivorship parse(String rule, String trustedClients) {
+    return parse(rule, trustedClients, "pdq.trustedClients");
+  }
+
   /**
-   * From {@code pdq.survivorship} and {@code pdq.trustedClients} (comma-separated client ids).
+   * From a rule's key and comma-separated client ids, most trusted first; {@code trustedSetting} names the setting
+   * of the ids in messages (the config file and the OpenHIM console call it differently).
    *
    * @throws IllegalArgumentException naming what is wrong
    */
-  public static Survivorship parse(String rule, String trustedClients) {
+  public static Survivorship parse(String rule, String trustedClients, String trustedSetting) {
     String name = rule == null || rule.isBlank() ? Rule.MOST_RECENT.key : rule.trim();
     Rule parsed = Arrays.stream(Rule.values()).filter(r -> r.key.equals(name)).findFirst().orElseThrow(() ->
         new IllegalArgumentException("must be most-recent, most-frequent or trusted-client, got '" + name + "'"));
     List<String> trusted = trustedClients == null || trustedClients.isBlank() ? List.of()
         : Arrays.stream(trustedClients.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     if (parsed == Rule.TRUSTED_CLIENT && trusted.isEmpty()) {
-      throw new IllegalArgumentException("trusted-client needs pdq.trustedClients (client ids, most trusted first)");
+      throw new IllegalArgumentException("trusted-client needs " + trustedSetting
+          + " (client ids, most trusted first)");
     }
     return new Survivorship(parsed, trusted);
+  }
+
+  /** The first trusted client that is none of these clients, if any. */
+  public Optional<String> unknownClient(Set<String> clientIds) {
+    return trustedClients.stream().filter(id -> !clientIds.contains(id)).findFirst();
   }
 
   /**

@@ -321,7 +321,8 @@ class MediatorModeTest {
     assertTrue(e.getMessage().contains("pdqTrustedClients") && e.getMessage().contains("nobody"), e.getMessage());
     JsonObject noTrusted = strangerTrusted.copy().put("pdqTrustedClients", "");
     e = assertThrows(Exception.class, () -> applier.apply(noTrusted).await());
-    assertTrue(e.getMessage().contains("pdqSurvivorship"), e.getMessage());
+    assertTrue(e.getMessage().contains("pdqSurvivorship") && e.getMessage().contains("needs the trusted clients")
+        && !e.getMessage().contains("pdq."), "named as the console names it: " + e.getMessage());
     assertEquals(before, registry.registry().live().get());
   }
 }
