@@ -1,42 +1,28 @@
 package org.clientregistry.linking;
 
+import static org.clientregistry.linking.InMemoryLinking.patient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import org.clientregistry.config.ClientConfig;
-import org.clientregistry.config.Role;
-import org.clientregistry.fhir.FieldExtractor;
-import org.clientregistry.matching.DecisionRules;
-import org.clientregistry.matching.DecisionRulesParser;
 import org.clientregistry.matching.MatchIndex;
 import org.clientregistry.matching.MatchRecord;
 import org.clientregistry.store.PatientStore;
-import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
-import org.hl7.fhir.r4.model.Patient;
+import org.clientregistry.store.SourceRecord;
 import org.junit.jupiter.api.Test;
 
-/** What another replica's writes, seen by a submission's look, bring to the index. */
+/** What another replica's writes, seen by a submission's look, bring to the index; what a lost record keeps out. */
 class IndexRepairTest {
-  private static final String SYSTEM = "http://clientregistry.org/openmrs";
-  private static final ClientConfig CLIENT = new ClientConfig("openmrs", "OpenMRS", List.of(SYSTEM), Set.of(Role.POS));
 
   @Test
   void aGoldenRecordEmptiedByAMergeIsNoNewsToLaterLooks() {
-    DecisionRules rules = DecisionRulesParser.parse(Path.of("config", "decision-rules.json"),
-        FieldExtractor::validate);
-    MatchingState state = MatchingState.of(rules, 100);
-    Linker linker = new Linker(state.index(), state.matcher(), 100);
-    SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), rules, state.index());
-    String one = linker.linkInMemory(CLIENT.id(), List.of(preparer.prepare(CLIENT,
-        patient("r-1", "Grace", "Okello", "1980-01-01"), null))).get(0).record().id();
-    String two = linker.linkInMemory(CLIENT.id(), List.of(preparer.prepare(CLIENT,
-        patient("r-2", "Peter", "Mukasa", "1975-05-05"), null))).get(0).record().id();
+    InMemoryLinking linking = InMemoryLinking.of(100);
+    MatchingState state = linking.state();
+    String one = linking.link(patient("r-1", "Grace", "Okello", "1980-01-01")).id();
+    String two = linking.link(patient("r-2", "Peter", "Mukasa", "1975-05-05")).id();
     MatchIndex index = state.index();
     MatchRecord moved = index.record(one).orElseThrow();
     String emptied = moved.goldenId();
@@ -57,13 +43,9 @@ class IndexRepairTest {
 
   @Test
   void aRecordTakenOutAsLostIsRefusedOnlyToReadsThatBeganBefore() {
-    DecisionRules rules = DecisionRulesParser.parse(Path.of("config", "decision-rules.json"),
-        FieldExtractor::validate);
-    MatchingState state = MatchingState.of(rules, 100);
-    Linker linker = new Linker(state.index(), state.matcher(), 100);
-    SubmissionPreparer preparer = new SubmissionPreparer(state.extractor(), rules, state.index());
-    var held = linker.linkInMemory(CLIENT.id(), List.of(preparer.prepare(CLIENT,
-        patient("r-3", "Grace", "Okello", "1980-01-01"), null))).get(0).record();
+    InMemoryLinking linking = InMemoryLinking.of(100);
+    MatchingState state = linking.state();
+    SourceRecord held = linking.link(patient("r-3", "Grace", "Okello", "1980-01-01"));
     long before = state.lost().mark();
     state.lost().forget(state.index(), List.of(held.id()));
     long after = state.lost().mark();
@@ -72,14 +54,5 @@ class IndexRepairTest {
     assertFalse(state.lost().since(before, held.id(), held.version() + 1), "a later write of the record");
     assertFalse(state.lost().since(after, held.id(), held.version()), "a read after the loss: made again");
     assertFalse(state.lost().since(before, "another", 1));
-  }
-
-  private static Patient patient(String id, String given, String family, String birthDate) {
-    Patient p = new Patient();
-    p.addIdentifier().setSystem(SYSTEM).setValue(id);
-    p.addName().setFamily(family).addGiven(given);
-    p.setGender(AdministrativeGender.FEMALE);
-    p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
-    return p;
   }
 }
