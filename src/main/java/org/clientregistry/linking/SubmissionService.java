@@ -198,6 +198,7 @@ public final class SubmissionService {
               IndexRepair.fromFound(state, existing, mark);
               return linker.plan(client.id(), subs, existing);
             }, false))
+            .compose(planned -> AskedPairs.dropAsked(store, worker, state.index(), planned))
             .compose(planned -> {
               tried[0] = planned.commit();
               return writeAndLook(store, state, linker, client, planned);

@@ -112,6 +112,12 @@ final class ObservedStore implements PatientStore {
     return store.otherWrites(since, sources, goldens, unlinked);
   }
 
+  @Override
+  public Future<java.util.Set<String>> openReviewPairs(java.util.Collection<String> pairs) {
+    return call("find open review items of these pairs", "GET", "/review-items", "pairs=" + pairs.size(),
+        () -> store.openReviewPairs(pairs), open -> open.size() + " open");
+  }
+
   // Administration reads are not made on behalf of point-of-service requests: passed through unrecorded.
   @Override
   public Future<Page<ReviewItem>> reviewItems(ReviewQuery query) {

@@ -138,4 +138,33 @@ class ReviewItemsTest extends SharedRegistryTest {
     assertTrue(total < 12 * 11 / 2, "fewer than one item per pair of look-alikes: " + total);
     assertTrue(toldOfTheRest, "an item says how many candidates it left out");
   }
+
+  @Test
+  void aPairOfGoldenRecordsAlreadyInQuestionIsNotAskedAgainFromAnotherMember() throws Exception {
+    // A, then B: same name and birth date, other sex and phone (a review item: B against A's golden record).
+    HttpResponse<Buffer> a = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "gp-a", "Moses", "Opio",
+        "male", "1979-07-07", "0772 111 707", null));
+    HttpResponse<Buffer> b = registry.post("dhis2", "/fhir/Patient", patient("dhis2", "gp-b", "Moses", "Opio",
+        "female", "1979-07-07", "0700 222 808", null));
+    String goldenA = a.getHeader("LocationCRUID").substring("Patient/".length());
+    String goldenB = b.getHeader("LocationCRUID").substring("Patient/".length());
+    assertNotEquals(goldenA, goldenB);
+    // Later requests: C joins B and D joins A, each as uncertain about the other golden record as B was.
+    HttpResponse<Buffer> c = registry.post("lims", "/fhir/Patient", patient("lims", "gp-c", "Moses", "Opio",
+        "female", "1979-07-07", "0700 222 808", null));
+    HttpResponse<Buffer> d = registry.post("lims", "/fhir/Patient", patient("lims", "gp-d", "Moses", "Opio",
+        "male", "1979-07-07", "0772 111 707", null));
+    assertEquals("Patient/" + goldenB, c.getHeader("LocationCRUID"));
+    assertEquals("Patient/" + goldenA, d.getHeader("LocationCRUID"));
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/registry.db"));
+         PreparedStatement ps = db.prepareStatement("SELECT s.id_value FROM review_item r JOIN source_record s"
+             + " ON s.id = r.source_id WHERE s.id_value LIKE 'gp-%' AND r.status = 'open'");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        asked.add(rs.getString(1));
+      }
+    }
+    assertEquals(java.util.List.of("gp-b"), asked, "one open question about the two golden records");
+  }
 }

@@ -53,6 +53,25 @@ final class AdminQueries {
     }
   }
 
+  /** Which of these (source id "/" golden id) pairs have an open item: one look each, through the open-pair index. */
+  static java.util.Set<String> openPairs(Connection c, java.util.Collection<String> pairs) throws SQLException {
+    java.util.Set<String> open = new java.util.HashSet<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM review_item WHERE source_id = ? AND golden_id = ? AND status = 'open'")) {
+      for (String pair : pairs) {
+        int slash = pair.indexOf('/');
+        ps.setString(1, pair.substring(0, slash));
+        ps.setString(2, pair.substring(slash + 1));
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            open.add(pair);
+          }
+        }
+      }
+    }
+    return open;
+  }
+
   static AdminReads.Page<SourceRecord> links(Connection c, AdminReads.LinkQuery q) throws SQLException {
     List<Object> args = new ArrayList<>();
     StringBuilder where = new StringBuilder(" FROM source_record WHERE 1 = 1");

@@ -253,6 +253,11 @@ public final class EmbeddedStore implements PatientStore, org.clientregistry.sto
   }
 
   @Override
+  public Future<java.util.Set<String>> openReviewPairs(java.util.Collection<String> pairs) {
+    return read(c -> AdminQueries.openPairs(c, pairs));
+  }
+
+  @Override
   public Future<Page<SourceRecord>> links(LinkQuery query) {
     return read(c -> AdminQueries.links(c, query));
   }
