@@ -3,6 +3,7 @@ package org.clientregistry.api;
 import static org.clientregistry.Patients.NATIONAL_ID;
 import static org.clientregistry.Patients.patient;
 import static org.clientregistry.Patients.system;
+import static org.clientregistry.ihe.OhieRegistryTest.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,7 +13,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,20 +24,6 @@ class PixAndBundleTest extends SharedRegistryTest {
   static final String CRUID = "http://openclientregistry.org/fhir/CRUID";
   static HttpResponse<Buffer> pix(String query) {
     return registry.get("openmrs", "/fhir/Patient/$ihe-pix?" + query);
-  }
-
-  static List<String> values(JsonObject parameters, String name) {
-    List<String> out = new ArrayList<>();
-    for (Object o : parameters.getJsonArray("parameter", new JsonArray())) {
-      JsonObject p = (JsonObject) o;
-      if (p.getString("name").equals(name)) {
-        out.add(p.containsKey("valueIdentifier")
-            ? p.getJsonObject("valueIdentifier").getString("system") + "|"
-                + p.getJsonObject("valueIdentifier").getString("value")
-            : p.getJsonObject("valueReference").getString("reference"));
-      }
-    }
-    return out;
   }
 
   @Test

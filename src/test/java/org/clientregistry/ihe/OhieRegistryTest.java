@@ -89,7 +89,7 @@ public abstract class OhieRegistryTest {
   }
 
   /** The targetIdentifier (system|value) or targetId (reference) values of a PIX answer. */
-  static List<String> values(JsonObject parameters, String name) {
+  public static List<String> values(JsonObject parameters, String name) {
     List<String> out = new ArrayList<>();
     for (Object o : parameters.getJsonArray("parameter", new JsonArray())) {
       JsonObject p = (JsonObject) o;
