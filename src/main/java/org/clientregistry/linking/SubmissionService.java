@@ -225,8 +225,8 @@ public final class SubmissionService {
           }
           if (e instanceof StoreConflictException) {
             // Ids and versions only (no demographics): which records kept the submission from committing.
-            LOG.warn("A submission gave up after {} lost races; the last: {}; it tried to write {}", attempt, e.getMessage(),
-                tried[0] == null ? "nothing" : versions(tried[0].changes()));
+            LOG.warn("A submission gave up after {} lost races; the last: {}; it tried to write {}", attempt,
+                e.getMessage(), tried[0] == null ? "nothing" : versions(tried[0].changes()));
             return Future.failedFuture(new FhirException(409, IssueType.CONFLICT,
                 "The record kept changing concurrently; try again"));
           }
