@@ -138,8 +138,10 @@ public final class Registry {
   /** @param fromConsole the FHIR server of the saved console config, or null */
   private static PatientStore openStore(Vertx vertx, RegistryConfig config, MediatorSettings.FhirServer fromConsole) {
     if (config.store().type().equals("fhirserver")) {
-      return FhirServerStore.open(vertx, ConfigApplier.merged(config.store().fhirServer(), fromConsole),
-          config.cruidSystem());
+      FhirServerStore store = FhirServerStore.open(vertx, ConfigApplier.merged(config.store().fhirServer(),
+          fromConsole), config.cruidSystem());
+      store.defineSearchParameters();
+      return store;
     }
     return EmbeddedStore.open(vertx, config.store().dataDir(), config.store().synchronous());
   }
@@ -268,7 +270,8 @@ public final class Registry {
             config.lookups().matchMinAgreeingFields()),
         new OpsRoutes(store, matching::loaded, () -> matching.get().index().size(), this::notReady,
             () -> mediator == null ? null : status.detail()).indexInStep(submissions::indexInStep),
-        org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION,
+        // Built per request: a FHIR server's search parameters come into force after start.
+        () -> org.clientregistry.api.MetadataFactory.capabilityStatement(config.baseUrl(), VERSION,
             store instanceof org.clientregistry.store.DemographicSearch s ? s.parameters() : java.util.List.of(),
             store instanceof org.clientregistry.store.SubscriptionStore), metrics,
         adminRoutes(submissions), new org.clientregistry.api.PdqRoutes(new org.clientregistry.pdq.PdqService(store,

@@ -31,7 +31,7 @@ public final class RegistryRouter {
         .end(routes.metrics().prometheus()));
     router.get("/ready").handler(routes.ops()::ready);
     router.route("/fhir*").handler(gateway);
-    router.get("/fhir/metadata").handler(FhirHandlers.open(ctx -> FhirResponse.of(200, routes.metadata())));
+    router.get("/fhir/metadata").handler(FhirHandlers.open(ctx -> FhirResponse.of(200, routes.metadata().get())));
     router.route("/fhir*").handler(BodyHandler.create(false).setBodyLimit(bodyLimit)).handler(caller);
     router.post("/fhir/Patient").handler(FhirHandlers.withRole(Role.POS, routes.patients()::create));
     router.get("/fhir/Patient/$ihe-pix").handler(FhirHandlers.withRole(Role.POS, routes.pix()::lookup));
@@ -70,7 +70,8 @@ public final class RegistryRouter {
 
   /** The route handlers, built once per process and shared by every server instance. */
   public record Routes(PatientRoutes patients, BundleRoutes bundles, PixRoutes pix, MatchRoutes match, OpsRoutes ops,
-                       org.hl7.fhir.r4.model.CapabilityStatement metadata, Metrics metrics, AdminRoutes admin,
+                       java.util.function.Supplier<org.hl7.fhir.r4.model.CapabilityStatement> metadata,
+                       Metrics metrics, AdminRoutes admin,
                        PdqRoutes pdq, FeedRoutes feed, SubscriptionRoutes subs) {}
 
   private static void accessLog(RoutingContext ctx, Metrics metrics) {

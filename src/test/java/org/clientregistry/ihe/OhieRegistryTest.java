@@ -1,5 +1,7 @@
 package org.clientregistry.ihe;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +47,35 @@ public abstract class OhieRegistryTest {
     env.put("CR_MATCHING_RULES_FILE", Path.of("src/test/resources/ohie/decision-rules.json").toAbsolutePath()
         .toString());
     registry = new TestRegistry(dir, env).start();
+    if (OnFhirServer.class.isAssignableFrom(test.getTestClass().orElseThrow())) {
+      awaitSearchParameters();
+    }
+  }
+
+  /**
+   * On a FHIR server: waits until the server searches by the Patient parameters the registry defines there at
+   * start (mothersMaidenName, mother-identifier), which the metadata then declares.
+   */
+  private static void awaitSearchParameters() {
+    List<String> wanted = List.of("mothersMaidenName", "mother-identifier");
+    List<String> declared = declaredSearchParameters();
+    for (int i = 0; i < 600 && !declared.containsAll(wanted); i++) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      declared = declaredSearchParameters();
+    }
+    assertTrue(declared.containsAll(wanted), "the FHIR server searches by them: " + declared);
+  }
+
+  /** The Patient search parameters the registry's CapabilityStatement declares. */
+  static List<String> declaredSearchParameters() {
+    return registry.get(VIEWER, "/fhir/metadata").bodyAsJsonObject().getJsonArray("rest").getJsonObject(0)
+        .getJsonArray("resource").getJsonObject(0).getJsonArray("searchParam").stream()
+        .map(o -> ((JsonObject) o).getString("name")).toList();
   }
 
   @AfterAll

@@ -14,7 +14,10 @@ import org.clientregistry.store.DemographicSearch.Clause;
  * prefixed dates as one search each).
  */
 final class DemographicSearches {
-  /** A FHIR server searches {@code active} as well; {@code mothersMaidenName} needs a SearchParameter it lacks. */
+  /**
+   * A FHIR server searches {@code active} as well; {@code mothersMaidenName} and {@code mother-identifier} once the
+   * SearchParameters the registry defines there are in force (ServerSearchParameters).
+   */
   static final List<String> PARAMETERS = Stream.concat(DemographicSearch.PARAMETERS.stream(), Stream.of("active"))
       .toList();
 

@@ -79,10 +79,12 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     private volatile AuditBatches audits;
     private volatile TransactionGroups groups;
     private volatile SourceLookups lookups;
+    private final ServerSearchParameters searchParameters;
 
     Shared(FhirHttp http, WorkerExecutor parsers, RegistryResources resources, RegistryConfig.FhirServer config,
-           Queue<String> unlinkedAtLoad) {
+           Queue<String> unlinkedAtLoad, ServerSearchParameters searchParameters) {
       this.http = http;
+      this.searchParameters = searchParameters;
       this.parsers = parsers;
       this.resources = resources;
       this.config = config;
@@ -99,12 +101,20 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
     LOG.info("FHIR server store at {}", config.baseUrl());
     FhirServerStore store = new FhirServerStore(new Shared(new FhirHttp(vertx, config),
         vertx.createSharedWorkerExecutor("cr-fhir-parse", 2), new RegistryResources(cruidSystem), config,
-        new ConcurrentLinkedQueue<>()),
+        new ConcurrentLinkedQueue<>(), new ServerSearchParameters(vertx)),
         CallLog.NONE);
     store.shared.audits = new AuditBatches(store.transactions::commit);
     store.shared.groups = new TransactionGroups(store, store.transactions, config.transactionsInFlight());
     store.shared.lookups = new SourceLookups(store, config.transactionsInFlight());
     return store;
+  }
+
+  /**
+   * Defines on the server, in the background, the Patient search parameters PDQm needs that it lacks; they are
+   * searched once the server has them in force (ServerSearchParameters).
+   */
+  public void defineSearchParameters() {
+    shared.searchParameters.ensure(shared.http);
   }
 
   /** This store recording each of its HTTP exchanges in {@code log}. */
@@ -156,7 +166,10 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   /** A FHIR server searches {@code active} as well; {@code mothersMaidenName} needs a SearchParameter it lacks. */
   @Override
   public List<String> parameters() {
-    return DemographicSearches.PARAMETERS;
+    Set<String> extra = shared.searchParameters.inForce();
+    return extra.isEmpty() ? DemographicSearches.PARAMETERS : java.util.stream.Stream.concat(
+        DemographicSearches.PARAMETERS.stream(), ServerSearchParameters.DEFINITIONS.stream()
+            .map(ServerSearchParameters.Definition::code).filter(extra::contains)).toList();
   }
 
   /** PDQm: the FHIR server's own Patient search, restricted to linked source records (DemographicSearches). */
@@ -294,6 +307,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
           }
           vertx.setTimer(60_000, t -> old.close());
           LOG.info("FHIR server store now at {}", next.baseUrl());
+          shared.searchParameters.restart(candidate);
           return Future.succeededFuture();
         });
   }

@@ -1,0 +1,115 @@
+package org.clientregistry.store.fhirserver;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.clientregistry.calls.CallLog;
+import org.clientregistry.store.DemographicSearch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two Patient search parameters a FHIR server lacks that PDQm answers need: {@code mothersMaidenName} (PDQm's
+ * own; a Patient Demographics Supplier shall support it) and {@code mother-identifier} (the registry's, OHIE-CR-05).
+ * Defined on the server at start when it does not search them already (a conditional update by canonical URL: an
+ * unchanged definition makes no new version), then searched once the server has them in force, which it says by
+ * answering a strict search by them. A server that refuses the definition keeps them refused here too (400).
+ */
+final class ServerSearchParameters {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerSearchParameters.class);
+  /** A newly defined parameter is asked after for this long (HAPI FHIR takes it into force within seconds). */
+  private static final int PROBES = 150;
+  private static final long PROBE_EVERY_MS = 2_000;
+  private static final Map<String, String> STRICT = Map.of("Cache-Control", "no-cache, no-store",
+      "Prefer", "handling=strict");
+
+  record Definition(String code, String type, String url, String expression, String description) {}
+
+  static final List<Definition> DEFINITIONS = List.of(
+      new Definition("mothersMaidenName", "string",
+          "https://profiles.ihe.net/ITI/PDQm/SearchParameter/PDQm-mothersMaidenName",
+          "Patient.extension('" + DemographicSearch.MOTHERS_MAIDEN_NAME + "').value",
+          "The patient's mother's maiden name (PDQm)"),
+      new Definition(DemographicSearch.MOTHER_IDENTIFIER, "token",
+          "http://openclientregistry.org/fhir/SearchParameter/Patient-mother-identifier",
+          "Patient.contact.where(relationship.coding.where(code in (" + DemographicSearch.MOTHER_CODES.stream()
+              .map(c -> "'" + c + "'").collect(Collectors.joining(" | ")) + ")).exists()).extension('"
+              + DemographicSearch.RELATED_IDENTIFIER + "').value",
+          "An identifier of the patient's mother, kept on her contact (OHIE-CR-05)"));
+
+  private final Vertx vertx;
+  private final Set<String> inForce = ConcurrentHashMap.newKeySet();
+
+  ServerSearchParameters(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** The codes the server searches now. */
+  Set<String> inForce() {
+    return inForce;
+  }
+
+  /** Another server from now on: what it searches is learnt again. */
+  void restart(FhirHttp http) {
+    inForce.clear();
+    ensure(http);
+  }
+
+  /** Looks, defines what is missing and waits for it in the background; never fails (what fails stays out). */
+  void ensure(FhirHttp http) {
+    for (Definition d : DEFINITIONS.stream().filter(d -> !inForce.contains(d.code())).toList()) {
+      probe(http, d).compose(known -> known ? Future.succeededFuture()
+              : http.send("FHIR: define search parameter " + d.code(), HttpMethod.PUT, "/SearchParameter?url="
+                  + FhirServerStore.enc(d.url()), Map.of(), body(d).encode(), CallLog.NONE).compose(reply -> {
+                    if (!reply.ok()) {
+                      LOG.warn("The FHIR server refused to define the search parameter {} (HTTP {}); PDQm refuses it"
+                          + " on this store", d.code(), reply.status());
+                      return Future.succeededFuture();
+                    }
+                    waitFor(http, d, PROBES);
+                    return Future.succeededFuture();
+                  }))
+          .onFailure(e -> LOG.warn("Could not check the FHIR server's search parameter {}: {}", d.code(),
+              e.getMessage()));
+    }
+  }
+
+  /** Asks again every few seconds until the server searches by it, or gives up with a warning. */
+  private void waitFor(FhirHttp http, Definition d, int left) {
+    vertx.setTimer(PROBE_EVERY_MS, t -> probe(http, d).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        return;
+      }
+      if (left > 1) {
+        waitFor(http, d, left - 1);
+      } else {
+        LOG.warn("The FHIR server has not taken the search parameter {} into force; PDQm refuses it on this store"
+            + " until the registry starts again", d.code());
+      }
+    }));
+  }
+
+  /** Whether the server searches by this parameter (a strict search answers 400 for one it does not know). */
+  private Future<Boolean> probe(FhirHttp http, Definition d) {
+    return http.send("FHIR: check search parameter " + d.code(), HttpMethod.GET, "/Patient?" + d.code()
+        + "=registry-probe&_count=1&_elements=id", STRICT, null, CallLog.NONE).map(reply -> {
+          if (reply.ok() && inForce.add(d.code())) {
+            LOG.info("The FHIR server searches Patient by {}", d.code());
+          }
+          return reply.ok();
+        });
+  }
+
+  private static JsonObject body(Definition d) {
+    return new JsonObject().put("resourceType", "SearchParameter").put("url", d.url()).put("name", d.code())
+        .put("status", "active").put("description", d.description()).put("code", d.code())
+        .put("base", new JsonArray().add("Patient")).put("type", d.type()).put("expression", d.expression());
+  }
+}
