@@ -96,15 +96,29 @@ final class ServerSearchParameters {
     }));
   }
 
-  /** Whether the server searches by this parameter (a strict search answers 400 for one it does not know). */
+  /**
+   * Whether the server searches by this parameter: a strict search answers 400 for one it does not know, and the
+   * answer's self link names the parameters it used (a lenient server leaves out those it ignored).
+   */
   private Future<Boolean> probe(FhirHttp http, Definition d) {
     return http.send("FHIR: check search parameter " + d.code(), HttpMethod.GET, "/Patient?" + d.code()
         + "=registry-probe&_count=1&_elements=id", STRICT, null, CallLog.NONE).map(reply -> {
-          if (reply.ok() && inForce.add(d.code())) {
+          boolean used = reply.ok() && selfUses(reply.body(), d.code());
+          if (used && inForce.add(d.code())) {
             LOG.info("The FHIR server searches Patient by {}", d.code());
           }
-          return reply.ok();
+          return used;
         });
+  }
+
+  private static boolean selfUses(String bundle, String code) {
+    try {
+      JsonArray links = new JsonObject(bundle).getJsonArray("link", new JsonArray());
+      return links.stream().map(JsonObject.class::cast).anyMatch(l -> "self".equals(l.getString("relation"))
+          && l.getString("url", "").contains(code + "="));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private static JsonObject body(Definition d) {
