@@ -71,8 +71,7 @@ public final class RegistryRouter {
   /** The route handlers, built once per process and shared by every server instance. */
   public record Routes(PatientRoutes patients, BundleRoutes bundles, PixRoutes pix, MatchRoutes match, OpsRoutes ops,
                        java.util.function.Supplier<org.hl7.fhir.r4.model.CapabilityStatement> metadata,
-                       Metrics metrics, AdminRoutes admin,
-                       PdqRoutes pdq, FeedRoutes feed, SubscriptionRoutes subs) {}
+                       Metrics metrics, AdminRoutes admin, PdqRoutes pdq, FeedRoutes feed, SubscriptionRoutes subs) {}
 
   private static void accessLog(RoutingContext ctx, Metrics metrics) {
     long start = System.nanoTime();

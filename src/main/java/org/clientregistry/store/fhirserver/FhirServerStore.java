@@ -163,7 +163,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
             .sorted(java.util.Comparator.comparing(p -> p.getIdElement().getIdPart())).toList());
   }
 
-  /** A FHIR server searches {@code active} as well; {@code mothersMaidenName} needs a SearchParameter it lacks. */
+  /** The common parameters and {@code active}; mothersMaidenName and mother-identifier once in force there. */
   @Override
   public List<String> parameters() {
     Set<String> extra = shared.searchParameters.inForce();
