@@ -146,6 +146,7 @@ public abstract class AdminStoreContract extends StoreContractSupport {
     store().commit(newPersonWithEvent(fromOpenmrs, id(), "openmrs", now())).await();
     store().commit(newPersonWithEvent(fromDhis2, id(), "dhis2", now())).await();
     store().commit(newPersonWithEvent(g + "-m", g, "openmrs", now())).await();
+    int openBefore = store().openReviewItemCount().await();
     Instant t0 = now().minusSeconds(60);
     ReviewItem first = new ReviewItem(id(), fromOpenmrs, g, g + "-m", 0.6, "possible", rule, "possible match",
         "{\"name\":\"jw 0.81\"}", t0);
@@ -160,6 +161,7 @@ public abstract class AdminStoreContract extends StoreContractSupport {
     ReviewItem thirdResolved = new ReviewItem(third.id(), fromOpenmrs, null, null, 0.8, "probable", rule,
         "below auto-link", null, third.created(), ReviewItem.RESOLVED, "new-golden", "admin-1", resolvedAt, null);
 
+    assertEquals(openBefore + 2, store().openReviewItemCount().await(), "the backlog: open items only");
     assertEquals(new AdminReads.Page<>(List.of(first, second), 2), reviews(ReviewItem.OPEN, rule, null, null, null,
         null, null, 0, 10));
     assertEquals(new AdminReads.Page<>(List.of(first, second, thirdResolved), 3), reviews(null, rule, null, null,

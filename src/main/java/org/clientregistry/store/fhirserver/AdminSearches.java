@@ -33,6 +33,8 @@ import org.hl7.fhir.r4.model.Patient;
  */
 final class AdminSearches {
   private static final String CODE = "/Basic?code=";
+  /** Only open items carry a review-pair identifier (a decision takes it away): any value of that system. */
+  private static final String OPEN = "&identifier=" + FhirServerStore.token(RegistryResources.REVIEW_PAIR, "");
   private static final int IDS_PER_SEARCH = 100;
   /** Millisecond precision always, so that a position's time is searched exactly. */
   private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
@@ -49,8 +51,9 @@ final class AdminSearches {
     boolean byClient = query.clientId() != null;
     List<ReviewItem> items = new ArrayList<>();
     Map<String, String> clients = new HashMap<>();
-    String search = CODE + kind(RegistryResources.REVIEW_ITEM) + (byClient ? "&_include=Basic:subject" : "")
-        + "&_count=" + store.pageSize();
+    // Open items only, when only they are asked for: decided items (which pile up) are not read.
+    String search = CODE + kind(RegistryResources.REVIEW_ITEM) + (ReviewItem.OPEN.equals(query.status()) ? OPEN : "")
+        + (byClient ? "&_include=Basic:subject" : "") + "&_count=" + store.pageSize();
     return store.pages("FHIR: list review items", search, r -> {
       if (r instanceof Basic b && b.getCode().hasCoding(RegistryResources.KIND, RegistryResources.REVIEW_ITEM)) {
         ReviewItem item = store.resources().review(b);
@@ -67,6 +70,12 @@ final class AdminSearches {
       items.sort(Comparator.comparing(ReviewItem::created).thenComparing(ReviewItem::id));
       return page(items, query.offset(), query.count());
     });
+  }
+
+  /** How many review items are open, counted by the server. */
+  Future<Integer> openReviewItemCount() {
+    return store.searchBundle("FHIR: count open review items", CODE + kind(RegistryResources.REVIEW_ITEM) + OPEN
+        + "&_summary=count").map(bundle -> bundle.getTotal());
   }
 
   Future<Optional<ReviewItem>> reviewItem(String id) {

@@ -243,6 +243,11 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   }
 
   @Override
+  public Future<Integer> openReviewItemCount() {
+    return admin.openReviewItemCount();
+  }
+
+  @Override
   public Future<AdminReads.Page<ReviewItem>> reviewItems(ReviewQuery query) {
     return admin.reviewItems(query);
   }
