@@ -47,13 +47,18 @@ final class AdminSearches {
   }
 
   Future<AdminReads.Page<ReviewItem>> reviewItems(AdminReads.ReviewQuery query) {
+    return reviewItems(query, "");
+  }
+
+  /** {@code narrower}: more search parameters for the server, that never leave out an item the query wants. */
+  private Future<AdminReads.Page<ReviewItem>> reviewItems(AdminReads.ReviewQuery query, String narrower) {
     // The client is the source record's tag: its Patient comes along only when asked for.
     boolean byClient = query.clientId() != null;
     List<ReviewItem> items = new ArrayList<>();
     Map<String, String> clients = new HashMap<>();
     // Open items only, when only they are asked for: decided items (which pile up) are not read.
     String search = CODE + kind(RegistryResources.REVIEW_ITEM) + (ReviewItem.OPEN.equals(query.status()) ? OPEN : "")
-        + (byClient ? "&_include=Basic:subject" : "") + "&_count=" + store.pageSize();
+        + narrower + (byClient ? "&_include=Basic:subject" : "") + "&_count=" + store.pageSize();
     return store.pages("FHIR: list review items", search, r -> {
       if (r instanceof Basic b && b.getCode().hasCoding(RegistryResources.KIND, RegistryResources.REVIEW_ITEM)) {
         ReviewItem item = store.resources().review(b);
@@ -203,7 +208,8 @@ final class AdminSearches {
 
   /**
    * Link events stored from the time on (by {@code _lastUpdated}, the transaction's time) counted as they are read,
-   * and the review items counted as the queue reads them (a FHIR server cannot count by extension values).
+   * and the review items written since (less a margin) counted as they are read (a FHIR server cannot count by
+   * extension values).
    */
   Future<AdminReads.Activity> activity(Instant since) {
     long[] links = new long[3];
@@ -215,15 +221,23 @@ final class AdminSearches {
           }
         }, () -> false);
     Future<List<ReviewItem>> items = reviewItems(new AdminReads.ReviewQuery(null, null, null, null, null, null,
-        null, 0, Integer.MAX_VALUE)).map(AdminReads.Page::items);
+        null, 0, Integer.MAX_VALUE), touchedSince(since)).map(AdminReads.Page::items);
     return Future.all(events, items).map(all -> new AdminReads.Activity(links[0], links[1], links[2],
         items.result().stream().filter(i -> !i.created().isBefore(since)).count(),
         items.result().stream().filter(i -> i.resolvedAt() != null && !i.resolvedAt().isBefore(since)).count()));
   }
 
+  /**
+   * Items raised or decided from a time on were last written then or later (by the server's clock, which may differ
+   * from the registry's that stamps them: an hour of margin); older items are not read.
+   */
+  private static String touchedSince(Instant since) {
+    return "&_lastUpdated=" + enc("ge" + MILLIS.format(since.minus(java.time.Duration.ofHours(1))));
+  }
+
   Future<List<AdminReads.DayCount>> decisionsPerDay(Instant since) {
     return reviewItems(new AdminReads.ReviewQuery(ReviewItem.RESOLVED, null, null, null, null, null, null, 0,
-        Integer.MAX_VALUE)).map(page -> page.items().stream()
+        Integer.MAX_VALUE), touchedSince(since)).map(page -> page.items().stream()
             .filter(i -> i.resolvedAt() != null && !i.resolvedAt().isBefore(since))
             .collect(Collectors.groupingBy(i -> new AdminReads.DayCount(
                 java.time.LocalDate.ofInstant(i.resolvedAt(), ZoneOffset.UTC), i.decision(), 0),
