@@ -18,7 +18,8 @@ import org.clientregistry.store.ReviewItem;
  * about golden record B asks what an open item raised from another member of A about B (or of B about A) already
  * asks: such an item is not raised again, so the administrator meets each question once. A record that matches a
  * member of B certainly is still raised (it says more: possible duplicate golden records). Within one request the
- * workspace sees to this; across requests the store is asked, only when a submission would raise such items.
+ * workspace sees to this; across requests (submissions, administrators' decisions, re-match batches) the store is
+ * asked, only when a change would raise such items.
  */
 final class AskedPairs {
   /** Members looked at per golden record: two large golden records are compared through their first members. */
@@ -53,8 +54,14 @@ final class AskedPairs {
     List<Set<String>> out = new ArrayList<>();
     for (ReviewItem r : changes.reviews()) {
       Set<String> pairs = new LinkedHashSet<>();
-      String own = changes.sources().stream().filter(s -> s.id().equals(r.sourceId()))
-          .map(ChangeSet.SourceWrite::goldenId).findFirst().orElse(null);
+      // The record's golden record after this change (a re-match may raise an item for a record it leaves alone).
+      java.util.Optional<ChangeSet.SourceWrite> write = changes.sources().stream()
+          .filter(s -> s.id().equals(r.sourceId())).findFirst();
+      String own = write.map(ChangeSet.SourceWrite::goldenId)
+          .orElseGet(() -> index.record(r.sourceId()).map(MatchRecord::goldenId).orElse(null));
+      if (write.isEmpty() || write.get().expectedVersion() > 0) {
+        pairs.add(r.pair()); // a stored record may have this very item open (the store would not add it again)
+      }
       // A golden record this change creates has no other members, and no item names it yet.
       boolean created = changes.goldens().stream().anyMatch(g -> g.id().equals(own) && g.expectedVersion() == 0);
       // A certain match with a member of another golden record says more (two golden records of one person): kept.

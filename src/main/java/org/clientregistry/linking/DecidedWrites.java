@@ -49,7 +49,8 @@ final class DecidedWrites {
       Workspace ws = new Workspace(state.index(), state.index().emptyLike());
       d.decide(ws, linker.planner());
       return ws.toCommit();
-    }, false)).compose(commit -> writer.write(linker, commit).map(commit)).recover(e ->
+    }, false)).compose(commit -> writer.withoutAsked(state.index(), commit))
+        .compose(commit -> writer.write(linker, commit).map(commit)).recover(e ->
         e instanceof StoreConflictException && attempt < MAX_ATTEMPTS
             ? pause(attempt).compose(v -> attempt(decision, attempt + 1)) : Future.failedFuture(e));
   }

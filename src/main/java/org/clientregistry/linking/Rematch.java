@@ -59,13 +59,16 @@ public final class Rematch {
   /** Decides everything, writes nothing. */
   public Future<Report> dryRun() {
     MatchingState state = matching.get();
+    int[] goldens = {0};
     return worker.executeBlocking(() -> {
       Workspace ws = new Workspace(state.index(), state.index().emptyLike()).by("registry", "re-match");
       RematchPlanner planner = new RematchPlanner(new Linker(state.index(), state.matcher(), maxCandidates).planner());
       List<String> ids = state.index().goldenIdsSorted();
       ids.forEach(id -> planner.recheck(ws, id));
-      return report(ws.toCommit(), ids.size(), null, true);
-    }, false);
+      goldens[0] = ids.size();
+      return new Linker.Planned(List.of(), ws.toCommit());
+    }, false).compose(planned -> AskedPairs.dropAsked(store, worker, state.index(), planned)) // as apply does
+        .map(planned -> report(planned.commit(), goldens[0], null, true));
   }
 
   /**

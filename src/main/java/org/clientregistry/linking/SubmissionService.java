@@ -344,6 +344,12 @@ public final class SubmissionService {
     });
   }
 
+  /** A change decided outside a submission without the review items an open item already asks (AskedPairs). */
+  Future<Workspace.Commit> withoutAsked(org.clientregistry.matching.MatchIndex index, Workspace.Commit commit) {
+    return AskedPairs.dropAsked(store, worker, index, new Linker.Planned(List.of(), commit))
+        .map(Linker.Planned::commit);
+  }
+
   /** Writes a change decided outside a submission (administration), through the same gate, then indexes it. */
   Future<Void> write(Linker linker, Workspace.Commit commit) {
     return write(store, linker, new Linker.Planned(List.of(), commit)).mapEmpty();

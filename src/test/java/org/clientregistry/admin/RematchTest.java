@@ -95,6 +95,32 @@ class RematchTest {
   }
 
   @Test
+  void aReMatchDoesNotAskAgainAboutAPairOfGoldenRecordsAlreadyInQuestion() throws Exception {
+    try (TestRegistry registry = new TestRegistry(dir).start()) {
+      // A: two records of one person; B: same name and birth date, other sex and phone (an item: B against A).
+      HttpResponse<Buffer> a1 = registry.post("openmrs", "/fhir/Patient", patient("openmrs", "rq-a1", "Moses", "Opio",
+          "male", "1979-07-07", "0772 111 707", null));
+      HttpResponse<Buffer> a2 = registry.post("lims", "/fhir/Patient", patient("lims", "rq-a2", "Moses", "Opio",
+          "male", "1979-07-07", "0772 111 707", null));
+      HttpResponse<Buffer> b = registry.post("dhis2", "/fhir/Patient", patient("dhis2", "rq-b", "Moses", "Opio",
+          "female", "1979-07-07", "0700 222 808", null));
+      assertEquals(golden(a1), golden(a2));
+      assertNotEquals(golden(a1), golden(b));
+      assertEquals(1, openItems(registry), "B against A");
+      // Re-matching under the same rules finds A uncertain about B again: the question is open already.
+      assertEquals(0, registry.post("admin", "/links/rematch", new JsonObject()).bodyAsJsonObject()
+          .getLong("reviewItems"), "the dry run raises none either");
+      assertEquals(202, registry.post("admin", "/links/rematch", new JsonObject().put("apply", true)).statusCode());
+      waitUntilDone(registry);
+      assertEquals(1, openItems(registry), "still one question about A and B");
+    }
+  }
+
+  private long openItems(TestRegistry registry) {
+    return registry.get("admin", "/review?_count=100").bodyAsJsonObject().getLong("total");
+  }
+
+  @Test
   void anApplyThatStoppedResumesAfterTheLastWrittenBatch() throws Exception {
     try (TestRegistry registry = new TestRegistry(dir).start()) {
       java.util.List<String> goldens = new java.util.ArrayList<>();
