@@ -69,9 +69,9 @@ final class ServerSearchParameters {
               : http.send("FHIR: define search parameter " + d.code(), HttpMethod.PUT, "/SearchParameter?url="
                   + FhirServerStore.enc(d.url()), Map.of(), body(d).encode(), CallLog.NONE).compose(reply -> {
                     if (!reply.ok()) {
+                      // Another registry defining it at the same moment is refused too: it may still come.
                       LOG.warn("The FHIR server refused to define the search parameter {} (HTTP {}); PDQm refuses it"
-                          + " on this store", d.code(), reply.status());
-                      return Future.succeededFuture();
+                          + " on this store unless it comes into force", d.code(), reply.status());
                     }
                     waitFor(http, d, PROBES);
                     return Future.succeededFuture();

@@ -227,6 +227,9 @@ public final class HapiTestServer {
       if (r.statusCode() != 200) {
         throw new IllegalStateException("$expunge failed: " + r.statusCode() + " " + r.body());
       }
+      // SearchParameters (registries define PDQm's) went with everything else: HAPI forgets them now, not at its
+      // next scheduled refresh, so that a registry started next defines them again instead of finding stale ones.
+      spring.getBean(ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl.class).forceRefresh();
     } catch (java.io.IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }

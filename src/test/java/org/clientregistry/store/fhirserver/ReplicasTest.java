@@ -115,6 +115,12 @@ class ReplicasTest {
     }
     Future.join(sent).await();
     sent.forEach(f -> assertEquals(201, f.result().statusCode(), f.result().bodyAsString()));
+    // Two transactions in flight together inside the server may each miss the other (the window, docs/storage.md):
+    // joined by the next rounds of following (each also looks again at the previous round's new records).
+    for (int round = 0; round < 2; round++) {
+      a.registry().followOtherWriters().await();
+      b.registry().followOtherWriters().await();
+    }
     for (int n = 0; n < people; n++) {
       assertEquals(cruidNow(a, "openmrs", person("openmrs", "p1-" + n, 200 + n, "0752 300 4" + (10 + n))),
           cruidNow(b, "lims", person("lims", "p2-" + n, 200 + n, "0752 300 4" + (10 + n))),
