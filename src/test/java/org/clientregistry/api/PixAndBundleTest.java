@@ -79,6 +79,7 @@ class PixAndBundleTest extends SharedRegistryTest {
     JsonObject declaring = patient;
     for (int i = 0; i < 600 && declaring.getJsonArray("searchParam").stream()
         .noneMatch(o -> ((JsonObject) o).getString("name").equals("mothersMaidenName")); i++) {
+      org.clientregistry.ihe.OhieRegistryTest.refreshServerSearchParameters();
       Thread.sleep(200);
       declaring = registry.get("lims", "/fhir/metadata").bodyAsJsonObject().getJsonArray("rest").getJsonObject(0)
           .getJsonArray("resource").getJsonObject(0);

@@ -60,6 +60,7 @@ public abstract class OhieRegistryTest {
     List<String> wanted = List.of("mothersMaidenName", "mother-identifier");
     List<String> declared = declaredSearchParameters();
     for (int i = 0; i < 600 && !declared.containsAll(wanted); i++) {
+      refreshServerSearchParameters();
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {
@@ -69,6 +70,15 @@ public abstract class OhieRegistryTest {
       declared = declaredSearchParameters();
     }
     assertTrue(declared.containsAll(wanted), "the FHIR server searches by them: " + declared);
+  }
+
+  /**
+   * Makes the in-process HAPI take defined SearchParameters into force now: on its own it may wait for its next
+   * scheduled refresh (up to a minute), which the registry's probes would wait for.
+   */
+  public static void refreshServerSearchParameters() {
+    org.clientregistry.store.fhirserver.HapiTestServer.shared()
+        .bean(ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl.class).forceRefresh();
   }
 
   /** The Patient search parameters the registry's CapabilityStatement declares. */
