@@ -117,6 +117,7 @@ public final class OtherWriters {
             .compose(indexed -> submissions.placeRecentAgain(fresh, from).map(indexed))
             .compose(indexed -> adopt(unlinked).map(adopted -> {
               since = next;
+              submissions.othersFollowedUntil(next);
               if (indexed + adopted > 0) {
                 LOG.info("Other writers: {} records indexed, {} new patients linked", indexed, adopted);
               }

@@ -91,6 +91,16 @@ public final class SubmissionService {
     this.othersSince = othersSince;
   }
 
+  /**
+   * A round of following indexed the others' writes up to this time: later looks start there (a submission's look
+   * starts where the index stood when it began planning, so a round that ends meanwhile hides nothing from it).
+   */
+  public void othersFollowedUntil(java.time.Instant until) {
+    synchronized (this) {
+      othersSince = until.isAfter(othersSince) ? until : othersSince;
+    }
+  }
+
   /** False once a committed write failed to reach the index (then /ready says so until a restart). */
   public boolean indexInStep() {
     return gate.indexInStep();
@@ -189,6 +199,7 @@ public final class SubmissionService {
     boolean trustIndex = onlyWriter && attempt == 1;
     Workspace.Commit[] tried = {null};
     long mark = state.lost().mark(); // before the look-up reads (see LostRecords)
+    java.time.Instant othersFrom = othersSince; // before planning (see othersFollowedUntil)
     return locks.acquire(keys).compose(held -> lookUp(store, subs, s -> !trustIndex || linker.mayBeIndexed(s))
             .compose(existing -> onlyWriter ? Future.succeededFuture(existing)
                 : IndexRepair.forgetUnstored(store, worker, state, unstored(state, linker, subs, existing))
@@ -201,7 +212,7 @@ public final class SubmissionService {
             .compose(planned -> AskedPairs.dropAsked(store, worker, state.index(), planned))
             .compose(planned -> {
               tried[0] = planned.commit();
-              return writeAndLook(store, state, linker, client, planned);
+              return writeAndLook(store, state, linker, client, planned, othersFrom);
             })
             .onSuccess(results -> {
               if (!onlyWriter) {
@@ -308,11 +319,11 @@ public final class SubmissionService {
    * placed again, so that a person another replica has just created is joined (or reviewed), not created twice.
    */
   private Future<List<SubmissionResult>> writeAndLook(PatientStore store, MatchingState state, Linker linker,
-                                                      ClientConfig client, Linker.Planned planned) {
+                                                      ClientConfig client, Linker.Planned planned,
+                                                      java.time.Instant since) {
     if (onlyWriter || planned.results().stream().noneMatch(SubmissionResult::created)) {
       return write(store, linker, planned);
     }
-    java.time.Instant since = othersSince;
     long mark = state.lost().mark();
     PatientStore.OthersSeen[] seen = {null};
     return write(store, linker, planned, c -> store.commitAndLook(c, since).map(o -> {
@@ -324,7 +335,7 @@ public final class SubmissionService {
         return Future.succeededFuture(results);
       }
       if (others.complete()) {
-        othersSince = others.next().isAfter(othersSince) ? others.next() : othersSince;
+        othersFollowedUntil(others.next());
       } else {
         catchUp.get(); // more than one page: the follower reads the rest (not awaited: it may need these locks)
       }

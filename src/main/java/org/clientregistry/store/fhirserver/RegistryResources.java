@@ -36,8 +36,16 @@ final class RegistryResources {
   static final String EXT = BASE + "StructureDefinition/";
   static final String CLIENT_TAG = BASE + "clientid";
   static final String TAG = BASE + "tag";
-  /** The registry process (replica) that wrote a Patient: others' writes are found by leaving its own out. */
+  /**
+   * The registry process (replica) that wrote a Patient, and when: the code is {@code <random id per start>.<number
+   * of the 10-second span of the write>}. Others' writes are found by leaving out this process's codes of the spans
+   * looked at: a search leaving out one code of all the process's writes would read all of them (HAPI FHIR's
+   * {@code _tag:not} is a NOT IN over every resource with the tag) at every transaction.
+   */
   static final String REPLICA_TAG = BASE + "replica";
+  static final long REPLICA_SPAN_SECONDS = 10;
+  /** Codes left out by one look at most (the newest spans): older writes of this process are left out here. */
+  static final int MAX_REPLICA_CODES = 32;
   static final String GOLDEN = "golden-record";
   static final String KIND = BASE + "CodeSystem/registry-resource";
   static final String REVIEW_ITEM = "review-item";
@@ -66,9 +74,26 @@ final class RegistryResources {
     this.cruidSystem = cruidSystem;
   }
 
-  /** This process's replica tag code (a random id per start). */
-  String replica() {
-    return replica;
+  /** This process's replica tag code for a write at this time. */
+  String replicaCode(Instant at) {
+    return replica + "." + Math.floorDiv(at.getEpochSecond(), REPLICA_SPAN_SECONDS);
+  }
+
+  /** This process's codes of the writes made from {@code from} to {@code to}: the newest MAX_REPLICA_CODES. */
+  List<String> replicaCodes(Instant from, Instant to) {
+    long last = Math.floorDiv(to.getEpochSecond(), REPLICA_SPAN_SECONDS);
+    long first = Math.max(Math.floorDiv(from.getEpochSecond(), REPLICA_SPAN_SECONDS), last - MAX_REPLICA_CODES + 1);
+    List<String> codes = new ArrayList<>();
+    for (long span = first; span <= last; span++) {
+      codes.add(replica + "." + span);
+    }
+    return codes;
+  }
+
+  /** Whether this process wrote the Patient last (whatever the span of its code). */
+  boolean ownWrite(Patient p) {
+    return p.getMeta().getTag().stream().anyMatch(t -> REPLICA_TAG.equals(t.getSystem()) && t.getCode() != null
+        && t.getCode().startsWith(replica + "."));
   }
 
   // ---- source records
@@ -79,7 +104,7 @@ final class RegistryResources {
     Patient p = (Patient) Fhir.parse(content.resourceJson());
     p.setId(write.id());
     p.getMeta().addTag(CLIENT_TAG, content.clientId(), null);
-    p.getMeta().addTag(REPLICA_TAG, replica, null);
+    p.getMeta().addTag(REPLICA_TAG, replicaCode(at), null);
     p.addExtension(INTERNAL_ID, new Identifier().setSystem(content.idSystem()).setValue(content.idValue()));
     p.addExtension(RULE_VALUES, new StringType(content.fieldsJson()));
     stamp(p, write.newVersion(), at);
@@ -93,7 +118,7 @@ final class RegistryResources {
     p.setLink(null);
     p.setMeta(null);
     p.getMeta().addTag(CLIENT_TAG, clientOf(stored), null);
-    p.getMeta().addTag(REPLICA_TAG, replica, null);
+    p.getMeta().addTag(REPLICA_TAG, replicaCode(at), null);
     p.setId(write.id());
     stamp(p, write.newVersion(), at);
     link(p, write.goldenId(), write.link());
@@ -206,7 +231,7 @@ final class RegistryResources {
     Patient p = new Patient();
     p.setId(write.id());
     p.getMeta().addTag(TAG, GOLDEN, null);
-    p.getMeta().addTag(REPLICA_TAG, replica, null);
+    p.getMeta().addTag(REPLICA_TAG, replicaCode(at), null);
     p.addIdentifier().setSystem(cruidSystem).setValue(write.id());
     write.memberIds().stream().sorted().forEach(m -> p.addLink().setType(Patient.LinkType.SEEALSO)
         .setOther(new Reference("Patient/" + m)));

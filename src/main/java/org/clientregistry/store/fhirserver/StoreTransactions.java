@@ -3,12 +3,14 @@ package org.clientregistry.store.fhirserver;
 import ca.uhn.fhir.util.BundleBuilder;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.clientregistry.fhir.Fhir;
 import org.clientregistry.store.ChangeSet;
 import org.clientregistry.store.PatientStore.GoldenVersion;
@@ -40,6 +42,9 @@ final class StoreTransactions {
    */
   static final Map<String, String> HEADERS = Map.of("Prefer", "return=minimal", "Cache-Control", "no-cache",
       "X-Meta-Snapshot-Mode", "TAG");
+
+  /** Clock differences allowed between this process and the server when leaving out own replica codes. */
+  private static final Duration CLOCKS = Duration.ofSeconds(10);
 
   private final FhirServerStore store;
   private final AdminSearches admin;
@@ -100,11 +105,15 @@ final class StoreTransactions {
     return bundle;
   }
 
-  /** The look: Patients changed at or after {@code since} by other replicas (without this one's replica tag). */
+  /**
+   * The look: Patients changed at or after {@code since} by other replicas, leaving out this one's replica codes of
+   * that time (10 s either side for the clocks; older own writes, if any, are left out by {@link #others}).
+   */
   static String look(FhirServerStore store, Instant since) {
+    String own = store.resources().replicaCodes(since.minus(CLOCKS), Instant.now().plus(CLOCKS)).stream()
+        .map(code -> FhirServerStore.token(RegistryResources.REPLICA_TAG, code)).collect(Collectors.joining(","));
     return "Patient?_lastUpdated=" + FhirServerStore.enc("ge" + since.truncatedTo(ChronoUnit.MILLIS))
-        + "&_tag:not=" + FhirServerStore.enc(RegistryResources.REPLICA_TAG + "|" + store.resources().replica())
-        + "&_count=" + store.pageSize();
+        + "&_tag:not=" + own + "&_count=" + store.pageSize();
   }
 
   private OthersSeen others(Bundle response, Instant since, Instant serverTime) {
@@ -115,7 +124,7 @@ final class StoreTransactions {
       if (e.getResource() instanceof Bundle found) {
         complete = found.getLink(Bundle.LINK_NEXT) == null;
         for (Bundle.BundleEntryComponent f : found.getEntry()) {
-          if (!(f.getResource() instanceof Patient p)) {
+          if (!(f.getResource() instanceof Patient p) || store.resources().ownWrite(p)) {
             continue;
           }
           if (RegistryResources.isGolden(p)) {

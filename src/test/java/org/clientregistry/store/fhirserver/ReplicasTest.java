@@ -104,6 +104,61 @@ class ReplicasTest {
     ready(b);
   }
 
+  /**
+   * HAPI FHIR runs {@code _tag:not} as a NOT IN over every resource carrying the tags named: with one code for all
+   * of a replica's records, every transaction's look read all of them (CPU and time growing with the records held).
+   * The look now names only this replica's codes of the last spans, which hold the records it has just written, and
+   * a source look-up leaves golden records out by its client tag alone.
+   */
+  @Test
+  void aLookLeavesOutOnlyThisReplicasRecentWritesAndLookUpsNameNoTagToLeaveOut() throws Exception {
+    List<java.util.Map<String, String[]>> searches = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ServerHooks hook = new ServerHooks() {
+      @Override
+      public void searched(ca.uhn.fhir.rest.api.server.RequestDetails request) {
+        searches.add(java.util.Map.copyOf(request.getParameters()));
+      }
+    };
+    HapiTestServer hapi = HapiTestServer.shared();
+    hapi.intercept(hook);
+    long before = java.time.Instant.now().getEpochSecond();
+    HttpResponse<Buffer> created;
+    try {
+      created = send(a, "openmrs", person("openmrs", "look-1", 400, "0754 500 600")).await();
+    } finally {
+      hapi.stopIntercepting(hook);
+    }
+    long after = java.time.Instant.now().getEpochSecond();
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    String location = created.getHeader("Location");
+    String id = location.substring(location.lastIndexOf('/') + 1);
+    java.net.http.HttpResponse<String> stored = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(hapi.baseUrl() + "/Patient/" + id)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, stored.statusCode(), stored.body());
+    String written = new JsonObject(stored.body()).getJsonObject("meta").getJsonArray("tag").stream()
+        .map(JsonObject.class::cast).filter(t -> RegistryResources.REPLICA_TAG.equals(t.getString("system")))
+        .map(t -> t.getString("code")).findFirst().orElseThrow();
+    assertTrue(written.matches(".+\\.\\d+"), "the code names the span of the write: " + written);
+    String replica = written.substring(0, written.lastIndexOf('.'));
+    long span = Long.parseLong(written.substring(written.lastIndexOf('.') + 1));
+    assertTrue(span >= before / 10 && span <= after / 10, "the code names the 10-second span of the write");
+
+    List<String[]> looks = searches.stream().filter(q -> q.containsKey("_lastUpdated"))
+        .map(q -> q.get("_tag:not")).toList();
+    assertEquals(1, looks.size(), "one look");
+    List<String> left = java.util.Arrays.stream(looks.get(0)).flatMap(v -> java.util.Arrays.stream(v.split(",")))
+        .toList();
+    assertTrue(left.size() <= RegistryResources.MAX_REPLICA_CODES, left.toString());
+    assertTrue(left.contains(RegistryResources.REPLICA_TAG + "|" + written), "the record just written is left out");
+    left.forEach(code -> assertTrue(code.startsWith(RegistryResources.REPLICA_TAG + "|" + replica + "."),
+        "only this replica's codes: " + code));
+    List<java.util.Map<String, String[]>> lookUps = searches.stream().filter(q -> q.containsKey("identifier"))
+        .toList();
+    assertFalse(lookUps.isEmpty(), "the submission looked its record up");
+    lookUps.forEach(q -> assertFalse(q.containsKey("_tag:not"), "a look-up leaves golden records out by _tag"));
+  }
+
   @Test
   void onePersonSentToBothReplicasGetsOneGoldenRecord() {
     int people = 12;
