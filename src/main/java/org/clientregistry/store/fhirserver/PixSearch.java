@@ -29,8 +29,10 @@ final class PixSearch {
     if (cruid && !value.matches(FhirServerStore.ID)) {
       return Future.succeededFuture(Optional.empty());
     }
+    // Golden records carry the CRUID alone, so another system's identifier finds none without _tag:not (which HAPI
+    // FHIR runs as a NOT IN over every golden record on the server, at every query).
     String query = "/Patient?" + (cruid ? "_id=" + FhirServerStore.enc(value)
-        : "identifier=" + FhirServerStore.token(system, value) + FhirServerStore.NOT_GOLDEN)
+        : "identifier=" + FhirServerStore.token(system, value))
         + "&_include:iterate=Patient:link&_count=" + store.pageSize();
     return store.onePage("FHIR: find a person for PIX", query).compose(bundle -> {
       Map<String, Patient> found = new HashMap<>();
