@@ -44,7 +44,7 @@ final class RegistryResources {
    */
   static final String REPLICA_TAG = BASE + "replica";
   static final long REPLICA_SPAN_SECONDS = 10;
-  /** Codes left out by one look at most (the newest spans): older writes of this process are left out here. */
+  /** Codes one look names at most (the newest spans); older own writes it returns are skipped ({@link #ownWrite}). */
   static final int MAX_REPLICA_CODES = 32;
   static final String GOLDEN = "golden-record";
   static final String KIND = BASE + "CodeSystem/registry-resource";
