@@ -76,13 +76,17 @@ final class RegistryResources {
 
   /** This process's replica tag code for a write at this time. */
   String replicaCode(Instant at) {
-    return replica + "." + Math.floorDiv(at.getEpochSecond(), REPLICA_SPAN_SECONDS);
+    return replica + "." + span(at);
+  }
+
+  private static long span(Instant at) {
+    return Math.floorDiv(at.getEpochSecond(), REPLICA_SPAN_SECONDS);
   }
 
   /** This process's codes of the writes made from {@code from} to {@code to}: the newest MAX_REPLICA_CODES. */
   List<String> replicaCodes(Instant from, Instant to) {
-    long last = Math.floorDiv(to.getEpochSecond(), REPLICA_SPAN_SECONDS);
-    long first = Math.max(Math.floorDiv(from.getEpochSecond(), REPLICA_SPAN_SECONDS), last - MAX_REPLICA_CODES + 1);
+    long last = span(to);
+    long first = Math.max(span(from), last - MAX_REPLICA_CODES + 1);
     List<String> codes = new ArrayList<>();
     for (long span = first; span <= last; span++) {
       codes.add(replica + "." + span);
