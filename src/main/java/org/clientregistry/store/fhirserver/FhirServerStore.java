@@ -158,7 +158,7 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
   /** The linked source records carrying an identifier, in id order. */
   private Future<List<Patient>> linkedSourcesWith(String system, String value) {
     return search("FHIR: find source records by identifier", "/Patient?identifier=" + token(system, value)
-        + NOT_GOLDEN + "&_count=" + shared.config.pageSize())
+        + notGolden(system) + "&_count=" + shared.config.pageSize())
         .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
             .sorted(java.util.Comparator.comparing(p -> p.getIdElement().getIdPart())).toList());
   }
@@ -231,8 +231,16 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
 
   @Override
   public Future<Boolean> knowsSystem(String system) {
-    return search("FHIR: check identifier system", "/Patient?identifier=" + token(system, "") + NOT_GOLDEN
+    return search("FHIR: check identifier system", "/Patient?identifier=" + token(system, "") + notGolden(system)
         + "&_count=1&_elements=identifier").map(patients -> !patients.isEmpty());
+  }
+
+  /**
+   * _tag:not is a NOT IN over every golden record on the server (HAPI FHIR), at every query: sent only where a
+   * golden record could match, a search by the CRUID system (submissions check unique identifiers this way).
+   */
+  private String notGolden(String identifierSystem) {
+    return resources().goldenIdentifier(identifierSystem) ? NOT_GOLDEN : "";
   }
 
   // ---- administration reads (AdminSearches)

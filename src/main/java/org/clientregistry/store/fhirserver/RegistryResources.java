@@ -162,6 +162,11 @@ final class RegistryResources {
     return p.getMeta().getTag(TAG, GOLDEN) != null;
   }
 
+  /** Golden records carry one identifier, the CRUID: a search by any other system cannot find one. */
+  boolean goldenIdentifier(String system) {
+    return cruidSystem.equals(system);
+  }
+
   static String clientOf(Patient p) {
     return p.getMeta().getTag().stream().filter(t -> CLIENT_TAG.equals(t.getSystem())).map(Coding::getCode)
         .findFirst().orElse(null);
