@@ -8,15 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ca.uhn.fhir.rest.api.server.RequestDetails;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.clientregistry.OnFhirServer;
 import org.clientregistry.store.fhirserver.HapiTestServer;
-import org.clientregistry.store.fhirserver.ServerHooks;
 import org.junit.jupiter.api.Test;
 
 /** The PIX and transaction-bundle cases on the fhirserver store, against a real HAPI FHIR JPA server. */
@@ -28,25 +26,15 @@ class FhirServerPixAndBundleTest extends PixAndBundleTest implements OnFhirServe
    */
   @Test
   void identifierLookUpsLeaveNoGoldenRecordOutByTag() {
-    List<Map<String, String[]>> searches = new CopyOnWriteArrayList<>();
-    ServerHooks hook = new ServerHooks() {
-      @Override
-      public void searched(RequestDetails request) {
-        searches.add(Map.copyOf(request.getParameters()));
-      }
-    };
-    HapiTestServer hapi = HapiTestServer.shared();
-    hapi.intercept(hook);
-    HttpResponse<Buffer> answer;
-    try {
+    List<HttpResponse<Buffer>> answers = new ArrayList<>();
+    List<Map<String, String[]>> searches = HapiTestServer.shared().searchesDuring(() -> {
       assertEquals(201, registry.post("openmrs", "/fhir/Patient", patient("openmrs", "tag-1", "Ruth", "Akello",
           "female", "1988-02-11", "0772 310 480", "CF88021131RUTA")).statusCode());
       assertEquals(201, registry.post("lims", "/fhir/Patient", patient("lims", "L-tag-1", "Ruth", "Akello",
           "female", "1988-02-11", "0772310480", "CF88021131RUTA")).statusCode());
-      answer = pix("sourceIdentifier=" + system("lims") + "|L-tag-1");
-    } finally {
-      hapi.stopIntercepting(hook);
-    }
+      answers.add(pix("sourceIdentifier=" + system("lims") + "|L-tag-1"));
+    });
+    HttpResponse<Buffer> answer = answers.get(0);
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     List<String> targets = values(answer.bodyAsJsonObject(), "targetIdentifier");
     assertTrue(targets.contains(system("openmrs") + "|tag-1"), targets.toString());

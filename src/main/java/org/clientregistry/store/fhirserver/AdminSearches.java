@@ -133,10 +133,11 @@ final class AdminSearches {
         return null;
       });
     } else {
-      // A golden record's members are the sources whose refer link points at it (Patient.link.other).
-      String search = "/Patient?" + (query.goldenId() == null ? "" : "link=" + enc("Patient/" + query.goldenId()) + "&")
-          + "_tag:not=" + enc(RegistryResources.TAG + "|" + RegistryResources.GOLDEN)
-          + "&_elements=identifier,link,extension&_count=" + store.pageSize();
+      // A golden record's members are the sources whose refer link points at it (Patient.link.other); golden records
+      // merged into it link to it too, and are left out here rather than by _tag:not (a NOT IN over every golden
+      // record on the server). Listing all links needs it: half the records read would be golden.
+      String search = "/Patient?_elements=identifier,link,extension&_count=" + store.pageSize()
+          + (query.goldenId() == null ? FhirServerStore.NOT_GOLDEN : "&link=" + enc("Patient/" + query.goldenId()));
       read = store.pages("FHIR: list links", search, r -> {
         if (r instanceof Patient p && RegistryResources.isLinkedSource(p)) {
           found.add(store.resources().source(p));

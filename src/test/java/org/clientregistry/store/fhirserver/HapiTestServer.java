@@ -15,10 +15,14 @@ import ca.uhn.fhir.jpa.model.dialect.HapiFhirH2Dialect;
 import ca.uhn.fhir.jpa.provider.JpaSystemProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -170,6 +174,24 @@ public final class HapiTestServer {
 
   public void stopIntercepting(ServerHooks hook) {
     hooks.hooks.remove(hook);
+  }
+
+  /** The parameters of each search this server registers while {@code action} runs, in order. */
+  public List<Map<String, String[]>> searchesDuring(Runnable action) {
+    List<Map<String, String[]>> searches = new CopyOnWriteArrayList<>();
+    ServerHooks hook = new ServerHooks() {
+      @Override
+      public void searched(RequestDetails request) {
+        searches.add(Map.copyOf(request.getParameters()));
+      }
+    };
+    intercept(hook);
+    try {
+      action.run();
+    } finally {
+      stopIntercepting(hook);
+    }
+    return searches;
   }
 
   /**

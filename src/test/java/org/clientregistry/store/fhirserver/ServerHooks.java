@@ -14,7 +14,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * request is under way (a held request released and its interceptor taken away at once) fails that request with a
  * ConcurrentModificationException (HTTP 500). One forwarder per interceptor service stays registered instead.
  */
-public interface ServerHooks {
+interface ServerHooks {
   default void created(IBaseResource resource) throws InterruptedException {}
 
   default void searched(RequestDetails request) throws InterruptedException {}
