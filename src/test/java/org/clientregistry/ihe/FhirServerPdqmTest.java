@@ -4,9 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.clientregistry.OnFhirServer;
+import org.clientregistry.store.DemographicSearch;
 import org.clientregistry.store.fhirserver.HapiTestServer;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +44,33 @@ class FhirServerPdqmTest extends PdqmTest implements OnFhirServer {
     List<Map<String, String[]>> byIdentifier = anySystem.stream().filter(q -> q.containsKey("_sort")).toList();
     assertEquals(2, byIdentifier.size());
     byIdentifier.forEach(q -> assertTrue(q.containsKey("_tag:not"), "golden records left out: " + q.keySet()));
+  }
+
+  /**
+   * A definition deleted on the server while the registry runs: the search that meets the server's refusal fails
+   * (503, the store could not answer), and the registry defines the parameter again, so that later searches work.
+   */
+  @Test
+  void aSearchParameterDeletedOnTheServerIsDefinedAgain() throws Exception {
+    createWith("del-1", "Deletedsp", "1972-02-02", new JsonObject().put("extension", new JsonArray().add(
+        new JsonObject().put("url", DemographicSearch.MOTHERS_MAIDEN_NAME).put("valueString", "Nabirye"))));
+    String query = "family=deletedsp&mothersMaidenName=nabir";
+    assertEquals(1, persons(search(VIEWER, query)).size());
+    HapiTestServer hapi = HapiTestServer.shared();
+    HttpResponse<String> deleted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hapi.baseUrl()
+        + "/SearchParameter?url=" + enc("https://profiles.ihe.net/ITI/PDQm/SearchParameter/PDQm-mothersMaidenName")))
+        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, deleted.statusCode(), deleted.body());
+    refreshServerSearchParameters();
+
+    assertEquals(503, search(VIEWER, query).statusCode(), "the server refuses the search now");
+    io.vertx.ext.web.client.HttpResponse<Buffer> again = null;
+    for (int i = 0; i < 600 && (again == null || again.statusCode() != 200); i++) {
+      Thread.sleep(200);
+      refreshServerSearchParameters();
+      again = search(VIEWER, query);
+    }
+    assertEquals(200, again.statusCode(), again.bodyAsString());
+    assertEquals(1, persons(again).size(), "defined again, searched again");
   }
 }

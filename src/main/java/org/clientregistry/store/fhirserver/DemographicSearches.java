@@ -65,7 +65,13 @@ final class DemographicSearches {
       query.append('&').append(c.parameter()).append(c.exact() ? ":exact" : "").append('=')
           .append(FhirServerStore.enc(String.join(",", values)));
     }
+    List<String> defined = clauses.stream().map(Clause::parameter).filter(ServerSearchParameters::defines).toList();
     return store.search("FHIR: demographic search", query + goldensLeftOut(clauses))
+        .onFailure(e -> {
+          if (!defined.isEmpty()) {
+            store.searchParametersFailed(defined); // deleted on the server since? then defined again
+          }
+        })
         .map(patients -> patients.stream().filter(RegistryResources::isLinkedSource)
             .map(p -> p.getIdElement().getIdPart()).toList());
   }

@@ -172,6 +172,11 @@ public final class FhirServerStore implements PatientStore, org.clientregistry.s
             .map(ServerSearchParameters.Definition::code).filter(extra::contains)).toList();
   }
 
+  /** A search by these of the registry's search parameters failed: whether the server still has them is checked. */
+  void searchParametersFailed(List<String> codes) {
+    shared.searchParameters.recheck(shared.http, codes);
+  }
+
   /** PDQm: the FHIR server's own Patient search, restricted to linked source records (DemographicSearches). */
   @Override
   public Future<List<String>> searchSources(List<Clause> clauses, int limit) {

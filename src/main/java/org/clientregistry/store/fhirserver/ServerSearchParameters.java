@@ -46,9 +46,16 @@ final class ServerSearchParameters {
 
   private final Vertx vertx;
   private final Set<String> inForce = ConcurrentHashMap.newKeySet();
+  /** Codes being defined or waited for now (a second search failing meanwhile starts no second wait). */
+  private final Set<String> defining = ConcurrentHashMap.newKeySet();
 
   ServerSearchParameters(Vertx vertx) {
     this.vertx = vertx;
+  }
+
+  /** Whether the registry defines this search parameter on servers that lack it. */
+  static boolean defines(String code) {
+    return DEFINITIONS.stream().anyMatch(d -> d.code().equals(code));
   }
 
   /** The codes the server searches now. */
@@ -59,37 +66,70 @@ final class ServerSearchParameters {
   /** Another server from now on: what it searches is learnt again. */
   void restart(FhirHttp http) {
     inForce.clear();
+    defining.clear();
     ensure(http);
+  }
+
+  /**
+   * A search by these parameters failed: one the server now refuses (its definition deleted there) is out of force
+   * from now on and defined again. A probe that fails otherwise (server down) changes nothing. Never fails.
+   */
+  void recheck(FhirHttp http, java.util.Collection<String> codes) {
+    for (Definition d : DEFINITIONS.stream().filter(d -> codes.contains(d.code()) && inForce.contains(d.code()))
+        .toList()) {
+      strictSearch(http, d).onSuccess(reply -> {
+        if (reply.status() == 400 && inForce.remove(d.code())) {
+          LOG.warn("The FHIR server no longer searches Patient by {}; defining it again", d.code());
+          ensure(http);
+        }
+      });
+    }
   }
 
   /** Looks, defines what is missing and waits for it in the background; never fails (what fails stays out). */
   void ensure(FhirHttp http) {
-    for (Definition d : DEFINITIONS.stream().filter(d -> !inForce.contains(d.code())).toList()) {
-      probe(http, d).compose(known -> known ? Future.succeededFuture()
-              : http.send("FHIR: define search parameter " + d.code(), HttpMethod.PUT, "/SearchParameter?url="
-                  + FhirServerStore.enc(d.url()), Map.of(), body(d).encode(), CallLog.NONE).compose(reply -> {
-                    if (!reply.ok()) {
-                      // Another registry defining it at the same moment is refused too: it may still come.
-                      LOG.warn("The FHIR server refused to define the search parameter {} (HTTP {}); PDQm refuses it"
-                          + " on this store unless it comes into force", d.code(), reply.status());
-                    }
-                    waitFor(http, d, PROBES);
-                    return Future.succeededFuture();
-                  }))
-          .onFailure(e -> LOG.warn("Could not check the FHIR server's search parameter {}: {}", d.code(),
-              e.getMessage()));
+    for (Definition d : DEFINITIONS) {
+      if (inForce.contains(d.code()) || !defining.add(d.code())) {
+        continue;
+      }
+      probe(http, d).compose(known -> {
+        if (known) {
+          defining.remove(d.code());
+          return Future.<Void>succeededFuture();
+        }
+        return define(http, d);
+      }).onFailure(e -> {
+        defining.remove(d.code());
+        LOG.warn("Could not check the FHIR server's search parameter {}: {}", d.code(), e.getMessage());
+      });
     }
+  }
+
+  /** Defines it on the server and waits for it in the background. */
+  private Future<Void> define(FhirHttp http, Definition d) {
+    return http.send("FHIR: define search parameter " + d.code(), HttpMethod.PUT, "/SearchParameter?url="
+        + FhirServerStore.enc(d.url()), Map.of(), body(d).encode(), CallLog.NONE).map(reply -> {
+          if (!reply.ok()) {
+            // Another registry defining it at the same moment is refused too: it may still come.
+            LOG.warn("The FHIR server refused to define the search parameter {} (HTTP {}); PDQm refuses it"
+                + " on this store unless it comes into force", d.code(), reply.status());
+          }
+          waitFor(http, d, PROBES);
+          return null;
+        });
   }
 
   /** Asks again every few seconds until the server searches by it, or gives up with a warning. */
   private void waitFor(FhirHttp http, Definition d, int left) {
     vertx.setTimer(PROBE_EVERY_MS, t -> probe(http, d).onComplete(ar -> {
       if (ar.succeeded() && ar.result()) {
+        defining.remove(d.code());
         return;
       }
       if (left > 1) {
         waitFor(http, d, left - 1);
       } else {
+        defining.remove(d.code());
         LOG.warn("The FHIR server has not taken the search parameter {} into force; PDQm refuses it on this store"
             + " until the registry starts again", d.code());
       }
@@ -101,14 +141,18 @@ final class ServerSearchParameters {
    * answer's self link names the parameters it used (a lenient server leaves out those it ignored).
    */
   private Future<Boolean> probe(FhirHttp http, Definition d) {
-    return http.send("FHIR: check search parameter " + d.code(), HttpMethod.GET, "/Patient?" + d.code()
-        + "=registry-probe&_count=1&_elements=id", STRICT, null, CallLog.NONE).map(reply -> {
+    return strictSearch(http, d).map(reply -> {
           boolean used = reply.ok() && selfUses(reply.body(), d.code());
           if (used && inForce.add(d.code())) {
             LOG.info("The FHIR server searches Patient by {}", d.code());
           }
           return used;
         });
+  }
+
+  private static Future<FhirHttp.Reply> strictSearch(FhirHttp http, Definition d) {
+    return http.send("FHIR: check search parameter " + d.code(), HttpMethod.GET, "/Patient?" + d.code()
+        + "=registry-probe&_count=1&_elements=id", STRICT, null, CallLog.NONE);
   }
 
   private static boolean selfUses(String bundle, String code) {
