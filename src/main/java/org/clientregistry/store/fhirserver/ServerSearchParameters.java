@@ -71,14 +71,15 @@ final class ServerSearchParameters {
   }
 
   /**
-   * A search by these parameters failed: one the server now refuses (its definition deleted there) is out of force
-   * from now on and defined again. A probe that fails otherwise (server down) changes nothing. Never fails.
+   * A search by these parameters failed: one the server now refuses or ignores (its definition deleted there) is out
+   * of force from now on and defined again. A probe that fails otherwise (server down) changes nothing. Never fails.
    */
   void recheck(FhirHttp http, java.util.Collection<String> codes) {
     for (Definition d : DEFINITIONS.stream().filter(d -> codes.contains(d.code()) && inForce.contains(d.code()))
         .toList()) {
       strictSearch(http, d).onSuccess(reply -> {
-        if (reply.status() == 400 && inForce.remove(d.code())) {
+        boolean lost = reply.status() == 400 || reply.ok() && !selfUses(reply.body(), d.code());
+        if (lost && inForce.remove(d.code())) {
           LOG.warn("The FHIR server no longer searches Patient by {}; defining it again", d.code());
           ensure(http);
         }
@@ -142,12 +143,12 @@ final class ServerSearchParameters {
    */
   private Future<Boolean> probe(FhirHttp http, Definition d) {
     return strictSearch(http, d).map(reply -> {
-          boolean used = reply.ok() && selfUses(reply.body(), d.code());
-          if (used && inForce.add(d.code())) {
-            LOG.info("The FHIR server searches Patient by {}", d.code());
-          }
-          return used;
-        });
+      boolean used = reply.ok() && selfUses(reply.body(), d.code());
+      if (used && inForce.add(d.code())) {
+        LOG.info("The FHIR server searches Patient by {}", d.code());
+      }
+      return used;
+    });
   }
 
   private static Future<FhirHttp.Reply> strictSearch(FhirHttp http, Definition d) {
