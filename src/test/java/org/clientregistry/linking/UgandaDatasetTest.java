@@ -37,7 +37,7 @@ class UgandaDatasetTest {
         + " (it ships in src/test/resources/datasets)");
     List<String[]> rows = readCsv(DATA);
     Map<String, String> cruidByRecord = new HashMap<>();
-    try (TestRegistry registry = new TestRegistry(dir).start()) {
+    try (TestRegistry registry = new TestRegistry(dir, storeEnv()).start()) {
       for (int from = 0; from < rows.size(); from += BATCH) {
         JsonArray entries = new JsonArray();
         List<String> ids = new ArrayList<>();
@@ -73,11 +73,16 @@ class UgandaDatasetTest {
     }
     double precision = predicted == 0 ? 0 : (double) truePositive / predicted;
     double recall = (double) truePositive / actual;
-    System.out.printf("Uganda set: %d true pairs, %d linked pairs, precision %.4f, recall %.4f%n", actual,
-        predicted, precision, recall);
+    System.out.printf("Uganda set (%s): %d true pairs, %d linked pairs, precision %.4f, recall %.4f%n",
+        getClass().getSimpleName(), actual, predicted, precision, recall);
     assertEquals(1000, actual);
     assertTrue(precision >= 0.995, "precision " + precision);
     assertTrue(recall >= 0.95, "recall " + recall);
+  }
+
+  /** The store's settings: none for the embedded store. */
+  Map<String, String> storeEnv() {
+    return Map.of();
   }
 
   static String entity(String recId) {
