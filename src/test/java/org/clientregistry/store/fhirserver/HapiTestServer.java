@@ -273,14 +273,19 @@ public final class HapiTestServer {
   public static class JpaConfig {
     /**
      * In-memory H2, or with {@code -Dcr.hapi.jdbc=jdbc:postgresql://host/db} (and {@code cr.hapi.user},
-     * {@code cr.hapi.password}) a PostgreSQL database as production HAPI servers use: for the measuring harnesses.
+     * {@code cr.hapi.password}) a PostgreSQL database as production HAPI servers use: for the measuring harnesses
+     * (for several servers a comma-separated list, one database each, in the order the servers start).
      */
     @Bean
     public DataSource dataSource() {
       BasicDataSource ds = new BasicDataSource();
       if (POSTGRES) {
         ds.setDriver(new org.postgresql.Driver());
-        ds.setUrl(System.getProperty("cr.hapi.jdbc"));
+        // Several servers in one JVM (MdmBench's two) need a database each: a comma-separated list, the n-th
+        // server started takes the n-th (the last when there are fewer).
+        String[] urls = System.getProperty("cr.hapi.jdbc").split(",");
+        int n = Integer.parseInt(System.getProperty("hapi.test.database").substring("cr-hapi-".length()));
+        ds.setUrl(urls[Math.min(n, urls.length) - 1].trim());
         ds.setUsername(System.getProperty("cr.hapi.user", "hapi"));
         ds.setPassword(System.getProperty("cr.hapi.password", "hapi"));
       } else {
