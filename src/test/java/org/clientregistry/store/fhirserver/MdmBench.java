@@ -112,6 +112,63 @@ class MdmBench {
     }
   }
 
+  /**
+   * Warm code on empty servers ({@code -Dcr.bench.emptyServers=true}): the warm-ups run on servers of
+   * their own, stopped after, and each measurement on new, empty servers in the same JVM, so the JIT compiler has
+   * compiled HAPI, MDM and the registry while the servers hold nothing (a long-running server with few records),
+   * which the nearly-empty runs of {@link #measure} cannot tell apart from compiling.
+   */
+  @Test
+  @EnabledIfSystemProperty(named = "cr.bench.emptyServers", matches = "true")
+  void measureWarmOnEmptyServers() throws Exception {
+    try (Servers warm = new Servers(dir.resolve("cr-warm"))) {
+      mdmRun(warm.mdm, "mdm-warm", WARM);
+      registryRun(warm.registry, "cr-warm", WARM);
+    }
+    Run a;
+    Run b;
+    try (Servers alone = new Servers(dir.resolve("cr-alone"))) {
+      a = mdmRun(alone.mdm, "mdm-a", PEOPLE);
+      b = registryRun(alone.registry, "cr-b", PEOPLE);
+    }
+    System.out.printf("BENCH warm code, empty servers, alone: HAPI MDM %s (accepted %.1f records/s; people on one"
+        + " golden record: %d of %d); registry %s (people on one golden record: %d of %d); ratio %.2f%n",
+        a.linked(), a.acceptedPerSecond, a.together, PEOPLE, b.linked(), b.together, PEOPLE,
+        b.linkedPerSecond / a.linkedPerSecond);
+    try (Servers both = new Servers(dir.resolve("cr-both"))) {
+      CyclicBarrier go = new CyclicBarrier(2);
+      CompletableFuture<Run> mdmLoad = CompletableFuture.supplyAsync(atOnce(go, () -> mdmRun(both.mdm, "mdm-c",
+          PEOPLE)));
+      CompletableFuture<Run> crLoad = CompletableFuture.supplyAsync(atOnce(go,
+          () -> registryRun(both.registry, "cr-c", PEOPLE)));
+      Run cm = mdmLoad.join();
+      Run cr = crLoad.join();
+      System.out.printf("BENCH warm code, empty servers, both at once: registry %s; HAPI MDM %s (people on one"
+          + " golden record: %d of %d); ratio registry/MDM = %.2f%n", cr.linked(), cm.linked(), cm.together, PEOPLE,
+          cr.linkedPerSecond / cm.linkedPerSecond);
+    }
+  }
+
+  /** A HAPI server with MDM, a plain one and a registry on the plain one, stopped together. */
+  private static final class Servers implements AutoCloseable {
+    final HapiTestServer mdm = HapiTestServer.start(MdmTestConfig.class);
+    final HapiTestServer plain = HapiTestServer.start();
+    final TestRegistry registry;
+
+    Servers(Path dir) {
+      Map<String, String> env = new HashMap<>(plain.registryEnv());
+      env.put("CR_STORE_FHIR_SERVER_REQUEST_TIMEOUT_MS", "60000");
+      registry = new TestRegistry(dir, env).start();
+    }
+
+    @Override
+    public void close() {
+      registry.close();
+      mdm.stop();
+      plain.stop();
+    }
+  }
+
   private static <T> Supplier<T> atOnce(CyclicBarrier go, Supplier<T> load) {
     return () -> {
       try {
