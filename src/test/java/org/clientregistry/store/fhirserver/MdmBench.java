@@ -72,11 +72,9 @@ class MdmBench {
 
   @Test
   void measure() throws Exception {
-    HapiTestServer mdm = HapiTestServer.start(MdmTestConfig.class);
-    HapiTestServer plain = HapiTestServer.start();
-    Map<String, String> env = new HashMap<>(plain.registryEnv());
-    env.put("CR_STORE_FHIR_SERVER_REQUEST_TIMEOUT_MS", "60000");
-    try (TestRegistry registry = new TestRegistry(dir.resolve("cr"), env).start()) {
+    try (Servers servers = new Servers(dir.resolve("cr"))) {
+      HapiTestServer mdm = servers.mdm;
+      TestRegistry registry = servers.registry;
       mdmRun(mdm, "mdm-warm-a", WARM);
       Run a = mdmRun(mdm, "mdm-a", PEOPLE);
       System.out.printf("BENCH HAPI MDM alone: %d people x 2 records POSTed to HAPI: accepted %.1f records/s;"
@@ -106,9 +104,6 @@ class MdmBench {
           + " (accepted %.1f records/s; people on one golden record: %d of %d); ratio registry/MDM = %.2f%n",
           PEOPLE, cr.linked(), cm.linked(), cm.acceptedPerSecond, cm.together, PEOPLE,
           cr.linkedPerSecond / cm.linkedPerSecond);
-    } finally {
-      mdm.stop();
-      plain.stop();
     }
   }
 
